@@ -1,0 +1,1 @@
+"""The core: story model and format, text rules, navigation, speech, settings. No Qt here."""

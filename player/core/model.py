@@ -1,0 +1,203 @@
+"""The story model: metadata, segments, blocks, sentences and words.
+
+A story is plain data. Every sentence carries two texts: what is displayed
+(verbatim, with character offsets into its block's displayed text) and what is
+spoken (rewritten by :mod:`player.core.text.spoken`). Word spans exist for both
+so a view can highlight the displayed word that the voice is saying.
+
+Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class BlockType(Enum):
+    """The kinds of block a segment is made of."""
+
+    PARAGRAPH = "paragraph"
+    QUOTATION = "quote"
+    POST = "post"
+    PHOTO = "photo"
+
+
+@dataclass(frozen=True)
+class SegmentKind:
+    """A kind of segment. Kinds are data: built-in ones come from a TOML file
+    and a story may declare more."""
+
+    id: str
+    label: str
+    plural: str
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word: its span in the block's displayed text and in the sentence's
+    spoken text (both end-exclusive). ``spoken_*`` are -1 for a displayed word
+    that is not spoken (a URL)."""
+
+    start: int
+    end: int
+    spoken_start: int
+    spoken_end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a block.
+
+    ``start``/``end`` are offsets into the block's displayed text; ``spoken``
+    is what the voice says. ``words`` is in displayed order.
+    """
+
+    start: int
+    end: int
+    display: str
+    spoken: str
+    words: tuple[Word, ...]
+
+    def word_at_spoken(self, offset: int) -> int | None:
+        """Index of the word whose spoken span contains or follows ``offset``."""
+        best: int | None = None
+        for i, word in enumerate(self.words):
+            if word.spoken_start < 0:
+                continue
+            if word.spoken_start <= offset < max(word.spoken_end, word.spoken_start + 1):
+                return i
+            if word.spoken_start > offset and best is None:
+                best = i
+        return best
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photograph, or only its caption when the image is not available."""
+
+    caption: str
+    image: Path | None = None
+    alt: str = ""
+    credit: str = ""
+    number: int | None = None
+    total: int | None = None
+
+    @property
+    def label(self) -> str:
+        """"Photo 1 of 6", or "Photo" when the photo is not numbered."""
+        if self.number is not None and self.total is not None:
+            return f"Photo {self.number} of {self.total}"
+        if self.number is not None:
+            return f"Photo {self.number}"
+        return "Photo"
+
+
+@dataclass(frozen=True)
+class PostInfo:
+    """Who published a social media post, and when."""
+
+    author: str
+    handle: str = ""
+    date: _dt.date | None = None
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, quotation, post or photo.
+
+    ``text`` is the displayed text. For a post it is the body, a newline and
+    the attribution line; for a standalone photo it is the caption.
+    ``photo`` is set on photo blocks and on posts that caption a photo.
+    """
+
+    type: BlockType
+    text: str
+    sentences: tuple[Sentence, ...]
+    line: int = 0
+    speaker: str = ""
+    post: PostInfo | None = None
+    photo: Photo | None = None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A titled part of the story of one kind."""
+
+    kind: SegmentKind
+    title: str
+    blocks: tuple[Block, ...]
+    line: int = 0
+
+    @property
+    def photos(self) -> tuple[Photo, ...]:
+        """Every photo of the segment, standalone or attached to a post."""
+        return tuple(b.photo for b in self.blocks if b.photo is not None)
+
+    @property
+    def sentence_count(self) -> int:
+        return sum(len(b.sentences) for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class StoryMeta:
+    """What a story is and where it comes from."""
+
+    title: str
+    language: str
+    source: str = ""
+    source_url: str = ""
+    date: _dt.date | None = None
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class SentenceRef:
+    """Where a sentence sits: a flat index and its segment, block and sentence."""
+
+    index: int
+    segment: int
+    block: int
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Story:
+    """A whole story, loaded and validated."""
+
+    meta: StoryMeta
+    segments: tuple[Segment, ...]
+    path: Path | None = None
+    lexicon: tuple[tuple[str, str], ...] = ()
+    refs: tuple[SentenceRef, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        refs = []
+        for s_i, seg in enumerate(self.segments):
+            for b_i, block in enumerate(seg.blocks):
+                for n_i, _ in enumerate(block.sentences):
+                    refs.append(SentenceRef(len(refs), s_i, b_i, n_i))
+        object.__setattr__(self, "refs", tuple(refs))
+
+    def sentence(self, ref: SentenceRef | int) -> Sentence:
+        if isinstance(ref, int):
+            ref = self.refs[ref]
+        return self.segments[ref.segment].blocks[ref.block].sentences[ref.sentence]
+
+    def block_of(self, ref: SentenceRef | int) -> Block:
+        if isinstance(ref, int):
+            ref = self.refs[ref]
+        return self.segments[ref.segment].blocks[ref.block]
+
+    def first_sentence_of_segment(self, segment: int) -> int | None:
+        for ref in self.refs:
+            if ref.segment == segment:
+                return ref.index
+        return None
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self.refs)

@@ -1,0 +1,1 @@
+"""Playback: the interface views drive, and its implementation over a synthesizer."""

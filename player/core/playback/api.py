@@ -1,0 +1,145 @@
+"""The playback interface that views drive and listen to.
+
+A :class:`Playback` reads a :class:`~player.core.model.Story` aloud sentence
+by sentence. Views call its methods from the GUI thread; every method returns
+at once (synthesis and audio run elsewhere). Events reach a
+:class:`PlaybackListener` from worker threads: the Qt layer turns them into
+queued signals before touching widgets.
+
+Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from player.core.model import Story
+
+MIN_RATE_WPM = 80
+MAX_RATE_WPM = 450
+DEFAULT_RATE_WPM = 175
+
+
+class PlaybackState(Enum):
+    STOPPED = "stopped"
+    PLAYING = "playing"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True)
+class Position:
+    """What is being heard: a flat sentence index into ``Story.refs``, the
+    index of the word in ``Sentence.words`` (None between words or when the
+    backend gives no word times) and the time into that sentence."""
+
+    sentence: int
+    word: int | None = None
+    sentence_ms: int = 0
+
+
+class PlaybackListener(Protocol):
+    """Receives playback events, possibly from a worker thread."""
+
+    def on_position(self, position: Position) -> None: ...
+
+    def on_state(self, state: PlaybackState) -> None: ...
+
+    def on_message(self, text: str, level: str) -> None:
+        """``level`` is "info", "warning" or "error"."""
+        ...
+
+    def on_finished(self) -> None: ...
+
+
+class Playback(ABC):
+    """Reads a story aloud. All methods are non-blocking."""
+
+    @property
+    @abstractmethod
+    def story(self) -> Story: ...
+
+    @property
+    @abstractmethod
+    def state(self) -> PlaybackState: ...
+
+    @property
+    @abstractmethod
+    def position(self) -> Position: ...
+
+    @abstractmethod
+    def add_listener(self, listener: PlaybackListener) -> None: ...
+
+    @abstractmethod
+    def play(self, from_sentence: int | None = None) -> None:
+        """Start (or restart) at ``from_sentence``, or resume/continue at the
+        current position when None."""
+
+    @abstractmethod
+    def pause(self) -> None: ...
+
+    @abstractmethod
+    def resume(self) -> None: ...
+
+    def toggle_pause(self) -> None:
+        if self.state is PlaybackState.PLAYING:
+            self.pause()
+        elif self.state is PlaybackState.PAUSED:
+            self.resume()
+        else:
+            self.play()
+
+    @abstractmethod
+    def stop(self) -> None: ...
+
+    @abstractmethod
+    def seek(self, sentence: int) -> None:
+        """Move to the start of ``sentence``; keeps playing if playing."""
+
+    @abstractmethod
+    def skip_sentence(self, delta: int) -> None: ...
+
+    @abstractmethod
+    def skip_block(self, delta: int) -> None: ...
+
+    @abstractmethod
+    def skip_segment(self, delta: int) -> None: ...
+
+    @abstractmethod
+    def skip_time(self, ms: int) -> None:
+        """10 s back is ``skip_time(-10_000)``."""
+
+    @property
+    @abstractmethod
+    def rate(self) -> int:
+        """Words per minute, MIN_RATE_WPM..MAX_RATE_WPM."""
+
+    @abstractmethod
+    def set_rate(self, wpm: int) -> None:
+        """Applies from the current sentence on."""
+
+    @property
+    @abstractmethod
+    def volume(self) -> float:
+        """0.0..1.0."""
+
+    @abstractmethod
+    def set_volume(self, volume: float) -> None: ...
+
+    @property
+    @abstractmethod
+    def voice(self) -> str:
+        """The id of the voice in use."""
+
+    @abstractmethod
+    def set_voice(self, voice_id: str) -> None: ...
+
+    @abstractmethod
+    def time_left_ms(self) -> int:
+        """Estimated time from the current position to the end of the story."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stop and release every thread and device; idempotent."""

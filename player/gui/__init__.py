@@ -1,0 +1,1 @@
+"""The Qt layer: window, widgets, audio output and the signals that carry core events."""
