@@ -77,8 +77,7 @@ def run_outline(ns: argparse.Namespace) -> int:
     widths = [max(len(r[c]) for r in rows) for c in range(5)]
     for row in rows:
         cells = [
-            row[c].rjust(widths[c]) if c in (0, 3, 4) else row[c].ljust(widths[c])
-            for c in range(5)
+            row[c].rjust(widths[c]) if c in (0, 3, 4) else row[c].ljust(widths[c]) for c in range(5)
         ]
         print("  ".join(cells).rstrip())
     return 0

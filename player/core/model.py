@@ -87,7 +87,7 @@ class Photo:
 
     @property
     def label(self) -> str:
-        """"Photo 1 of 6", or "Photo" when the photo is not numbered."""
+        """The label a reader hears: "Photo 1 of 6", or "Photo" when unnumbered."""
         if self.number is not None and self.total is not None:
             return f"Photo {self.number} of {self.total}"
         if self.number is not None:
@@ -175,7 +175,7 @@ class Story:
     refs: tuple[SentenceRef, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        refs = []
+        refs: list[SentenceRef] = []
         for s_i, seg in enumerate(self.segments):
             for b_i, block in enumerate(seg.blocks):
                 for n_i, _ in enumerate(block.sentences):

@@ -38,8 +38,16 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"}
 
 _HEADER_FIELDS = {"format", "title", "language", "source", "source-url", "date", "credit"}
 _BLOCK_FIELDS = {
-    "post": {"author", "handle", "date", "link", "photo", "photo-image", "photo-alt",
-             "photo-credit"},
+    "post": {
+        "author",
+        "handle",
+        "date",
+        "link",
+        "photo",
+        "photo-image",
+        "photo-alt",
+        "photo-credit",
+    },
     "quote": {"speaker"},
     "photo": {"image", "alt", "credit", "number"},
 }
@@ -167,7 +175,9 @@ class _Parser:
                 end_paragraph()
                 kind = stripped[3:].strip().lower()
                 if section != "segments":
-                    self.problem(number, "a block must come after a segment heading ('== kind: Title')")
+                    self.problem(
+                        number, "a block must come after a segment heading ('== kind: Title')"
+                    )
                 if kind not in _BLOCK_FIELDS:
                     known = ", ".join(sorted(_BLOCK_FIELDS))
                     shown = kind or "(nothing)"
@@ -177,11 +187,15 @@ class _Parser:
                 continue
             if stripped in ("[kinds]", "[lexicon]"):
                 if section == "segments":
-                    self.problem(number, f"the {stripped} section must come before the first segment")
+                    self.problem(
+                        number, f"the {stripped} section must come before the first segment"
+                    )
                 section = stripped[1:-1]
                 continue
             if stripped.startswith("[") and stripped.endswith("]") and section != "segments":
-                self.problem(number, f"unknown section {stripped}; known sections: [kinds], [lexicon]")
+                self.problem(
+                    number, f"unknown section {stripped}; known sections: [kinds], [lexicon]"
+                )
                 section = "ignored"
                 continue
             if section == "header":
@@ -226,9 +240,7 @@ class _Parser:
         if not sep or not label.strip():
             self.problem(number, "a kind is declared as 'id = Label' or 'id = Label | Plural'")
         elif not _KIND_ID_RE.match(kid):
-            self.problem(
-                number, f"kind id '{kid}' must be lowercase letters, digits and hyphens"
-            )
+            self.problem(number, f"kind id '{kid}' must be lowercase letters, digits and hyphens")
         else:
             self.kinds[kid] = (label.strip(), plural.strip() or label.strip(), number)
 
@@ -299,7 +311,9 @@ class _Builder:
             )
         fmt = h.get("format")
         if fmt and fmt[0].strip() != "story-player 1":
-            self.problem(fmt[1], f"unsupported format '{fmt[0]}'; this version reads 'story-player 1'")
+            self.problem(
+                fmt[1], f"unsupported format '{fmt[0]}'; this version reads 'story-player 1'"
+            )
         date = self.date(*h["date"]) if "date" in h else None
         return StoryMeta(
             title=h.get("title", ("", 0))[0],
@@ -314,7 +328,9 @@ class _Builder:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            self.problem(line, f"date '{value}' is not a date written as YYYY-MM-DD, e.g. 2018-04-28")
+            self.problem(
+                line, f"date '{value}' is not a date written as YYYY-MM-DD, e.g. 2018-04-28"
+            )
             return None
 
     def segments(self) -> tuple[Segment, ...]:
@@ -356,7 +372,11 @@ class _Builder:
             return Block(BlockType.PARAGRAPH, body, self.sentences(body), raw.line)
         if raw.type == "quote":
             return Block(
-                BlockType.QUOTATION, body, self.sentences(body), raw.line, speaker=f.get("speaker", "")
+                BlockType.QUOTATION,
+                body,
+                self.sentences(body),
+                raw.line,
+                speaker=f.get("speaker", ""),
             )
         if raw.type == "photo":
             photo = self.photo(raw, body, "image", "alt", "credit", "number")
@@ -413,7 +433,12 @@ class _Builder:
         return Sentence(start, len(text), text[start:], spoken, tuple(words))
 
     def photo(
-        self, raw: _RawBlock, caption: str, image_key: str, alt_key: str, credit_key: str,
+        self,
+        raw: _RawBlock,
+        caption: str,
+        image_key: str,
+        alt_key: str,
+        credit_key: str,
         number_key: str,
     ) -> Photo:
         image = None
@@ -458,7 +483,7 @@ class _Builder:
         return target
 
     def sentences(self, text: str, prefix: str = "") -> tuple[Sentence, ...]:
-        out = []
+        out: list[Sentence] = []
         for start, end in split_sentences(text):
             spoken = to_spoken(text, start, end, self.p.lexicon)
             pre = prefix if not out else ""
@@ -501,13 +526,16 @@ def read_story_text(path: Path) -> str:
     if path.is_dir():
         raise StoryFileError([Problem(path, 0, "this is a folder, not a story file")])
     if size > MAX_FILE_BYTES:
-        raise StoryFileError([
-            Problem(
-                path, 0,
-                f"the file is {size / 1_048_576:.1f} MB; a story file may be at most "
-                f"{MAX_FILE_BYTES // 1_048_576} MB (is this the right file?)",
-            )
-        ])
+        raise StoryFileError(
+            [
+                Problem(
+                    path,
+                    0,
+                    f"the file is {size / 1_048_576:.1f} MB; a story file may be at most "
+                    f"{MAX_FILE_BYTES // 1_048_576} MB (is this the right file?)",
+                )
+            ]
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -516,13 +544,16 @@ def read_story_text(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise StoryFileError([
-            Problem(
-                path, line,
-                f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at byte {exc.start}); "
-                "save it as UTF-8",
-            )
-        ]) from None
+        raise StoryFileError(
+            [
+                Problem(
+                    path,
+                    line,
+                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at byte "
+                    f"{exc.start}); save it as UTF-8",
+                )
+            ]
+        ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise StoryFileError([Problem(path, line, "the file contains binary data, not text")])

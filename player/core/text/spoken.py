@@ -1,0 +1,416 @@
+"""What the voice says for what is displayed.
+
+Stories are displayed verbatim, but a speech engine reading tweets verbatim
+spells out links, says "at" before every handle and skips emoji. This module
+rewrites a displayed span into what should be spoken and keeps, for every
+displayed word, where its spoken form sits, so a view can highlight the
+displayed word while the voice says it.
+
+Rules, applied word by word (words as :func:`~player.core.text.splitter.split_words`
+finds them) and to the punctuation between words:
+
+* URLs (``http://``, ``https://``, ``www.``, ``t.co/`` links) are dropped.
+* ``@handle`` loses its ``@``; underscores and letter/digit boundaries become
+  spaces (``@gdub520`` → ``gdub 520``, ``@benjamin4peace`` → ``benjamin 4
+  peace``). Capitals are left alone, as engines read ``HuffPost`` well.
+* ``#Tag`` → ``hashtag`` plus the tag split at capitals, digits and
+  underscores (``#MeToo`` → ``hashtag Me Too``); ``#1`` → ``number 1``; a lone
+  ``#`` is not a word and says nothing.
+* ``(N/M)`` with 1 ≤ N ≤ M ≤ 50 is a photo number: ``(1/6)`` → ``photo 1 of 6``.
+* Emoji are said by their Unicode names in lowercase (😢 → ``crying face``);
+  skin tones, variation selectors and keycap marks are dropped; a ZWJ sequence
+  says each part (👨‍👩‍👧 → ``man woman girl``); a flag says ``flag`` and its
+  country code letters (🇲🇽 → ``flag M X``); a run of the same emoji within a
+  word is said once with a count (😢😢😢 → ``crying face times 3``).
+* ``&`` → ``and``.
+* Curly apostrophes become ``'`` so contractions are pronounced; quotation
+  marks are dropped.
+* Between words, dashes used as breaks (``–``, ``—``, ``--``, a spaced
+  ``-``), brackets and commas become a pause ``", "``; ``;`` and ``:`` are
+  kept; final punctuation (``. ! ? ...``) is kept; anything else is a space.
+  Nothing is said before the first spoken word, and only final punctuation
+  after the last one. Hyphens inside words (``2-month-old``) stay.
+* The lexicon, pairs of (written, spoken), replaces whole-word, case-sensitive
+  matches in the spoken text, longest written form first, after all the above.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from player.core.text.splitter import looks_like_url, split_words
+
+__all__ = [
+    "SpokenText",
+    "SpokenWord",
+    "format_long_date",
+    "spoken_attribution",
+    "to_spoken",
+]
+
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True)
+class SpokenWord:
+    """Where a displayed word is and where its spoken form is (end-exclusive).
+
+    ``spoken_start`` and ``spoken_end`` are -1 when the word is not spoken.
+    """
+
+    display_start: int
+    display_end: int
+    spoken_start: int
+    spoken_end: int
+
+
+@dataclass(frozen=True)
+class SpokenText:
+    """The spoken form of a displayed span and its words in displayed order."""
+
+    text: str
+    words: tuple[SpokenWord, ...]
+
+
+_HANDLE = re.compile(r"@(\w+)(.*)", re.DOTALL)
+_HASHTAG = re.compile(r"#(\w+)(.*)", re.DOTALL)
+_PHOTO_NUMBER = re.compile(r"(\d{1,2})/(\d{1,2})")
+_MAX_PHOTOS = 50
+_EMBEDDED_URL = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_GapPlace = Literal["start", "middle", "end"]
+
+_QUOTES = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "‛": "'",
+        "`": "'",
+        "´": "'",
+        "“": None,
+        "”": None,
+        "„": None,
+        "‟": None,
+        '"': None,
+        "«": None,
+        "»": None,
+        "‹": None,
+        "›": None,
+    }
+)
+
+_ZWJ = "\u200d"
+_EMOJI_RANGES = (
+    (0x2300, 0x23FF),
+    (0x2600, 0x27BF),
+    (0x2B00, 0x2BFF),
+    (0x1F000, 0x1FAFF),
+)
+_REGIONAL_A = 0x1F1E6
+_REGIONAL_Z = 0x1F1FF
+
+
+def _is_silent_mark(char: str) -> bool:
+    """Variation selectors, skin tones, keycap marks and tag characters: they
+    change how an emoji looks, not what it is."""
+    code = ord(char)
+    return (
+        code in (0xFE0E, 0xFE0F, 0x20E3) or 0x1F3FB <= code <= 0x1F3FF or 0xE0000 <= code <= 0xE007F
+    )
+
+
+def _is_regional(char: str) -> bool:
+    return _REGIONAL_A <= ord(char) <= _REGIONAL_Z
+
+
+def _is_emoji(char: str) -> bool:
+    code = ord(char)
+    if not any(low <= code <= high for low, high in _EMOJI_RANGES):
+        return False
+    # Unassigned code points in these blocks are emoji newer than Python's
+    # Unicode database.
+    return unicodedata.category(char) in ("So", "Cn") and not _is_silent_mark(char)
+
+
+def _emoji_name(char: str) -> str:
+    return unicodedata.name(char, "emoji").lower()
+
+
+def _regional_letter(char: str) -> str:
+    return chr(ord("A") + ord(char) - _REGIONAL_A)
+
+
+def _speak_symbols(word: str) -> str:
+    """``word`` with its emoji replaced by their names and invisible emoji
+    modifiers removed."""
+    # Items are (plain text, 0) or (emoji name, count).
+    items: list[tuple[str, int]] = []
+    i = 0
+    while i < len(word):
+        char = word[i]
+        if _is_regional(char):
+            if i + 1 < len(word) and _is_regional(word[i + 1]):
+                name = f"flag {_regional_letter(char)} {_regional_letter(word[i + 1])}"
+                i += 2
+            else:
+                name = _regional_letter(char)
+                i += 1
+        elif _is_emoji(char):
+            parts = [_emoji_name(char)]
+            i += 1
+            while True:
+                while i < len(word) and _is_silent_mark(word[i]):
+                    i += 1
+                if i + 1 < len(word) and word[i] == _ZWJ and _is_emoji(word[i + 1]):
+                    parts.append(_emoji_name(word[i + 1]))
+                    i += 2
+                    continue
+                break
+            name = " ".join(parts)
+        else:
+            i += 1
+            if _is_silent_mark(char) or (char == _ZWJ and items and items[-1][1] > 0):
+                continue
+            if items and items[-1][1] == 0:
+                items[-1] = (items[-1][0] + char, 0)
+            else:
+                items.append((char, 0))
+            continue
+        if items and items[-1][1] > 0 and items[-1][0] == name:
+            items[-1] = (name, items[-1][1] + 1)
+        else:
+            items.append((name, 1))
+    pieces: list[str] = []
+    for text, count in items:
+        if count == 0:
+            pieces.append(text)
+        elif count == 1:
+            pieces.append(f" {text} ")
+        else:
+            pieces.append(f" {text} times {count} ")
+    return "".join(pieces)
+
+
+def _starts_part(before: str, char: str, after: str, at_capitals: bool) -> bool:
+    if before.isdigit() != char.isdigit() and before.isalnum() and char.isalnum():
+        return True
+    if not at_capitals or not char.isupper():
+        return False
+    return before.islower() or (before.isupper() and after.islower())
+
+
+def _split_compound(name: str, *, at_capitals: bool) -> str:
+    """Spaces between the parts of a handle or hashtag name: at underscores,
+    between letters and digits and, if ``at_capitals``, where a capital starts
+    a new part (``MeToo``, ``NYCMarathon``)."""
+    out: list[str] = []
+    for i, char in enumerate(name):
+        if char == "_":
+            out.append(" ")
+            continue
+        if i > 0 and _starts_part(name[i - 1], char, name[i + 1 : i + 2], at_capitals):
+            out.append(" ")
+        out.append(char)
+    return "".join(out)
+
+
+def _speak_word(word: str) -> str:
+    """The spoken form of one displayed word, or "" when it is not spoken."""
+    if looks_like_url(word):
+        return ""
+    word = _EMBEDDED_URL.sub(" ", word).translate(_QUOTES)
+    handle = _HANDLE.fullmatch(word)
+    hashtag = _HASHTAG.fullmatch(word)
+    if handle is not None:
+        word = _split_compound(handle.group(1), at_capitals=False) + handle.group(2)
+    elif hashtag is not None:
+        tag = hashtag.group(1)
+        if tag.isdigit():
+            word = f"number {tag}{hashtag.group(2)}"
+        else:
+            word = f"hashtag {_split_compound(tag, at_capitals=True)}{hashtag.group(2)}"
+    word = _speak_symbols(word.replace("&", " and "))
+    return _SPACES.sub(" ", word).strip()
+
+
+def _speak_gap(gap: str, where: _GapPlace) -> str:
+    """What is said for the characters between two spoken words: a pause,
+    final punctuation or a space. ``where`` is "start", "middle" or "end"."""
+    if where == "start":
+        return ""
+    final: list[str] = []
+    clause = ""
+    pause = False
+    for i, char in enumerate(gap):
+        if char in ".!?‽":
+            final.append(char)
+        elif char == "…":
+            final.append("...")
+        elif char in ";:":
+            clause = clause or char
+        elif char in ",()[]{}—–―":
+            pause = True
+        elif char == "-":
+            double = gap[i - 1 : i] == "-" or gap[i + 1 : i + 2] == "-"
+            spaced = gap[i - 1 : i].isspace() and gap[i + 1 : i + 2].isspace()
+            pause = pause or double or spaced
+    if where == "end":
+        return "".join(final)
+    if final:
+        return "".join(final) + " "
+    if clause:
+        return clause + " "
+    if pause:
+        return ", "
+    return " "
+
+
+@lru_cache(maxsize=32)
+def _compile_lexicon(
+    lexicon: tuple[tuple[str, str], ...],
+) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
+    """One pattern for the whole lexicon, longest written form first so that
+    it wins where entries overlap, and the spoken forms by group number - 1.
+    A single pass also keeps one entry from rewriting another's output."""
+    entries = sorted((e for e in lexicon if e[0]), key=lambda e: len(e[0]), reverse=True)
+    if not entries:
+        return None
+    alternatives = []
+    for written, _ in entries:
+        before = r"(?<!\w)" if re.match(r"\w", written[0]) else ""
+        after = r"(?!\w)" if re.match(r"\w", written[-1]) else ""
+        alternatives.append(f"{before}({re.escape(written)}){after}")
+    return re.compile("|".join(alternatives)), tuple(spoken for _, spoken in entries)
+
+
+def _apply_lexicon(
+    text: str, spans: list[tuple[int, int]], lexicon: Sequence[tuple[str, str]]
+) -> str:
+    """Replace lexicon matches in ``text``, moving ``spans`` (-1 spans are
+    left alone) so that they still cover the same words."""
+    compiled = _compile_lexicon(tuple((str(w), str(s)) for w, s in lexicon))
+    if compiled is None:
+        return text
+    pattern, replacements = compiled
+    # Right to left, so earlier match positions stay valid.
+    for match in reversed(list(pattern.finditer(text))):
+        if match.lastindex is None:
+            continue
+        replacement = replacements[match.lastindex - 1]
+        low, high = match.span()
+        delta = len(replacement) - (high - low)
+        text = text[:low] + replacement + text[high:]
+        for n, (start, end) in enumerate(spans):
+            if start < 0 or end <= low:
+                continue
+            if start >= high:
+                spans[n] = (start + delta, end + delta)
+                continue
+            # The word overlaps the match: it now covers the replacement.
+            spans[n] = (min(start, low), end + delta if end > high else low + len(replacement))
+    return text
+
+
+def _photo_number(text: str, start: int, end: int, begin: int, stop: int) -> str | None:
+    """ "photo N of M" when ``text[start:end]`` is ``N/M`` in brackets inside
+    ``text[begin:stop]``. The brackets stay in the gaps, where they read as a
+    pause before the number."""
+    if start <= begin or end >= stop or text[start - 1] != "(" or text[end] != ")":
+        return None
+    number = _PHOTO_NUMBER.fullmatch(text, start, end)
+    if number is None:
+        return None
+    first, total = int(number.group(1)), int(number.group(2))
+    if not 1 <= first <= total <= _MAX_PHOTOS:
+        return None
+    return f"photo {first} of {total}"
+
+
+def to_spoken(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    lexicon: Sequence[tuple[str, str]] = (),
+) -> SpokenText:
+    """The spoken form of ``text[start:end]`` (typically one sentence).
+
+    ``words`` holds one entry per word of :func:`split_words` over the same
+    span, with display offsets into ``text`` and spoken offsets into the
+    returned text (-1 for a word that is not spoken).
+    """
+    stop = len(text) if end is None else max(0, min(end, len(text)))
+    begin = max(0, min(start, stop))
+    displayed = split_words(text, begin, stop)
+    forms = [_speak_word(text[s:e]) for s, e in displayed]
+
+    for n, (s, e) in enumerate(displayed):
+        photo = _photo_number(text, s, e, begin, stop)
+        if photo is not None:
+            forms[n] = photo
+
+    if not any(forms):
+        return SpokenText("", tuple(SpokenWord(s, e, -1, -1) for s, e in displayed))
+    out: list[str] = []
+    length = 0
+    spans: list[tuple[int, int]] = []
+    gap: list[str] = []
+    cursor = begin
+    where: _GapPlace = "start"
+    for n, (s, e) in enumerate(displayed):
+        gap.append(text[cursor:s])
+        cursor = e
+        if not forms[n]:
+            gap.append(" ")
+            spans.append((-1, -1))
+            continue
+        said = _speak_gap("".join(gap), where)
+        gap.clear()
+        out.append(said)
+        length += len(said)
+        spans.append((length, length + len(forms[n])))
+        out.append(forms[n])
+        length += len(forms[n])
+        where = "middle"
+    gap.append(text[cursor:stop])
+    out.append(_speak_gap("".join(gap), "end"))
+
+    spoken = _apply_lexicon("".join(out), spans, lexicon)
+    words = tuple(
+        SpokenWord(s, e, spoken_start, spoken_end)
+        for (s, e), (spoken_start, spoken_end) in zip(displayed, spans, strict=True)
+    )
+    return SpokenText(spoken, words)
+
+
+def spoken_attribution(author: str, date_text: str) -> str:
+    """What is said for a post's attribution line: who posted it and when."""
+    author = author.strip()
+    date_text = date_text.strip()
+    if date_text:
+        return f"Posted by {author} on {date_text}"
+    return f"Posted by {author}"
+
+
+def format_long_date(d: _dt.date) -> str:
+    """``April 26, 2018``: English, no leading zero, whatever the locale."""
+    return f"{_MONTH_NAMES[d.month - 1]} {d.day}, {d.year}"
