@@ -1,0 +1,80 @@
+"""``story-player outline``, ``check`` and ``--version``, run in-process and as a command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from player import __version__
+from player.cli import main
+from player.paths import bundled_story_path
+
+
+def test_outline_lists_the_segments(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["outline"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Children born and raised in Mexican prisons"
+    rows = [line.split() for line in out[2:]]
+    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5", "6"]
+    assert "Personal story" in out[3] and "Melissa and Barbara Sánchez" in out[3]
+    assert out[3].split()[-2:] == ["4", "1"]  # 4 sentences, 1 caption
+    assert "Public reaction" in out[-1]
+
+
+def test_outline_json_has_displayed_and_spoken_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["outline", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    segments = data["segments"]
+    assert [s["kind"] for s in segments] == [
+        "introduction",
+        "personal-story",
+        "personal-story",
+        "life-inside",
+        "debate",
+        "public-reaction",
+    ]
+    post = segments[1]["blocks"][0]
+    assert post["type"] == "post" and post["post"]["handle"] == "@HuffPost"
+    assert post["photo"]["label"] == "Photo 1 of 6" and post["photo"]["image"] is None
+    last = post["sentences"][-1]
+    assert last == {
+        "text": "— HuffPost (@HuffPost) April 28, 2018",
+        "spoken": "Posted by HuffPost on April 28, 2018",
+    }
+
+
+def test_check_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(bundled_story_path())]) == 0
+    assert "valid story" in capsys.readouterr().out
+
+
+def test_check_truncated_copy_reports_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = bundled_story_path().read_text(encoding="utf-8")
+    broken = tmp_path / "story.txt"
+    broken.write_text(text[: len(text) * 2 // 3], encoding="utf-8")
+    assert main(["check", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert f"{broken}:" in err and "Traceback" not in err
+    assert any(line.strip().startswith(f"{broken}:") for line in err.splitlines()[1:])
+
+
+def test_check_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "none.txt")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_console_script_and_module_agree() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "player", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"story-player {__version__}"
+    out = subprocess.run(
+        [sys.executable, "-m", "player", "check", "--help"], capture_output=True, text=True
+    )
+    assert out.returncode == 0 and "STORY" in out.stdout.upper()
