@@ -55,6 +55,7 @@ _REQUIRED_BLOCK_FIELDS = {"post": ("author",), "quote": ("speaker",), "photo": (
 
 _SEGMENT_RE = re.compile(r"^==\s*(?P<kind>[^:]*?)\s*:\s*(?P<title>.*?)\s*$")
 _FIELD_RE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9-]*)\s*:\s*(?P<value>.*?)\s*$")
+_END_RE = re.compile(r"^==\s*end\s*$", re.IGNORECASE)
 _KIND_ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _HANDLE_RE = re.compile(r"^@[A-Za-z0-9_]{1,30}$")
@@ -119,6 +120,7 @@ class _Parser:
         self.kinds: dict[str, tuple[str, str, int]] = {}
         self.lexicon: list[tuple[str, str]] = []
         self.segments: list[_RawSegment] = []
+        self.end_line: int | None = None
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
@@ -138,6 +140,11 @@ class _Parser:
         for number, raw in enumerate(self.lines, start=1):
             line = raw.rstrip()
             stripped = line.strip()
+            if fence is not None and (_END_RE.match(stripped) or _SEGMENT_RE.match(stripped)):
+                # A heading inside a block means its closing ':::' is missing; say so here
+                # rather than swallowing the rest of the story into the block.
+                self._unclosed(fence)
+                fence = None
             if fence is not None:
                 if stripped == ":::":
                     if fence.type in ("post", "quote") and not any(s.strip() for s in fence.body):
@@ -165,6 +172,16 @@ class _Parser:
                 continue
             if not stripped:
                 end_paragraph()
+                continue
+            if self.end_line is not None:
+                self.problem(
+                    number,
+                    f"text after the '== end' line (line {self.end_line}): {_clip(stripped)}",
+                )
+                break
+            if _END_RE.match(stripped):
+                end_paragraph()
+                self.end_line = number
                 continue
             if stripped.startswith("=="):
                 end_paragraph()
@@ -210,10 +227,15 @@ class _Parser:
                 paragraph.body.append(stripped)
         end_paragraph()
         if fence is not None:
-            self.problem(
-                fence.line,
-                f"the '::: {fence.type}' block is never closed: add a line ':::' after its text",
-            )
+            self._unclosed(fence)
+
+    def _unclosed(self, fence: _RawBlock) -> None:
+        if self.segments:
+            self.segments[-1].blocks.append(fence)
+        self.problem(
+            fence.line,
+            f"the '::: {fence.type}' block is never closed: add a line ':::' after its text",
+        )
 
     def _header_line(self, text: str, number: int) -> None:
         m = _FIELD_RE.match(text)
@@ -508,6 +530,13 @@ def parse_story(text: str, path: Path) -> Story:
     builder = _Builder(parser)
     meta = builder.meta()
     segments = builder.segments()
+    if parser.segments and parser.end_line is None:
+        last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=1)
+        parser.problem(
+            last,
+            "the story does not end with the line '== end', so the file may have been cut "
+            f"short after line {last}; if the story is complete, add '== end' as its last line",
+        )
     if not parser.problems and not any(s.blocks for s in segments):
         parser.problem(1, "the story has no text")
     if parser.problems:

@@ -33,14 +33,21 @@ First sentence. Second sentence.
 """
 
 
-def write(tmp_path: Path, text: str, name: str = "story.txt") -> Path:
+def write(tmp_path: Path, text: str, name: str = "story.txt", end: bool = True) -> Path:
+    """Write a story file, closed with the '== end' line unless ``end`` is False."""
     path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text + ("\n== end\n" if end else ""), encoding="utf-8")
     return path
 
 
 def problems(tmp_path: Path, text: str) -> list[Problem]:
     return problems_of(write(tmp_path, text))
+
+
+def only_problem_of(path: Path) -> Problem:
+    found = problems_of(path)
+    assert len(found) == 1, found
+    return found[0]
 
 
 def only_problem(tmp_path: Path, text: str) -> Problem:
@@ -360,8 +367,28 @@ def test_all_problems_at_once(tmp_path: Path) -> None:
 def test_truncated_bundled_story_reports_a_line(tmp_path: Path) -> None:
     lines = bundled_story_path().read_text(encoding="utf-8").splitlines()
     cut = next(i for i, line in enumerate(lines) if line.startswith("handle: @ursulakoenig"))
-    path = write(tmp_path, "\n".join(lines[: cut + 1]) + "\n")
+    path = write(tmp_path, "\n".join(lines[: cut + 1]) + "\n", end=False)
     with pytest.raises(StoryFileError) as info:
         load_story(path)
     assert info.value.problems[0].line > 0
     assert "never closed" in str(info.value)
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.25, 0.5, 0.66, 0.8, 0.95, 0.99])
+def test_any_truncation_of_the_bundled_story_is_caught(tmp_path: Path, fraction: float) -> None:
+    text = bundled_story_path().read_text(encoding="utf-8")
+    path = write(tmp_path, text[: int(len(text) * fraction)], end=False)
+    found = problems_of(path)
+    assert found and all(p.line > 0 for p in found)
+    expected = ("cut short", "never closed", "no segments")
+    assert any(word in p.message for p in found for word in expected)
+
+
+def test_missing_end_line_names_last_line(tmp_path: Path) -> None:
+    p = only_problem_of(write(tmp_path, MINIMAL + "\n\n", end=False))
+    assert p.line == 6 and "'== end'" in p.message
+
+
+def test_text_after_end(tmp_path: Path) -> None:
+    p = only_problem_of(write(tmp_path, MINIMAL + "== end\nMore text.\n", end=False))
+    assert p.line == 8 and "after the '== end' line (line 7)" in p.message
