@@ -1,0 +1,163 @@
+"""Zoom from 50 % to 400 % for the interface and the reading pane, in familiar steps.
+
+Steps are the ones browsers and document viewers use, so "one more Ctrl++"
+means the same here. :class:`Zoom` remembers the unzoomed font sizes the first
+time it sees the application and the reading pane, so repeated zooming never
+drifts from rounding, and scales:
+
+- the application font, which every widget without a font of its own follows;
+- the reading pane's font and its document's default font;
+- explicit point sizes inside the pane's document (headings carry their own),
+  relative to their size at 100 %.
+
+The keys (Ctrl+= and Ctrl++, Ctrl+-, Ctrl+0) belong to the window; it calls
+:meth:`Zoom.zoom_in`, :meth:`Zoom.zoom_out` and :meth:`Zoom.reset`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
+
+ZOOM_STEPS: tuple[int, ...] = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300, 400)
+MIN_ZOOM = ZOOM_STEPS[0]
+MAX_ZOOM = ZOOM_STEPS[-1]
+DEFAULT_ZOOM = 100
+# Below this, text stops being text for anyone; it also guards against a 0 pt font.
+MIN_POINT_SIZE = 6.0
+_BASE_PROPERTY = "storyPlayerZoomBasePt"
+_FORMAT_BASE = QTextCharFormat.Property.UserProperty + 17
+
+
+def clamp_zoom(percent: int) -> int:
+    """``percent`` kept within 50-400."""
+    return max(MIN_ZOOM, min(MAX_ZOOM, int(percent)))
+
+
+def next_zoom(percent: int) -> int:
+    """The step after ``percent`` (a value between steps goes to the next step up)."""
+    for step in ZOOM_STEPS:
+        if step > percent:
+            return step
+    return MAX_ZOOM
+
+
+def previous_zoom(percent: int) -> int:
+    """The step before ``percent`` (a value between steps goes to the next step down)."""
+    for step in reversed(ZOOM_STEPS):
+        if step < percent:
+            return step
+    return MIN_ZOOM
+
+
+def scaled(points: float, percent: int) -> float:
+    """A point size at ``percent``, never below the legible minimum."""
+    return max(MIN_POINT_SIZE, points * percent / 100.0)
+
+
+def _base_size(widget: QWidget | QApplication, font: QFont) -> float:
+    """The widget's unzoomed point size, recorded the first time it is zoomed."""
+    stored = widget.property(_BASE_PROPERTY)
+    if isinstance(stored, float | int) and stored > 0:
+        return float(stored)
+    size = font.pointSizeF()
+    if size <= 0:  # a font sized in pixels: convert at the usual 96 dpi
+        size = font.pixelSize() * 72.0 / 96.0
+    widget.setProperty(_BASE_PROPERTY, float(size))
+    return size
+
+
+def scale_document(document: QTextDocument, percent: int) -> None:
+    """Scale every explicit point size in ``document`` to ``percent`` of its size at 100 %.
+
+    The size at 100 % is kept in each fragment's format, so going 100 → 400 → 100
+    lands exactly where it began. Only formats change: the text, the caret and
+    the selection stay, and undo is not recorded.
+    """
+    undo = document.isUndoRedoEnabled()
+    document.setUndoRedoEnabled(False)
+    cursor = QTextCursor(document)
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            it += 1
+            if not fragment.isValid():
+                continue
+            fmt = fragment.charFormat()
+            base = fmt.property(_FORMAT_BASE)
+            if not isinstance(base, float | int):
+                if not fmt.hasProperty(QTextCharFormat.Property.FontPointSize):
+                    continue
+                base = fmt.fontPointSize()
+            change = QTextCharFormat()
+            change.setProperty(_FORMAT_BASE, float(base))
+            change.setFontPointSize(scaled(float(base), percent))
+            cursor.setPosition(fragment.position())
+            cursor.setPosition(
+                fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+            )
+            cursor.mergeCharFormat(change)
+        block = block.next()
+    document.setUndoRedoEnabled(undo)
+
+
+class Zoom:
+    """The zoom level of one window: the application font and its text panes."""
+
+    def __init__(self, app: QApplication, panes: Iterable[QTextEdit] = ()) -> None:
+        self._app = app
+        self._panes: list[QTextEdit] = []
+        self._percent = DEFAULT_ZOOM
+        _base_size(app, QApplication.font())
+        for pane in panes:
+            self.add_pane(pane)
+
+    @property
+    def percent(self) -> int:
+        return self._percent
+
+    def add_pane(self, pane: QTextEdit) -> None:
+        """Zoom ``pane`` with the rest; its font as built is taken as its size at 100 %."""
+        if pane in self._panes:
+            return
+        _base_size(pane, pane.font())
+        self._panes.append(pane)
+        self._apply_pane(pane)
+
+    def set_percent(self, percent: int) -> int:
+        """Zoom to ``percent`` (kept within 50-400); the level now in force."""
+        self._percent = clamp_zoom(percent)
+        base = _base_size(self._app, QApplication.font())
+        font = QFont(QApplication.font())
+        font.setPointSizeF(scaled(base, self._percent))
+        QApplication.setFont(font)
+        for pane in self._panes:
+            self._apply_pane(pane)
+        return self._percent
+
+    def _apply_pane(self, pane: QTextEdit) -> None:
+        base = _base_size(pane, pane.font())
+        font = QFont(pane.font())
+        font.setPointSizeF(scaled(base, self._percent))
+        pane.setFont(font)
+        document = pane.document()
+        document.setDefaultFont(font)
+        scale_document(document, self._percent)
+
+    def zoom_in(self) -> int:
+        return self.set_percent(next_zoom(self._percent))
+
+    def zoom_out(self) -> int:
+        return self.set_percent(previous_zoom(self._percent))
+
+    def reset(self) -> int:
+        return self.set_percent(DEFAULT_ZOOM)
+
+    def refresh(self) -> None:
+        """Apply the level again, after a pane got a new document (a new story)."""
+        for pane in self._panes:
+            self._apply_pane(pane)

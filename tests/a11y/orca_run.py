@@ -1,0 +1,129 @@
+"""Run Orca against the app under Xvfb and save what Orca says to docs/orca-transcript.txt.
+
+Usage (from the repository root): ``.venv/bin/python tests/a11y/orca_run.py [OUTPUT]``.
+Needs the Debian packages orca, speech-dispatcher, python3-speechd and
+dconf-gsettings-backend besides those of the AT-SPI test. Not part of CI: it
+takes about a minute and depends on Orca's wording.
+
+speech-dispatcher gets a private configuration whose only output module writes
+each utterance to a text file; Orca talks to it through the socket in the
+session's ``XDG_RUNTIME_DIR``. Keys are sent with xdotool after the window is
+focused, with pauses so each utterance is complete before the next key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from a11y_desktop import ROOT, DesktopSession, missing_tools
+
+# What the reader does, with a note for the transcript.
+STEPS: tuple[tuple[str, str], ...] = (
+    ("Tab", "Tab: from the contents to the story text"),
+    ("Down", "Down arrow: caret to the next line"),
+    ("Down", "Down arrow: caret to the next line"),
+    ("r", "R: jump to the public reaction"),
+    ("space", "Space: play"),
+    ("space", "Space: pause"),
+    ("Tab", "Tab: to the photos"),
+    ("Tab", "Tab: onwards"),
+)
+
+
+def write_speechd_config(directory: Path, spoken: Path) -> None:
+    (directory / "modules").mkdir(parents=True)
+    (directory / "speechd.conf").write_text(
+        'AudioOutputMethod "libao"\n'
+        'AddModule "textlog" "sd_generic" "textlog.conf"\n'
+        "DefaultModule textlog\n"
+        'DefaultLanguage "en"\n'
+        "LogLevel 1\n",
+        encoding="utf-8",
+    )
+    (directory / "modules" / "textlog.conf").write_text(
+        f"GenericExecuteSynth \"echo \\'$DATA\\' >> {spoken}\"\n"
+        'GenericLanguage "en" "en" "utf-8"\n'
+        'GenericLanguage "en-US" "en" "utf-8"\n'
+        'AddVoice "en" "MALE1" "en"\n',
+        encoding="utf-8",
+    )
+
+
+def run(output: Path) -> int:
+    missing = missing_tools() + [t for t in ("orca", "speech-dispatcher") if not shutil.which(t)]
+    if missing:
+        print("missing: " + ", ".join(missing), file=sys.stderr)
+        return 2
+    with DesktopSession() as session:
+        spoken = session.tmp / "spoken.log"
+        spoken.touch()
+        speechd_dir = session.tmp / "speechd"
+        write_speechd_config(speechd_dir, spoken)
+        speechd = session.start_process(
+            [
+                "speech-dispatcher", "-d", "-t", "0", "-C", str(speechd_dir),
+                "-P", str(session.tmp / "speechd.pid"),
+            ]
+        )  # fmt: skip
+        speechd.wait(timeout=20)  # -d: the daemon forks; its pid is in the pid file
+        socket = Path(session.env["XDG_RUNTIME_DIR"]) / "speech-dispatcher" / "speechd.sock"
+        deadline = time.monotonic() + 15
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        app = session.start_app()
+        window = session.window_id(app.pid, timeout=60)
+        session.focus(window)
+        time.sleep(2)
+        prefs = session.tmp / "orca-prefs"
+        prefs.mkdir()
+        orca = session.start_process(
+            [
+                "orca", "--replace", "-u", str(prefs), "-d", "braille",
+                f"--debug-file={session.tmp / 'orca-debug.txt'}",
+            ],
+            log="orca.log",
+        )  # fmt: skip
+        time.sleep(8)  # Orca starts, finds the focused window and speaks it
+        session.focus(window)
+        time.sleep(3)
+        lines = ["# Orca 43 speaking Story Player under Xvfb", ""]
+        seen = 0
+
+        def collect(note: str) -> None:
+            nonlocal seen
+            said = spoken.read_text(errors="replace").splitlines()
+            lines.append(f"## {note}")
+            lines.extend(f"    {line}" for line in said[seen:] if line.strip())
+            lines.append("")
+            seen = len(said)
+
+        collect("Orca starts; the window has focus")
+        for key, note in STEPS:
+            session.keys(key, pause=3.0)
+            collect(note)
+        # Orca before speech-dispatcher, or python-speechd starts a default daemon that lingers.
+        orca.terminate()
+        try:
+            orca.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            orca.kill()
+        pidfile = session.tmp / "speechd.pid"
+        if pidfile.exists():
+            with contextlib.suppress(ValueError, ProcessLookupError):
+                os.kill(int(pidfile.read_text().strip()), 15)
+        app.terminate()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "orca-transcript.txt"
+    sys.exit(run(target))

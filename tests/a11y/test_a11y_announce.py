@@ -1,0 +1,102 @@
+"""Announcements reach screen readers as events, and the app's voice only without one."""
+
+from __future__ import annotations
+
+import a11y_env  # noqa: F401  (offscreen Qt, throwaway settings: before any window)
+import pytest
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from player.gui.announce import Announcer, ScreenReaderWatch
+from player.platform.screenreader import ScreenReaderDetector
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, QAccessible.AnnouncementPoliteness, QWidget | None]] = []
+
+    def __call__(self, event: QAccessibleAnnouncementEvent) -> None:
+        obj = event.object()
+        self.events.append(
+            (event.message(), event.politeness(), obj if isinstance(obj, QWidget) else None)
+        )
+
+
+@pytest.fixture
+def widget(qtbot: QtBot) -> QWidget:
+    w = QWidget()
+    qtbot.addWidget(w)
+    return w
+
+
+@pytest.mark.parametrize("reader", [True, False, None])
+def test_every_announcement_is_posted_as_an_event(widget: QWidget, reader: bool | None) -> None:
+    posted = Recorder()
+    announcer = Announcer(widget, screen_reader=lambda: reader, post=posted)
+    announcer.announce("Public reaction")
+    announcer.error("The voice stopped")
+    assert posted.events == [
+        ("Public reaction", QAccessible.AnnouncementPoliteness.Polite, widget),
+        ("The voice stopped", QAccessible.AnnouncementPoliteness.Assertive, widget),
+    ]
+    assert list(announcer.history) == ["Public reaction", "The voice stopped"]
+
+
+def test_self_voicing_speaks_only_without_a_screen_reader(widget: QWidget) -> None:
+    spoken: list[str] = []
+    reader: list[bool | None] = [False]
+    announcer = Announcer(
+        widget, screen_reader=lambda: reader[0], self_voice=spoken.append,
+        self_voicing=True, post=Recorder(),
+    )  # fmt: skip
+    assert announcer.announce("Paused") is True
+    reader[0] = True
+    assert announcer.announce("Playing") is False
+    reader[0] = None  # unknown: the reader asked for the app's voice, so it speaks
+    assert announcer.announce("Bookmark added") is True
+    assert spoken == ["Paused", "Bookmark added"]
+
+
+def test_self_voicing_off_never_speaks(widget: QWidget) -> None:
+    spoken: list[str] = []
+    announcer = Announcer(
+        widget, screen_reader=lambda: False, self_voice=spoken.append, post=Recorder()
+    )
+    announcer.announce("Paused")
+    assert spoken == []
+
+
+def test_empty_text_is_not_announced(widget: QWidget) -> None:
+    posted = Recorder()
+    Announcer(widget, screen_reader=lambda: False, post=posted).announce("   ")
+    assert posted.events == []
+
+
+def test_a_broken_detector_does_not_lose_the_message(widget: QWidget) -> None:
+    def broken() -> bool:
+        raise RuntimeError("bus gone")
+
+    spoken: list[str] = []
+    announcer = Announcer(
+        widget, screen_reader=broken, self_voice=spoken.append, self_voicing=True, post=Recorder()
+    )
+    assert announcer.announce("Segment 2") is True and spoken == ["Segment 2"]
+
+
+def test_the_real_event_can_be_posted(widget: QWidget) -> None:
+    Announcer(widget, screen_reader=lambda: True).announce("Playing")
+
+
+def test_watch_reports_changes_on_the_gui_thread(qtbot: QtBot) -> None:
+    answers = iter([True, True, False])
+    watch = ScreenReaderWatch(ScreenReaderDetector(lambda: next(answers)))
+    seen: list[object] = []
+    watch.changed.connect(seen.append)
+    with qtbot.waitSignal(watch.changed, timeout=5000):
+        watch.refresh()
+    assert seen == [True] and watch.running is True
+    watch.detector.check_async().join(5)  # True again: no signal
+    with qtbot.waitSignal(watch.changed, timeout=5000):
+        watch.refresh()
+    assert seen == [True, False]

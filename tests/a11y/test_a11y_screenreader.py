@@ -1,0 +1,154 @@
+"""Screen-reader detection: each platform's answer from mocked calls, and one real AT-SPI bus."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import a11y_env  # noqa: F401  (offscreen Qt, throwaway settings: before any window)
+import pytest
+from a11y_desktop import DesktopSession, missing_tools
+
+from player.platform import screenreader as sr
+
+ADDRESS = "unix:path=/tmp/a11y-bus,guid=abc"
+
+
+def fake_bus(
+    enabled: str | None = "(<false>,)",
+    apps: dict[str, str] | None = None,
+    pids: dict[str, int] | None = None,
+) -> tuple[sr.Runner, list[list[str]]]:
+    """A runner answering gdbus calls like a session with ``apps`` (bus name -> app name)."""
+    calls: list[list[str]] = []
+    apps = apps or {}
+    pids = pids or {}
+
+    def run(argv: Sequence[str], timeout: float) -> str | None:
+        args = list(argv)
+        calls.append(args)
+        assert timeout <= 5
+        if "ScreenReaderEnabled" in args:
+            return enabled
+        if "org.a11y.Bus.GetAddress" in args:
+            return None if enabled is None else f"('{ADDRESS}',)\n"
+        if "org.a11y.atspi.Accessible.GetChildren" in args:
+            kids = ", ".join(f"('{bus}', '/org/a11y/atspi/accessible/root')" for bus in apps)
+            return f"([{kids}],)\n" if apps else "(@a(so) [],)\n"
+        if "org.freedesktop.DBus.GetConnectionUnixProcessID" in args:
+            return f"(uint32 {pids.get(args[-1], 4242)},)\n"
+        if "Name" in args:
+            return f"(<'{apps[args[args.index('--dest') + 1]]}'>,)\n"
+        return None
+
+    return run, calls
+
+
+@pytest.fixture(autouse=True)
+def no_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(sr.OVERRIDE_VARIABLE, raising=False)
+
+
+def test_flag_set_by_the_desktop_means_running() -> None:
+    run, calls = fake_bus(enabled="(<true>,)")
+    assert sr.linux_screen_reader_running(run) is True
+    assert len(calls) == 1  # no need to ask the registry
+
+
+def test_orca_among_the_applications_means_running() -> None:
+    run, _ = fake_bus(apps={":1.4": "Story Player", ":1.7": "orca"})
+    assert sr.linux_screen_reader_running(run) is True
+
+
+def test_other_applications_only_means_not_running() -> None:
+    run, _ = fake_bus(apps={":1.4": "Story Player", ":1.5": "gedit"})
+    assert sr.linux_screen_reader_running(run) is False
+
+
+def test_this_process_is_never_asked_its_name() -> None:
+    import os
+
+    run, calls = fake_bus(apps={":1.4": "Story Player"}, pids={":1.4": os.getpid()})
+    assert sr.linux_screen_reader_running(run) is False
+    assert not any("Name" in c for c in calls)
+
+
+def test_no_session_bus_means_unknown() -> None:
+    run, _ = fake_bus(enabled=None)
+    assert sr.linux_screen_reader_running(run) is None
+
+
+def test_macos_answers_from_defaults() -> None:
+    assert sr.macos_screen_reader_running(lambda argv, t: "1\n") is True
+    assert sr.macos_screen_reader_running(lambda argv, t: "0\n") is False
+    assert sr.macos_screen_reader_running(lambda argv, t: None) is None
+
+
+def test_windows_answer_without_windows_is_unknown() -> None:
+    assert sr.windows_screen_reader_running() is None
+
+
+def test_platform_probe_picks_by_platform() -> None:
+    assert sr.platform_probe("win32") is sr.windows_screen_reader_running
+    assert sr.platform_probe("darwin") is sr.macos_screen_reader_running
+    assert sr.platform_probe("linux") is sr.linux_screen_reader_running
+    assert sr.platform_probe("plan9")() is None
+
+
+def test_a_failing_command_is_none_not_an_exception() -> None:
+    assert sr.run_command(["/nonexistent/program"], 1.0) is None
+    assert sr.run_command(["sleep", "5"], 0.2) is None
+
+
+def test_detector_caches_and_refreshes() -> None:
+    answers = iter([False, True])
+    detector = sr.ScreenReaderDetector(lambda: next(answers))
+    assert detector.cached is None and not detector.checked
+    assert detector.running() is False
+    assert detector.running() is False  # cached, the probe is not asked again
+    assert detector.check() is True
+    assert detector.cached is True
+
+
+def test_detector_checks_in_a_thread() -> None:
+    release = threading.Event()
+    got: list[bool | None] = []
+
+    def slow() -> bool:
+        release.wait(5)
+        return True
+
+    detector = sr.ScreenReaderDetector(slow)
+    worker = detector.check_async(got.append)
+    assert detector.check_async() is worker  # one check at a time
+    assert worker.is_alive() and detector.cached is None  # the caller was not blocked
+    release.set()
+    worker.join(5)
+    assert got == [True] and detector.cached is True
+
+
+def test_a_crashing_probe_is_unknown() -> None:
+    def broken() -> bool:
+        raise OSError("no bus")
+
+    assert sr.ScreenReaderDetector(broken).check() is None
+
+
+def test_the_override_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    detector = sr.ScreenReaderDetector(lambda: False)
+    monkeypatch.setenv(sr.OVERRIDE_VARIABLE, "1")
+    assert detector.check() is True and detector.cached is True
+
+
+@pytest.mark.skipif(
+    bool(missing_tools(display=False)), reason="needs dbus-launch, gdbus, at-spi2-core"
+)
+def test_detection_over_a_real_atspi_bus(monkeypatch: pytest.MonkeyPatch) -> None:
+    with DesktopSession(display=False) as session:
+        for key in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME"):
+            monkeypatch.setenv(key, session.env[key])
+        assert sr.linux_a11y_bus_address() is not None
+        assert sr.linux_screen_reader_running() is False  # no orca on this bus
+        session.set_status("ScreenReaderEnabled", True)
+        assert sr.linux_screen_reader_enabled() is True
+        assert sr.ScreenReaderDetector().check() is True
