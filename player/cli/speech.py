@@ -1,0 +1,337 @@
+"""``story-player voices``, ``export`` and ``say``: the speech core without a window.
+
+``say`` plays through the Qt audio layer (a QCoreApplication and the same
+QAudioSink output as the window) or, without a sound device, on the silent
+clock; on a terminal it answers single keys at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import select
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from player.core.model import Story
+from player.core.playback.api import (
+    DEFAULT_RATE_WPM,
+    MAX_RATE_WPM,
+    MIN_RATE_WPM,
+    PlaybackState,
+    Position,
+)
+
+KEYS_HELP = (
+    "Keys: space pause/resume, n or → next sentence, p or ← previous sentence, "
+    "] or ↓ next segment, [ or ↑ previous segment, q quit."
+)
+
+
+def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    voices = subparsers.add_parser(
+        "voices",
+        help="list the speech voices",
+        description="List the voices of the speech engine: id, languages and name.",
+    )
+    voices.add_argument("--json", action="store_true", help="machine-readable output")
+    voices.set_defaults(handler=run_voices)
+
+    export = subparsers.add_parser(
+        "export",
+        help="save a story as audio files",
+        description=(
+            "Write a WAV file per segment, an M3U playlist and a JSON file with every "
+            "sentence's start and end time, segment and text."
+        ),
+    )
+    export.add_argument("story", nargs="?", type=Path, help="story file (default: bundled story)")
+    export.add_argument("--out", type=Path, required=True, help="folder to write into")
+    _speech_options(export)
+    export.set_defaults(handler=run_export)
+
+    say = subparsers.add_parser(
+        "say",
+        help="read a story aloud in the terminal",
+        description="Read a story aloud. " + KEYS_HELP,
+    )
+    say.add_argument("story", nargs="?", type=Path, help="story file (default: bundled story)")
+    say.add_argument(
+        "--from",
+        dest="start",
+        metavar="SEGMENT",
+        help="start at this segment: its number (as in `outline`) or words of its title",
+    )
+    _speech_options(say)
+    say.set_defaults(handler=run_say)
+
+
+def _speech_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--voice", help="voice id (see `voices`); default: best for the story")
+    parser.add_argument(
+        "--rate",
+        type=int,
+        default=DEFAULT_RATE_WPM,
+        help=f"words per minute, {MIN_RATE_WPM}-{MAX_RATE_WPM} (default {DEFAULT_RATE_WPM})",
+    )
+
+
+def _error(text: str) -> None:
+    print(f"story-player: {text}", file=sys.stderr)
+
+
+def _load(path: Path | None) -> Story | None:
+    """The story, or None after printing its problems to stderr."""
+    from player.core.storyfile import StoryFileError, load_story
+    from player.paths import bundled_story_path
+
+    where = path or bundled_story_path()
+    try:
+        return load_story(where)
+    except StoryFileError as exc:
+        count = len(exc.problems)
+        _error(f"{where}: {count} problem{'s' if count != 1 else ''}:")
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+    except OSError as exc:
+        _error(f"{where}: {exc.strerror or exc}")
+    return None
+
+
+def _synthesizer() -> Any:
+    from player.core.speech import NoSpeechEngine, create_synthesizer
+
+    try:
+        return create_synthesizer()
+    except NoSpeechEngine as exc:
+        _error(str(exc))
+        return None
+
+
+def _check_rate(rate: int) -> bool:
+    if not MIN_RATE_WPM <= rate <= MAX_RATE_WPM:
+        _error(f"--rate must be between {MIN_RATE_WPM} and {MAX_RATE_WPM} words per minute")
+        return False
+    return True
+
+
+def run_voices(ns: argparse.Namespace) -> int:
+    synth = _synthesizer()
+    if synth is None:
+        return 1
+    try:
+        voices = synth.voices()
+    finally:
+        synth.close()
+    if ns.json:
+        data = {
+            "engine": synth.name,
+            "voices": [
+                {"id": v.id, "name": v.name, "languages": list(v.languages)} for v in voices
+            ],
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    width = max((len(v.id) for v in voices), default=2)
+    lang_width = max((len(", ".join(v.languages)) for v in voices), default=9)
+    print(f"{'ID'.ljust(width)}  {'LANGUAGES'.ljust(lang_width)}  NAME")
+    for v in voices:
+        print(f"{v.id.ljust(width)}  {', '.join(v.languages).ljust(lang_width)}  {v.name}")
+    print(f"{len(voices)} voices ({synth.name})", file=sys.stderr)
+    return 0
+
+
+def _pick_voice(synth: Any, story: Story, wanted: str | None) -> str | None:
+    from player.core.speech import best_voice
+
+    voices = synth.voices()
+    if wanted:
+        if any(v.id == wanted for v in voices):
+            return wanted
+        _error(f"there is no voice {wanted!r} (see `story-player voices`)")
+        return None
+    chosen = best_voice(voices, story.meta.language)
+    if chosen is None:
+        _error("the speech engine has no voices")
+        return None
+    return chosen.id
+
+
+def run_export(ns: argparse.Namespace) -> int:
+    from player.core.speech.export import export_story
+
+    if not _check_rate(ns.rate):
+        return 1
+    story = _load(ns.story)
+    if story is None:
+        return 1
+    synth = _synthesizer()
+    if synth is None:
+        return 1
+    try:
+        voice = _pick_voice(synth, story, ns.voice)
+        if voice is None:
+            return 1
+        try:
+            result = export_story(story, synth, ns.out, voice, ns.rate)
+        except OSError as exc:
+            _error(f"cannot write to {ns.out}: {exc.strerror or exc}")
+            return 1
+    finally:
+        synth.close()
+    for index, reason in result.failures:
+        _error(f"sentence {index + 1} was left out: {reason}")
+    minutes, seconds = divmod(round(result.duration_ms / 1000), 60)
+    print(
+        f"Wrote {len(result.files)} files to {result.directory} "
+        f"({minutes}:{seconds:02d} of audio, voice {voice}, {ns.rate} wpm) "
+        f"in {result.elapsed_s:.2f} s"
+    )
+    return 0
+
+
+def find_segment(story: Story, wanted: str) -> int | None:
+    """A segment by 1-based number, or by words of its title or kind."""
+    text = wanted.strip().lower()
+    if text.isdigit():
+        number = int(text)
+        return number - 1 if 1 <= number <= len(story.segments) else None
+    for i, segment in enumerate(story.segments):
+        if text in segment.title.lower():
+            return i
+    for i, segment in enumerate(story.segments):
+        if text in segment.kind.label.lower() or text in segment.kind.id:
+            return i
+    return None
+
+
+class _Printer:
+    """Prints each sentence as it starts, and messages, from the playback's thread."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.sentence = -1
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+
+    def on_position(self, position: Position) -> None:
+        with self.lock:
+            if position.sentence != self.sentence:
+                self.sentence = position.sentence
+                ref = self.story.refs[position.sentence]
+                title = self.story.segments[ref.segment].title
+                text = self.story.sentence(ref).display
+                print(f"[{ref.segment + 1} {title}] {text}", flush=True)
+
+    def on_state(self, state: PlaybackState) -> None:
+        if state is PlaybackState.PAUSED:
+            print("(paused)", flush=True)
+
+    def on_message(self, text: str, level: str) -> None:
+        print(f"{level}: {text}", file=sys.stderr, flush=True)
+
+    def on_finished(self) -> None:
+        self.done.set()
+
+
+_ARROWS = {"\x1b[C": "n", "\x1b[D": "p", "\x1b[B": "]", "\x1b[A": "["}
+
+
+def _read_key(fd: int) -> str:
+    data = os.read(fd, 8).decode("utf-8", "replace")
+    return _ARROWS.get(data, data[:1])
+
+
+def run_say(ns: argparse.Namespace) -> int:
+    from player.core.playback import PlaybackSettings, create_playback
+
+    if not _check_rate(ns.rate):
+        return 1
+    story = _load(ns.story)
+    if story is None:
+        return 1
+    if not story.refs:
+        _error("the story has nothing to read")
+        return 1
+    start = 0
+    if ns.start:
+        segment = find_segment(story, ns.start)
+        first = None if segment is None else story.first_sentence_of_segment(segment)
+        if first is None:
+            _error(f"no segment {ns.start!r}; see `story-player outline`")
+            return 1
+        start = first
+    synth = _synthesizer()
+    if synth is None:
+        return 1
+    app, factory = _qt_audio()
+    printer = _Printer(story)
+    playback = create_playback(
+        story,
+        factory,
+        synthesizer=synth,
+        settings=PlaybackSettings(rate=ns.rate, voice=ns.voice),
+        listeners=(printer,),
+    )
+    try:
+        playback.play(start)
+        if sys.stdin.isatty():
+            print(KEYS_HELP, file=sys.stderr, flush=True)
+            _key_loop(playback, printer)
+        else:
+            while not printer.done.wait(0.2):
+                pass
+    finally:
+        playback.close()
+        synth.close()
+        del app
+    return 0
+
+
+def _qt_audio() -> tuple[Any, Any]:
+    """A QCoreApplication and the Qt output factory, or (None, None) for the silent clock."""
+    try:
+        from PySide6.QtCore import QCoreApplication
+
+        from player.gui.audio import qt_output_factory
+    except ImportError as exc:
+        _error(f"Qt audio is not available ({exc}); reading on a silent clock")
+        return None, None
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    return app, qt_output_factory
+
+
+def _key_loop(playback: Any, printer: _Printer) -> None:
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        # cbreak, not raw: keys arrive one by one without echo, output keeps its newlines
+        tty.setcbreak(fd)
+        while not printer.done.is_set():
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if not ready:
+                continue
+            key = _read_key(fd)
+            if key in ("q", "Q", "\x04"):
+                break
+            if key == " ":
+                playback.toggle_pause()
+            elif key in ("n", "N"):
+                playback.skip_sentence(1)
+            elif key in ("p", "P"):
+                playback.skip_sentence(-1)
+            elif key == "]":
+                playback.skip_segment(1)
+            elif key == "[":
+                playback.skip_segment(-1)
+        else:
+            time.sleep(0.05)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)

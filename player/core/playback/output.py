@@ -1,0 +1,181 @@
+"""Where PCM goes: the audio output interface, and a silent real-time clock.
+
+An output pulls from a :class:`~player.core.playback.stream.PcmStream` at the
+speed of real time and counts the frames actually played; that count is the
+playback clock. :class:`SilentClockOutput` does that with a thread and no
+device, so playback on a machine without sound produces the same events. The
+Qt implementation lives in :mod:`player.gui.audio`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+
+from player.core.playback.stream import PcmStream
+from player.core.speech.base import SAMPLE_WIDTH
+
+
+class AudioOutputError(Exception):
+    """The output cannot play (no device, device lost)."""
+
+
+class AudioOutput(ABC):
+    """Plays one stream at a time. Methods are called from the playback core's
+    thread; implementations must not block it for long."""
+
+    #: shown in messages ("Qt audio", "silent clock")
+    name: str = "output"
+    #: True when nothing is audible (the core then tells the listener once)
+    silent: bool = False
+
+    @abstractmethod
+    def start(self, stream: PcmStream) -> None:
+        """Play ``stream`` from its first frame, replacing any previous one; the
+        played-frame count restarts at 0. Raises :class:`AudioOutputError`."""
+
+    @abstractmethod
+    def pause(self) -> None: ...
+
+    @abstractmethod
+    def resume(self) -> None: ...
+
+    @abstractmethod
+    def stop(self) -> None:
+        """Stop at once and drop what is buffered."""
+
+    @abstractmethod
+    def set_volume(self, volume: float) -> None: ...
+
+    @abstractmethod
+    def frames_played(self) -> int:
+        """Frames of the current stream that have been heard."""
+
+    def failure(self) -> str | None:
+        """Why the output stopped working since ``start``, if it did."""
+        return None
+
+    def close(self) -> None:  # noqa: B027 - outputs without resources need nothing
+        """Release the device and any thread; idempotent."""
+
+
+#: Makes an output; raising AudioOutputError means "no device, use the silent clock".
+OutputFactory = Callable[[int], AudioOutput]
+
+
+class SilentClockOutput(AudioOutput):
+    """Consumes the stream in real time on its own thread, without a device."""
+
+    name = "silent clock"
+    silent = True
+
+    def __init__(self, sample_rate: int, tick_s: float = 0.005, speed: float = 1.0) -> None:
+        self.sample_rate = sample_rate
+        self.tick_s = tick_s
+        #: >1 runs the clock faster than real time, for tests
+        self.speed = speed
+        self.volume = 1.0
+        self._cond = threading.Condition()
+        self._stream: PcmStream | None = None
+        self._paused = False
+        self._played = 0
+        self._last = 0.0
+        self._carry = 0.0
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="silent-clock")
+            self._thread.start()
+
+    def start(self, stream: PcmStream) -> None:
+        with self._cond:
+            if self._closed:
+                raise AudioOutputError("the output is closed")
+            self._stream = stream
+            self._paused = False
+            self._played = 0
+            self._carry = 0.0
+            self._last = time.perf_counter()
+            self._ensure_thread()
+            self._cond.notify_all()
+        # take the first period now, as a device would on start
+        self._tick()
+
+    def _tick(self) -> None:
+        with self._cond:
+            stream = self._stream
+            if stream is None or self._paused:
+                return
+            now = time.perf_counter()
+            due = (now - self._last) * self.sample_rate * self.speed + self._carry
+            self._last = now
+            frames = int(due)
+            self._carry = due - frames
+            if frames <= 0:
+                return
+            got = len(stream.read(frames * SAMPLE_WIDTH)) // SAMPLE_WIDTH
+            if got < frames:
+                # an underrun is silence nobody hears: don't catch up afterwards
+                self._carry = 0.0
+            self._played += got
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._closed:
+                    return
+                if self._stream is None or self._paused:
+                    self._cond.wait()
+                    continue
+            self._tick()
+            time.sleep(self.tick_s)
+
+    def pause(self) -> None:
+        self._tick()
+        with self._cond:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self._cond:
+            if self._paused:
+                self._paused = False
+                self._last = time.perf_counter()
+                self._cond.notify_all()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stream = None
+            self._paused = False
+
+    def set_volume(self, volume: float) -> None:
+        self.volume = volume
+
+    def frames_played(self) -> int:
+        with self._cond:
+            return self._played
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._stream = None
+            self._cond.notify_all()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(2.0)
+
+
+_default_factory: OutputFactory | None = None
+
+
+def set_default_output_factory(factory: OutputFactory | None) -> None:
+    """Install the output used when ``create_playback`` gets none. The core cannot
+    import Qt, so the Qt layer installs its own output here at start-up."""
+    global _default_factory
+    _default_factory = factory
+
+
+def default_output_factory() -> OutputFactory | None:
+    return _default_factory

@@ -1,0 +1,127 @@
+"""The synthesizer interface shared by every speech backend.
+
+A synthesizer turns one sentence of spoken text into 16-bit mono PCM plus the
+times at which words start. Backends differ a lot in what they can do (espeak
+reports real word times, SAPI5/NSSS only write files), so the interface is the
+smallest thing they can all honour. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+SAMPLE_WIDTH = 2  # bytes per sample: every backend delivers signed 16-bit mono
+
+
+class SpeechError(Exception):
+    """A sentence could not be synthesized."""
+
+
+class NoSpeechEngine(SpeechError):
+    """No speech backend can be loaded on this machine."""
+
+
+class WordMark(NamedTuple):
+    """Where a word starts: its offset and length in the spoken text, and the
+    time from the start of the sentence's audio."""
+
+    offset: int
+    length: int
+    start_ms: int
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """The audio of one sentence.
+
+    ``words`` are sorted by ``start_ms``. They may skip words (espeak gives no
+    event for some short ones), so consumers interpolate.
+    """
+
+    pcm: bytes
+    sample_rate: int
+    words: tuple[WordMark, ...] = ()
+
+    @property
+    def frames(self) -> int:
+        return len(self.pcm) // SAMPLE_WIDTH
+
+    @property
+    def duration_ms(self) -> int:
+        return self.frames * 1000 // self.sample_rate if self.sample_rate else 0
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A voice a backend offers. ``languages`` are lower-case BCP 47 tags."""
+
+    id: str
+    name: str
+    languages: tuple[str, ...] = ()
+
+
+class Synthesizer(ABC):
+    """Turns sentences into audio.
+
+    Implementations need not be thread-safe: the playback core calls one from a
+    single worker thread. ``close`` releases whatever the backend holds.
+    """
+
+    #: A short name for messages and ``voices --json`` ("espeak-ng", "sapi5", ...).
+    name: str = "synthesizer"
+
+    @abstractmethod
+    def voices(self) -> list[Voice]: ...
+
+    @abstractmethod
+    def synthesize(self, text: str, voice_id: str, rate_wpm: int) -> SynthResult:
+        """Raises :class:`SpeechError` when the text cannot be spoken."""
+
+    def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
+        """Release the backend; the default holds nothing."""
+
+
+def normalize_language(tag: str) -> str:
+    """``en_US`` and ``EN-us`` both become ``en-us``."""
+    return tag.strip().replace("_", "-").lower()
+
+
+def best_voice(voices: Sequence[Voice], language: str) -> Voice | None:
+    """The voice that best fits ``language``, or None when ``voices`` is empty.
+
+    An exact tag wins, then a voice for the bare language ("en" for "en-nz"),
+    then any regional variant of it. Earlier voices win ties, so a backend's
+    own preference order is kept. With no match the first voice is returned.
+    """
+    if not voices:
+        return None
+    wanted = normalize_language(language)
+    primary = re.split(r"-", wanted, maxsplit=1)[0]
+    best: tuple[int, int] | None = None
+    chosen: Voice | None = None
+    for order, voice in enumerate(voices):
+        score = 0
+        for rank, lang in enumerate(voice.languages):
+            lang = normalize_language(lang)
+            if lang == wanted:
+                points = 30
+            elif lang == primary:
+                points = 20
+            elif lang.split("-", 1)[0] == primary:
+                points = 10
+            else:
+                continue
+            # a voice whose main language matches beats one listing it later
+            score = max(score, points - min(rank, 9))
+        basename = voice.id.rsplit("/", 1)[-1].lower()
+        if score and basename in (wanted, primary):
+            # espeak names its default variant after the bare tag (gmw/en, roa/fr)
+            score += 5 if basename == wanted else 3
+        key = (score, -order)
+        if score and (best is None or key > best):
+            best, chosen = key, voice
+    return chosen if chosen is not None else voices[0]

@@ -1,0 +1,203 @@
+"""espeak-ng through pyttsx3's low-level ctypes bindings, synthesising in the calling thread.
+
+pyttsx3's ``Engine`` cannot pause, blocks in ``runAndWait`` and reports no word
+times, so only its ``drivers._espeak`` bindings are used. In
+``AUDIO_OUTPUT_SYNCHRONOUS`` mode ``espeak_Synth`` returns once the whole text
+is rendered, delivering PCM chunks and word events (with their audio time) to a
+callback on the same thread, at about 1,000x real time.
+
+espeak-ng keeps one global instance per process with one callback, and is not
+thread-safe, so a process-wide lock guards every call and the library is
+initialised once. The ``espeakng-loader`` wheel's library is loaded first
+(``RTLD_GLOBAL``) so pyttsx3's own ``dlopen`` of ``libespeak-ng.so.1`` resolves
+to it and speech works after a plain ``pip install``; the system library is
+the fallback.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+from types import ModuleType
+from typing import Any
+
+from player.core.speech.base import (
+    SAMPLE_WIDTH,
+    NoSpeechEngine,
+    SpeechError,
+    Synthesizer,
+    SynthResult,
+    Voice,
+    WordMark,
+)
+
+_EVENT_WORD = 1
+_EVENT_END_OF_LIST = 0
+_BUFFER_MS = 200  # size of the chunks espeak hands to the callback
+
+_LOCK = threading.RLock()
+_state: _EspeakState | None = None
+_init_error: str | None = None
+
+
+class _EspeakState:
+    """The process-wide espeak instance and the collector its callback feeds."""
+
+    def __init__(self, module: ModuleType, sample_rate: int, library: str) -> None:
+        self.module = module
+        self.sample_rate = sample_rate
+        self.library = library
+        self.chunks: list[bytes] = []
+        self.events: list[tuple[int, int, int]] = []
+        self.voice: str | None = None
+        self.abort = False
+        self.voices: list[Voice] | None = None
+
+    def callback(self, wav: Any, numsamples: int, events: Any) -> int:
+        # Runs inside espeak_Synth on the synthesising thread; must never raise.
+        try:
+            if wav and numsamples > 0:
+                self.chunks.append(ctypes.string_at(wav, numsamples * SAMPLE_WIDTH))
+            i = 0
+            while events[i].type != _EVENT_END_OF_LIST:
+                event = events[i]
+                if event.type == _EVENT_WORD:
+                    self.events.append((event.text_position, event.length, event.audio_position))
+                i += 1
+        except Exception:
+            self.abort = True
+        return 1 if self.abort else 0
+
+
+def _wheel_paths() -> tuple[str, str] | None:
+    """The espeakng-loader wheel's library and data, when it is installed."""
+    try:
+        import espeakng_loader
+    except ImportError:
+        return None
+    try:
+        library = str(espeakng_loader.get_library_path())
+        data = str(espeakng_loader.get_data_path())
+    except Exception:
+        return None
+    if not (os.path.exists(library) and os.path.isdir(data)):
+        return None
+    return library, data
+
+
+def _load() -> _EspeakState:
+    """Load and initialise espeak once per process; raise NoSpeechEngine if impossible."""
+    global _state, _init_error
+    if _state is not None:
+        return _state
+    if _init_error is not None:
+        raise NoSpeechEngine(_init_error)
+    data_path: str | None = None
+    library = "system libespeak-ng"
+    wheel = _wheel_paths()
+    if wheel is not None:
+        try:
+            ctypes.CDLL(wheel[0], mode=ctypes.RTLD_GLOBAL)
+            library, data_path = wheel
+        except OSError:
+            wheel = None
+    try:
+        from pyttsx3.drivers import _espeak
+    except Exception as exc:  # RuntimeError when no library is found at all
+        _init_error = f"espeak-ng could not be loaded: {exc}"
+        raise NoSpeechEngine(_init_error) from exc
+    path = data_path.encode() if data_path else None
+    rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, _BUFFER_MS, path, 0)
+    if rate <= 0:
+        _init_error = "espeak-ng failed to initialise (no voice data found?)"
+        raise NoSpeechEngine(_init_error)
+    state = _EspeakState(_espeak, int(rate), library)
+    _espeak.SetSynthCallback(state.callback)
+    _state = state
+    return state
+
+
+def _parse_languages(voice: Any, offset: int) -> tuple[str, ...]:
+    """espeak packs languages as (priority byte, NUL-terminated name)*, then a 0 byte;
+    ctypes' ``c_char_p`` field would only show the first, so read the raw memory."""
+    address = ctypes.c_void_p.from_buffer(voice, offset).value
+    if not address:
+        return ()
+    raw = ctypes.string_at(address, 256)
+    langs: list[str] = []
+    pos = 0
+    while pos < len(raw) and raw[pos] != 0:
+        end = raw.find(b"\0", pos + 1)
+        if end < 0:
+            break
+        name = raw[pos + 1 : end].decode("utf-8", "replace").lower()
+        if name:
+            langs.append(name)
+        pos = end + 1
+    return tuple(langs)
+
+
+class EspeakSynthesizer(Synthesizer):
+    """espeak-ng in synchronous mode: real word times, 22,050 Hz mono."""
+
+    name = "espeak-ng"
+
+    def __init__(self) -> None:
+        with _LOCK:
+            self._state = _load()
+
+    @property
+    def library(self) -> str:
+        """Which library is in use: a path into the wheel, or the system one."""
+        return self._state.library
+
+    @property
+    def sample_rate(self) -> int:
+        return self._state.sample_rate
+
+    def voices(self) -> list[Voice]:
+        with _LOCK:
+            state = self._state
+            if state.voices is None:
+                es = state.module
+                offset = es.VOICE.languages.offset
+                found = []
+                for v in es.ListVoices():
+                    ident = (v.identifier or b"").decode("utf-8", "replace")
+                    name = (v.name or b"").decode("utf-8", "replace")
+                    if ident:
+                        found.append(Voice(ident, name, _parse_languages(v, offset)))
+                state.voices = found
+            return list(state.voices)
+
+    def synthesize(self, text: str, voice_id: str, rate_wpm: int) -> SynthResult:
+        with _LOCK:
+            state = self._state
+            es = state.module
+            if voice_id != state.voice:
+                if es.SetVoiceByName(voice_id.encode("utf-8")) != 0:
+                    state.voice = None
+                    raise SpeechError(f"espeak-ng has no voice {voice_id!r}")
+                state.voice = voice_id
+            # selecting a voice resets the rate, and a cached rate could be stale:
+            # set it on every call, it costs nothing
+            es.SetParameter(es.RATE, int(rate_wpm), 0)
+            state.chunks = []
+            state.events = []
+            state.abort = False
+            if text.strip():
+                result = es.Synth(text, flags=es.CHARS_UTF8)
+                if result != 0 or state.abort:
+                    raise SpeechError(f"espeak-ng failed on {text[:40]!r} (code {result})")
+            pcm = b"".join(state.chunks)
+            events = state.events
+            state.chunks, state.events = [], []
+        sample_rate = state.sample_rate
+        total_ms = len(pcm) // SAMPLE_WIDTH * 1000 // sample_rate
+        words: list[WordMark] = []
+        for position, length, ms in events:
+            # espeak counts code points from 1
+            words.append(WordMark(max(position - 1, 0), max(length, 0), min(max(ms, 0), total_ms)))
+        words.sort(key=lambda w: (w.start_ms, w.offset))
+        return SynthResult(pcm, sample_rate, tuple(words))

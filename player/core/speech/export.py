@@ -1,0 +1,149 @@
+"""Export a story as audio: a WAV per segment, an M3U playlist and a JSON timing index.
+
+The pauses are the playback's own (:func:`~player.core.playback.timeline.pause_after`),
+so an exported file sounds like the app. The JSON gives every sentence's start and
+end in its segment's file, with its displayed and spoken text, so other tools can
+follow along. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from player.core.model import Story
+from player.core.playback.timeline import pause_after
+from player.core.speech.audiofile import write_wav
+from player.core.speech.base import SAMPLE_WIDTH, SpeechError, Synthesizer
+
+INDEX_NAME = "timings.json"
+PLAYLIST_NAME = "playlist.m3u"
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote, and how long it took."""
+
+    directory: Path
+    files: list[Path] = field(default_factory=list)
+    duration_ms: int = 0
+    failures: list[tuple[int, str]] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """A file-name-safe, lower-case ASCII version of ``text``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return cleaned[:limit].rstrip("-") or "segment"
+
+
+def export_story(
+    story: Story,
+    synthesizer: Synthesizer,
+    out_dir: Path,
+    voice: str,
+    rate: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
+    """Write the story's audio into ``out_dir`` (created if needed).
+
+    A sentence that fails to synthesize is left out and listed in
+    ``ExportResult.failures`` and in the JSON; the rest is still written.
+    """
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = ExportResult(out_dir)
+    segments: list[dict[str, Any]] = []
+    sentences: list[dict[str, Any]] = []
+    playlist = ["#EXTM3U"]
+    sample_rate = 0
+    done = 0
+    for s_index, segment in enumerate(story.segments):
+        refs = [r for r in story.refs if r.segment == s_index]
+        if not refs:
+            continue
+        parts: list[bytes] = []
+        frames = 0
+        for ref in refs:
+            sentence = story.sentence(ref)
+            entry: dict[str, Any] = {
+                "index": ref.index,
+                "segment": ref.segment,
+                "block": ref.block,
+                "sentence": ref.sentence,
+                "display": sentence.display,
+                "spoken": sentence.spoken,
+            }
+            try:
+                audio = synthesizer.synthesize(sentence.spoken, voice, rate)
+            except SpeechError as exc:
+                result.failures.append((ref.index, str(exc)))
+                entry.update(start_ms=None, end_ms=None, error=str(exc))
+                sentences.append(entry)
+                continue
+            if sample_rate == 0:
+                sample_rate = audio.sample_rate
+            elif audio.sample_rate != sample_rate:
+                raise SpeechError("the synthesizer changed its sample rate mid-export")
+            entry["start_ms"] = frames * 1000 // sample_rate
+            parts.append(audio.pcm)
+            frames += audio.frames
+            entry["end_ms"] = frames * 1000 // sample_rate
+            entry["file"] = None  # set below, once the file is named
+            sentences.append(entry)
+            last_of_segment = ref is refs[-1]
+            if not last_of_segment:
+                gap = sample_rate * pause_after(story, ref.index, rate) // 1000
+                parts.append(bytes(gap * SAMPLE_WIDTH))
+                frames += gap
+            done += 1
+            if progress is not None:
+                progress(done, story.sentence_count)
+        if not frames:
+            continue
+        name = f"{len(segments) + 1:02d}-{slug(segment.title)}.wav"
+        write_wav(out_dir / name, b"".join(parts), sample_rate)
+        for entry in sentences:
+            if entry["segment"] == s_index and "file" in entry:
+                entry["file"] = name
+        duration = frames * 1000 // sample_rate
+        result.files.append(out_dir / name)
+        result.duration_ms += duration
+        segments.append(
+            {
+                "index": s_index,
+                "title": segment.title,
+                "kind": segment.kind.id,
+                "file": name,
+                "duration_ms": duration,
+                "first_sentence": refs[0].index,
+                "sentence_count": len(refs),
+            }
+        )
+        playlist.append(f"#EXTINF:{round(duration / 1000)},{segment.title}")
+        playlist.append(name)
+    (out_dir / PLAYLIST_NAME).write_text("\n".join(playlist) + "\n", encoding="utf-8")
+    index = {
+        "title": story.meta.title,
+        "language": story.meta.language,
+        "engine": synthesizer.name,
+        "voice": voice,
+        "rate_wpm": rate,
+        "sample_rate": sample_rate,
+        "duration_ms": result.duration_ms,
+        "segments": segments,
+        "sentences": sentences,
+    }
+    (out_dir / INDEX_NAME).write_text(
+        json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    result.files += [out_dir / PLAYLIST_NAME, out_dir / INDEX_NAME]
+    result.elapsed_s = time.perf_counter() - started
+    return result

@@ -1,0 +1,300 @@
+"""The Qt audio output: a QAudioSink pulling PCM from the playback core's stream.
+
+QAudioSink must live on a thread running a Qt event loop, and the core calls
+its output from a plain Python thread, so each :class:`QtAudioOutput` owns a
+QThread; calls are carried to it by queued signals and, where the core needs
+the outcome (open, start, close), confirmed through a ``threading.Event``.
+
+Pull mode: the sink reads from :class:`_StreamDevice`, a sequential QIODevice
+over the core's thread-safe :class:`~player.core.playback.stream.PcmStream`.
+Qt only reads what ``bytesAvailable`` says is there, so an empty stream is an
+underrun, not invented silence, and played frames keep mapping to sentences.
+
+``processedUSecs`` is the clock. It stops advancing short of the end once the
+sink goes idle, so "idle with the stream drained" counts as everything played.
+Call :func:`install` once a Q(Core)Application exists to make this the default
+output of :func:`player.core.playback.create_playback`.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QIODevice, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
+
+from player.core.playback.output import AudioOutput, AudioOutputError, set_default_output_factory
+from player.core.playback.stream import PcmStream
+
+DEFAULT_BUFFER_MS = 100
+_CALL_TIMEOUT_S = 3.0
+_POLL_MS = 5
+
+
+class _StreamDevice(QIODevice):
+    """A read-only, sequential QIODevice over a PcmStream."""
+
+    def __init__(self, stream: PcmStream) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def readData(self, maxlen: int) -> bytes:
+        return self.stream.read(maxlen)
+
+    def writeData(self, data: Any, len: int) -> int:
+        return -1
+
+    def bytesAvailable(self) -> int:
+        return self.stream.available_bytes + super().bytesAvailable()
+
+    def isSequential(self) -> bool:
+        return True
+
+
+class _SinkHost(QObject):
+    """Lives on the audio thread and owns the sink; slots run there."""
+
+    open_requested = Signal(object)
+    start_requested = Signal(object, object)
+    pause_requested = Signal()
+    resume_requested = Signal()
+    stop_requested = Signal(object)
+    volume_requested = Signal(float)
+    close_requested = Signal(object)
+
+    def __init__(self, sample_rate: int, buffer_bytes: int) -> None:
+        super().__init__()
+        self.sample_rate = sample_rate
+        self.buffer_bytes = buffer_bytes
+        self.sink: QAudioSink | None = None
+        self.device: _StreamDevice | None = None
+        self.timer: QTimer | None = None
+        self.volume = 1.0
+        # read by the core's thread: plain attributes, replaced whole under the GIL
+        self.processed_us = 0
+        self.idle = False
+        self.error: str | None = None
+        queued = Qt.ConnectionType.QueuedConnection
+        self.open_requested.connect(self._open, queued)
+        self.start_requested.connect(self._start, queued)
+        self.pause_requested.connect(self._pause, queued)
+        self.resume_requested.connect(self._resume, queued)
+        self.stop_requested.connect(self._stop, queued)
+        self.volume_requested.connect(self._set_volume, queued)
+        self.close_requested.connect(self._close, queued)
+
+    @Slot(object)
+    def _open(self, reply: _Reply) -> None:
+        try:
+            if not QMediaDevices.audioOutputs():
+                reply.fail("no audio device was found")
+                return
+            device = QMediaDevices.defaultAudioOutput()
+            fmt = QAudioFormat()
+            fmt.setSampleRate(self.sample_rate)
+            fmt.setChannelCount(1)
+            fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+            if not device.isFormatSupported(fmt):
+                reply.fail(f"{device.description()} cannot play {self.sample_rate} Hz mono")
+                return
+            self.sink = QAudioSink(device, fmt)
+            self.sink.setBufferSize(self.buffer_bytes)
+            self._apply_volume()
+            self.timer = QTimer()
+            self.timer.setInterval(_POLL_MS)
+            self.timer.timeout.connect(self._poll)
+            reply.ok(device.description())
+        except Exception as exc:
+            reply.fail(f"the audio device could not be opened: {exc}")
+
+    @Slot(object, object)
+    def _start(self, stream: PcmStream, reply: _Reply) -> None:
+        sink = self.sink
+        if sink is None:
+            reply.fail("the audio output is closed")
+            return
+        sink.stop()
+        self.device = _StreamDevice(stream)
+        # unbuffered: a read-ahead buffer in QIODevice would blur which frames were handed over
+        self.device.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
+        self.processed_us = 0
+        self.idle = False
+        self.error = None
+        sink.start(self.device)
+        if sink.error() not in (QtAudio.Error.NoError, QtAudio.Error.UnderrunError):
+            reply.fail(f"the audio device failed to start ({sink.error().name})")
+            return
+        assert self.timer is not None
+        self.timer.start()
+        reply.ok(None)
+
+    @Slot()
+    def _poll(self) -> None:
+        sink = self.sink
+        if sink is None:
+            return
+        self.processed_us = sink.processedUSecs()
+        state = sink.state()
+        self.idle = state == QtAudio.State.IdleState
+        error = sink.error()
+        if error in (QtAudio.Error.OpenError, QtAudio.Error.IOError, QtAudio.Error.FatalError):
+            self.error = f"the audio device stopped working ({error.name})"
+
+    @Slot()
+    def _pause(self) -> None:
+        if self.sink is not None:
+            self.sink.suspend()
+
+    @Slot()
+    def _resume(self) -> None:
+        if self.sink is not None:
+            self.sink.resume()
+
+    @Slot(object)
+    def _stop(self, reply: _Reply | None) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+        if self.sink is not None:
+            self.sink.stop()
+        if self.device is not None:
+            self.device.close()
+            self.device = None
+        if reply is not None:
+            reply.ok(None)
+
+    @Slot(float)
+    def _set_volume(self, volume: float) -> None:
+        self.volume = volume
+        self._apply_volume()
+
+    def _apply_volume(self) -> None:
+        if self.sink is not None:
+            # a slider feels even on a logarithmic scale; the sink wants linear gain
+            self.sink.setVolume(
+                QtAudio.convertVolume(
+                    self.volume,
+                    QtAudio.VolumeScale.LogarithmicVolumeScale,
+                    QtAudio.VolumeScale.LinearVolumeScale,
+                )
+            )
+
+    @Slot(object)
+    def _close(self, reply: _Reply) -> None:
+        self._stop(None)
+        # drop the Qt objects here, on their own thread, before it ends
+        self.timer = None
+        self.sink = None
+        reply.ok(None)
+        thread = QThread.currentThread()
+        thread.quit()
+
+
+class _Reply:
+    """A one-shot answer from the audio thread."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.error: str | None = None
+        self.value: object = None
+
+    def ok(self, value: object) -> None:
+        self.value = value
+        self.event.set()
+
+    def fail(self, error: str) -> None:
+        self.error = error
+        self.event.set()
+
+    def wait(self, what: str) -> object:
+        if not self.event.wait(_CALL_TIMEOUT_S):
+            raise AudioOutputError(f"the audio thread did not answer ({what})")
+        if self.error is not None:
+            raise AudioOutputError(self.error)
+        return self.value
+
+
+class QtAudioOutput(AudioOutput):
+    """A QAudioSink on its own QThread. Raises AudioOutputError when there is no device."""
+
+    name = "Qt audio"
+
+    def __init__(self, sample_rate: int, buffer_ms: int = DEFAULT_BUFFER_MS) -> None:
+        if QCoreApplication.instance() is None:
+            raise AudioOutputError("Qt audio needs a QCoreApplication")
+        self.sample_rate = sample_rate
+        self.buffer_bytes = max(sample_rate * buffer_ms // 1000 * 2, 512)
+        self._stream: PcmStream | None = None
+        self._closed = False
+        self._thread = QThread()
+        self._thread.setObjectName("audio-output")
+        self._host = _SinkHost(sample_rate, self.buffer_bytes)
+        self._host.moveToThread(self._thread)
+        self._thread.start()
+        reply = _Reply()
+        self._host.open_requested.emit(reply)
+        try:
+            self.device_name = str(reply.wait("open"))
+        except AudioOutputError:
+            self.close()
+            raise
+
+    def start(self, stream: PcmStream) -> None:
+        if stream.sample_rate != self.sample_rate:
+            raise AudioOutputError(f"the output was opened for {self.sample_rate} Hz")
+        self._stream = stream
+        reply = _Reply()
+        self._host.start_requested.emit(stream, reply)
+        reply.wait("start")
+
+    def pause(self) -> None:
+        self._host.pause_requested.emit()
+
+    def resume(self) -> None:
+        self._host.resume_requested.emit()
+
+    def stop(self) -> None:
+        if self._closed:
+            return
+        self._stream = None
+        reply = _Reply()
+        self._host.stop_requested.emit(reply)
+        reply.wait("stop")
+
+    def set_volume(self, volume: float) -> None:
+        self._host.volume_requested.emit(float(volume))
+
+    def frames_played(self) -> int:
+        stream = self._stream
+        if stream is None:
+            return 0
+        handed = stream.frames_read
+        if self._host.idle and stream.drained:
+            return handed
+        return min(self._host.processed_us * self.sample_rate // 1_000_000, handed)
+
+    def failure(self) -> str | None:
+        return self._host.error
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._stream = None
+        if self._thread.isRunning():
+            reply = _Reply()
+            self._host.close_requested.emit(reply)
+            reply.event.wait(_CALL_TIMEOUT_S)
+            if not self._thread.wait(int(_CALL_TIMEOUT_S * 1000)):
+                self._thread.quit()
+                self._thread.wait(int(_CALL_TIMEOUT_S * 1000))
+
+
+def qt_output_factory(sample_rate: int) -> AudioOutput:
+    """An :data:`~player.core.playback.output.OutputFactory` making Qt outputs."""
+    return QtAudioOutput(sample_rate)
+
+
+def install() -> None:
+    """Make Qt audio the default output of ``create_playback``."""
+    set_default_output_factory(qt_output_factory)

@@ -1,0 +1,194 @@
+"""The espeak-ng backend for real, alone and driving the playback core."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from player.core.playback import PlaybackSettings, SilentClockOutput, create_playback
+from player.core.playback.api import PlaybackState, Position
+from player.core.playback.timeline import SentenceTiming
+from player.core.speech import NoSpeechEngine, SpeechError, Synthesizer, SynthResult, Voice
+from tests.core.speech.speechkit import Recorder, make_story, sentence_of, speech_threads
+
+try:
+    from player.core.speech.espeak import EspeakSynthesizer
+
+    ESPEAK: EspeakSynthesizer | None = EspeakSynthesizer()
+except NoSpeechEngine:  # pragma: no cover - the CI image has it
+    ESPEAK = None
+
+pytestmark = pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not available")
+
+TEXT = "The boats went out before dawn, and most of them came back by noon."
+
+
+@pytest.fixture
+def espeak() -> EspeakSynthesizer:
+    assert ESPEAK is not None
+    return ESPEAK
+
+
+class Counting(Synthesizer):
+    """Wraps a synthesizer to count calls and fail on chosen texts."""
+
+    name = "counting"
+
+    def __init__(self, inner: Synthesizer, fail: str | None = None) -> None:
+        self.inner = inner
+        self.fail = fail
+        self.calls: list[tuple[str, str, int]] = []
+
+    def voices(self) -> list[Voice]:
+        return self.inner.voices()
+
+    def synthesize(self, text: str, voice_id: str, rate_wpm: int) -> SynthResult:
+        self.calls.append((text, voice_id, rate_wpm))
+        if text == self.fail:
+            raise SpeechError("refused")
+        return self.inner.synthesize(text, voice_id, rate_wpm)
+
+
+def test_word_times_rise_and_lie_inside_the_audio(espeak: EspeakSynthesizer) -> None:
+    result = espeak.synthesize(TEXT, "gmw/en-US", 175)
+    assert result.sample_rate == 22050 and result.duration_ms > 2000
+    starts = [w.start_ms for w in result.words]
+    assert starts == sorted(starts) and starts[0] >= 0 and starts[-1] < result.duration_ms
+    assert len(result.words) >= 10
+    assert TEXT[result.words[1].offset :].startswith("boats")
+    timing = SentenceTiming.of(sentence_of(TEXT), result)
+    # every spoken word gets a time (missing events are interpolated), in order
+    assert [i for _, i in timing.starts] == list(range(len(TEXT.split())))
+    assert [ms for ms, _ in timing.starts] == sorted(ms for ms, _ in timing.starts)
+    assert timing.starts[-1][0] < result.duration_ms
+
+
+def test_offsets_count_characters_not_bytes(espeak: EspeakSynthesizer) -> None:
+    text = "Café naïve résumé, très bien."
+    result = espeak.synthesize(text, "gmw/en-US", 175)
+    words = {text[w.offset : w.offset + w.length] for w in result.words}
+    assert {"naïve", "résumé"} <= words
+
+
+def test_faster_rate_gives_shorter_audio(espeak: EspeakSynthesizer) -> None:
+    slow = espeak.synthesize(TEXT, "gmw/en-US", 120)
+    fast = espeak.synthesize(TEXT, "gmw/en-US", 400)
+    assert fast.duration_ms < slow.duration_ms * 0.5
+
+
+def test_voices_and_a_bad_voice(espeak: EspeakSynthesizer) -> None:
+    voices = {v.id: v for v in espeak.voices()}
+    assert len(voices) > 50
+    assert "en-us" in voices["gmw/en-US"].languages
+    assert "fr" in voices["roa/fr"].languages[0]
+    with pytest.raises(SpeechError):
+        espeak.synthesize(TEXT, "no/such-voice", 175)
+    assert espeak.synthesize("Still fine.", "gmw/en", 175).pcm
+
+
+def test_synthesis_is_fast(espeak: EspeakSynthesizer) -> None:
+    start = time.perf_counter()
+    result = espeak.synthesize(TEXT * 2, "gmw/en", 175)
+    elapsed = time.perf_counter() - start
+    assert elapsed < result.duration_ms / 1000 / 50  # far faster than real time
+
+
+class Live:
+    """A playback over real espeak, with a silent clock running faster than real time."""
+
+    def __init__(self, synth: Synthesizer, speed: float = 6.0, rate: int = 350) -> None:
+        self.recorder = Recorder()
+        self.synth = synth
+        self.playback = create_playback(
+            make_story(),
+            lambda r: SilentClockOutput(r, speed=speed),
+            synthesizer=synth,
+            settings=PlaybackSettings(rate=rate),
+            listeners=(self.recorder,),
+        )
+        assert self.playback.wait_ready()
+
+    def wait(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        assert self.recorder.wait_for(predicate, timeout), self.recorder.events[-8:]
+
+
+@pytest.fixture
+def live(espeak: EspeakSynthesizer) -> Iterator[Live]:
+    before = set(speech_threads())
+    lv = Live(Counting(espeak))
+    yield lv
+    lv.playback.close()
+    assert set(speech_threads()) <= before
+
+
+def test_real_voice_is_chosen_for_the_language(live: Live) -> None:
+    assert live.playback.voice == "gmw/en"
+
+
+def test_pause_resume_keeps_the_position(live: Live) -> None:
+    p = live.playback
+    p.play()
+    live.wait(lambda: p.position.word == 3)
+    p.pause()
+    time.sleep(0.05)
+    held = p.position
+    time.sleep(0.25)
+    assert p.position == held and p.state is PlaybackState.PAUSED
+    count = len(live.recorder.positions())
+    p.resume()
+    live.wait(lambda: len(live.recorder.positions()) > count)
+    after = live.recorder.positions()[count]
+    assert after.sentence == held.sentence and (after.word or 0) >= (held.word or 0)
+
+
+def test_skips_land_on_sentence_starts(live: Live) -> None:
+    p = live.playback
+    p.play()
+    live.wait(lambda: p.position.word == 2)
+    moves: list[tuple[Callable[[], None], int]] = [
+        (lambda: p.skip_sentence(1), 1),
+        (lambda: p.skip_segment(1), 3),
+    ]
+    for move, target in moves:
+        count = len(live.recorder.positions())
+        move()
+        live.wait(live.recorder.more_positions_than(count))
+        assert live.recorder.positions()[count] == Position(target, None, 0)
+        live.wait(lambda: p.position.word is not None)
+        assert p.position.sentence == target and p.position.word == 0
+
+
+def test_rate_or_voice_change_misses_the_cache(live: Live) -> None:
+    p = live.playback
+    assert isinstance(live.synth, Counting)
+    calls = live.synth.calls
+    p.play()
+    live.wait(lambda: p.position.word == 2)
+    first = live.synth.calls[0]
+    p.set_rate(200)
+    live.wait(lambda: any(c[2] == 200 for c in calls) and p.position.word is not None)
+    p.set_voice("gmw/en-US")
+    live.wait(lambda: any(c[1] == "gmw/en-US" for c in calls))
+    assert (first[0], "gmw/en", 200) in calls and (first[0], "gmw/en-US", 200) in calls
+
+
+def test_a_failing_sentence_is_skipped(espeak: EspeakSynthesizer) -> None:
+    story = make_story([["First one here.", "Second one fails.", "Third one plays."]])
+    recorder = Recorder()
+    playback = create_playback(
+        story,
+        lambda r: SilentClockOutput(r, speed=8.0),
+        synthesizer=Counting(espeak, fail="Second one fails."),
+        settings=PlaybackSettings(rate=400),
+        listeners=(recorder,),
+    )
+    try:
+        playback.play()
+        assert recorder.wait_for(recorder.finished, 10)
+        heard = {p.sentence for p in recorder.positions() if p.word is not None}
+        assert heard == {0, 2}
+        assert [level for _, level in recorder.messages()] == ["warning"]
+    finally:
+        playback.close()

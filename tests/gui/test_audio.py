@@ -1,0 +1,95 @@
+"""The Qt audio output: the stream device, the sink thread, and playback through it.
+
+Runs with or without a sound server: without one the output must refuse to open
+and the playback must fall back to the silent clock, saying so.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QIODevice
+from PySide6.QtWidgets import QApplication
+
+from player.core.playback import AudioOutputError, PcmStream, PlaybackSettings, create_playback
+from player.core.playback.stream import Piece
+from player.core.speech import FakeSynthesizer
+from player.gui.audio import QtAudioOutput, _StreamDevice, qt_output_factory
+from tests.core.speech.speechkit import Recorder, make_story
+
+
+def has_device() -> bool:
+    try:
+        QtAudioOutput(16000).close()
+    except AudioOutputError:
+        return False
+    return True
+
+
+def test_stream_device_reads_what_the_core_wrote(qapp: QApplication) -> None:
+    stream = PcmStream(16000)
+    device = _StreamDevice(stream)
+    device.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
+    assert device.isSequential() and device.bytesAvailable() == 0
+    stream.write(b"\1\0" * 100, Piece(0))
+    assert device.bytesAvailable() == 200
+    assert bytes(device.read(64).data()) == b"\1\0" * 32
+    assert stream.frames_read == 32
+    device.close()
+
+
+def test_output_opens_or_refuses_cleanly(qapp: QApplication) -> None:
+    before = threading.active_count()
+    try:
+        output = QtAudioOutput(16000)
+    except AudioOutputError as exc:
+        assert "device" in str(exc)
+    else:
+        stream = PcmStream(16000)
+        stream.write(b"\0\0" * 8000, Piece(0))
+        stream.finish()
+        output.start(stream)
+        deadline = time.monotonic() + 5
+        while output.frames_played() < 8000 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert output.frames_played() == 8000
+        output.stop()
+        output.close()
+        assert not output._thread.isRunning()
+    assert threading.active_count() <= before
+
+
+def test_playback_through_qt_or_the_silent_clock(qapp: QApplication) -> None:
+    device = has_device()
+    recorder = Recorder()
+    playback = create_playback(
+        make_story([["One two three.", "Four five."]]),
+        qt_output_factory,
+        synthesizer=FakeSynthesizer(),
+        settings=PlaybackSettings(rate=450),
+        listeners=(recorder,),
+    )
+    try:
+        playback.play()
+        assert recorder.wait_for(recorder.finished, 15)
+        words = [(p.sentence, p.word) for p in recorder.positions() if p.word is not None]
+        assert words[0] == (0, 0) and words[-1] == (1, 1)
+        silent = [m for m in recorder.messages() if "No sound output" in m[0]]
+        assert len(silent) == (0 if device else 1)
+    finally:
+        playback.close()
+
+
+@pytest.mark.parametrize("rate", [22050])
+def test_output_refuses_a_stream_of_another_rate(qapp: QApplication, rate: int) -> None:
+    try:
+        output = QtAudioOutput(rate)
+    except AudioOutputError:
+        pytest.skip("no audio device")
+    try:
+        with pytest.raises(AudioOutputError):
+            output.start(PcmStream(16000))
+    finally:
+        output.close()
