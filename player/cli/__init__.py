@@ -32,6 +32,11 @@ def _subcommand_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--speech-worker"]:
+        # A frozen app has no `python -m`: the SAPI5/NSSS speech child re-runs the app itself.
+        from player.core.speech.pyttsx3_files import worker_main
+
+        return worker_main(args[1:])
     if args and args[0] in SUBCOMMANDS:
         parser = _subcommand_parser()
         ns = parser.parse_args(args)

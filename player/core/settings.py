@@ -1,0 +1,396 @@
+"""Settings in layers: built-in defaults, the administrator's system file, the user's own file.
+
+A key's value comes from the user's layer, unless the system layer locks that key,
+then from the system layer, then from the built-in defaults. A value of the wrong
+type in a file is ignored so that a hand-edited file cannot break the window.
+
+The system file (``settings.toml`` or ``settings.json`` in the system directory) is
+read only. Besides plain keys it may hold ``locked`` (a list of keys the user cannot
+override) and ``memory_only`` (library workstation mode: nothing is read from or
+written to the user's file; everything lives in memory for the session).
+
+The user's file is JSON, written atomically (temporary file, then ``os.replace``). A
+file that cannot be parsed is set aside as ``*.damaged-TIMESTAMP`` and a message is
+kept in :attr:`Settings.messages` for the window to show.
+
+Nothing here imports Qt; the window decides when to :meth:`Settings.flush`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sys
+import tempfile
+import time
+import tomllib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+APP_DIR_NAME: Final = "story-player"
+USER_FILE_NAME: Final = "settings.json"
+SYSTEM_FILE_NAMES: Final = ("settings.toml", "settings.json")
+MAX_RECENT: Final = 10
+MAX_REMEMBERED_STORIES: Final = 50
+
+DEFAULTS: Final[Mapping[str, Any]] = {
+    "voice": "",
+    "second_voice": "",
+    "rate": 175,
+    "volume": 1.0,
+    "single_key_commands": True,
+    "zoom": 0,
+    "window_geometry": "",
+    "window_splitter": "",
+    "recent_stories": [],
+    "last_story": "",
+    "positions": {},
+    "bookmarks": {},
+}
+
+# Keys of the system file that configure the layers themselves rather than the app.
+_SYSTEM_CONTROL_KEYS: Final = frozenset({"locked", "memory_only"})
+
+
+@dataclass(frozen=True)
+class SettingsLocations:
+    """Where the system-wide and the user's settings live on this platform."""
+
+    system_dir: Path
+    user_dir: Path
+
+    @property
+    def user_file(self) -> Path:
+        return self.user_dir / USER_FILE_NAME
+
+    def system_file(self) -> Path | None:
+        """The first system settings file that exists, TOML before JSON."""
+        for name in SYSTEM_FILE_NAMES:
+            candidate = self.system_dir / name
+            if candidate.is_file():
+                return candidate
+        return None
+
+
+def settings_locations(
+    platform: str | None = None,
+    env: Mapping[str, str] | None = None,
+    home: Path | None = None,
+) -> SettingsLocations:
+    """The settings directories: XDG on Linux, ProgramData/APPDATA on Windows,
+    Application Support on macOS. Arguments exist so tests can ask for any platform."""
+    platform = sys.platform if platform is None else platform
+    env = os.environ if env is None else env
+    home = Path.home() if home is None else home
+    if platform.startswith("win"):
+        system = Path(env.get("PROGRAMDATA", r"C:\ProgramData"))
+        user = Path(env["APPDATA"]) if env.get("APPDATA") else home / "AppData" / "Roaming"
+        return SettingsLocations(system / APP_DIR_NAME, user / APP_DIR_NAME)
+    if platform == "darwin":
+        support = "Library/Application Support"
+        return SettingsLocations(Path("/") / support / APP_DIR_NAME, home / support / APP_DIR_NAME)
+    # XDG: the first entry of XDG_CONFIG_DIRS is the one an administrator edits.
+    config_dirs = [d for d in env.get("XDG_CONFIG_DIRS", "").split(":") if d]
+    system_root = Path(config_dirs[0]) if config_dirs else Path("/etc/xdg")
+    user_root = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else home / ".config"
+    return SettingsLocations(system_root / APP_DIR_NAME, user_root / APP_DIR_NAME)
+
+
+class DamagedSettingsError(Exception):
+    """A settings file exists but is not a readable table of settings."""
+
+
+def parse_settings_file(path: Path) -> dict[str, Any]:
+    """Read a JSON or TOML settings file; a missing file is empty."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise DamagedSettingsError(f"{path}: {exc.strerror or exc}") from exc
+    try:
+        if path.suffix == ".toml":
+            data: Any = tomllib.loads(raw.decode("utf-8"))
+        else:
+            data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DamagedSettingsError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise DamagedSettingsError(f"{path}: expected a table of settings")
+    return data
+
+
+def set_aside(path: Path, now: float | None = None) -> Path:
+    """Rename a damaged file to ``NAME.damaged-YYYYmmdd-HHMMSS`` and return the new path."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    os.replace(path, target)
+    return target
+
+
+def atomic_write_json(path: Path, data: Mapping[str, Any]) -> None:
+    """Write JSON so that a crash leaves either the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Store(ABC):
+    """Where the user's layer is kept between runs."""
+
+    @abstractmethod
+    def load(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def save(self, data: Mapping[str, Any]) -> None: ...
+
+    @property
+    def messages(self) -> list[str]:
+        return []
+
+
+class FileStore(Store):
+    """The user's layer in a JSON file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._messages: list[str] = []
+
+    @property
+    def messages(self) -> list[str]:
+        return self._messages
+
+    def load(self) -> dict[str, Any]:
+        try:
+            return parse_settings_file(self.path)
+        except DamagedSettingsError as exc:
+            try:
+                moved = set_aside(self.path)
+            except OSError:
+                self._messages.append(
+                    f"Your settings file could not be read ({exc}). Using defaults."
+                )
+            else:
+                self._messages.append(
+                    f"Your settings file could not be read and was set aside as {moved.name}. "
+                    "Using defaults."
+                )
+            return {}
+
+    def save(self, data: Mapping[str, Any]) -> None:
+        atomic_write_json(self.path, data)
+
+
+class MemoryStore(Store):
+    """Keeps the user's layer in memory and writes nothing (library workstation mode)."""
+
+    def __init__(self, initial: Mapping[str, Any] | None = None) -> None:
+        self.data: dict[str, Any] = copy.deepcopy(dict(initial or {}))
+        self.saves = 0
+
+    def load(self) -> dict[str, Any]:
+        return copy.deepcopy(self.data)
+
+    def save(self, data: Mapping[str, Any]) -> None:
+        self.data = copy.deepcopy(dict(data))
+        self.saves += 1
+
+
+def _type_ok(value: Any, default: Any) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, type(default))
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """A named place in a story."""
+
+    name: str
+    sentence: int
+
+
+class Settings:
+    """The merged view of the three layers, and the one place that changes the user's layer."""
+
+    def __init__(
+        self,
+        store: Store,
+        system: Mapping[str, Any] | None = None,
+        defaults: Mapping[str, Any] = DEFAULTS,
+        messages: Iterable[str] = (),
+    ) -> None:
+        system = dict(system or {})
+        locked = system.get("locked", [])
+        self._locked = (
+            frozenset(k for k in locked if isinstance(k, str))
+            if isinstance(locked, list)
+            else frozenset()
+        )
+        self._memory_only = isinstance(store, MemoryStore)
+        self._defaults = dict(defaults)
+        self._system = {
+            k: v
+            for k, v in system.items()
+            if k not in _SYSTEM_CONTROL_KEYS and k in self._defaults and _type_ok(v, defaults[k])
+        }
+        self._store = store
+        self._user = {
+            k: v
+            for k, v in store.load().items()
+            if k in self._defaults and _type_ok(v, defaults[k])
+        }
+        self.messages: list[str] = [*messages, *store.messages]
+        self.dirty = False
+
+    @classmethod
+    def load(
+        cls, locations: SettingsLocations | None = None, memory_only: bool = False
+    ) -> Settings:
+        """Read the system file and the user's file; ``memory_only`` (or the system file's
+        ``memory_only``) keeps the user's layer in memory and starts it empty."""
+        locations = locations or settings_locations()
+        messages: list[str] = []
+        system: dict[str, Any] = {}
+        system_file = locations.system_file()
+        if system_file is not None:
+            try:
+                system = parse_settings_file(system_file)
+            except DamagedSettingsError as exc:
+                # An administrator's file is not ours to move; report it and go on without it.
+                messages.append(f"The system settings file could not be read ({exc}).")
+        store: Store
+        if memory_only or system.get("memory_only") is True:
+            store = MemoryStore()
+        else:
+            store = FileStore(locations.user_file)
+        return cls(store, system, messages=messages)
+
+    @property
+    def memory_only(self) -> bool:
+        return self._memory_only
+
+    def is_locked(self, key: str) -> bool:
+        return key in self._locked and key in self._system
+
+    def layer_of(self, key: str) -> str:
+        """``"user"``, ``"system"`` or ``"default"``: which layer gives ``key`` its value."""
+        if key in self._user and not self.is_locked(key):
+            return "user"
+        if key in self._system:
+            return "system"
+        return "default"
+
+    def get(self, key: str) -> Any:
+        layer = self.layer_of(key)
+        source = {"user": self._user, "system": self._system, "default": self._defaults}[layer]
+        return copy.deepcopy(source[key])
+
+    def set(self, key: str, value: Any) -> bool:
+        """Change the user's layer; False (and no change) when the key is locked."""
+        if key not in self._defaults:
+            raise KeyError(key)
+        if not _type_ok(value, self._defaults[key]):
+            raise TypeError(f"{key}: expected {type(self._defaults[key]).__name__}")
+        if self.is_locked(key):
+            return False
+        if self._user.get(key) != value:
+            self._user[key] = copy.deepcopy(value)
+            self.dirty = True
+        return True
+
+    def reset(self, key: str) -> None:
+        """Forget the user's value so the system or built-in one applies again."""
+        if self._user.pop(key, None) is not None:
+            self.dirty = True
+
+    def flush(self) -> None:
+        """Write the user's layer if it changed. Raises OSError when the disk refuses."""
+        if self.dirty:
+            self._store.save(self._user)
+            self.dirty = False
+
+    # Typed accessors the window uses; values are clamped so a file cannot push them out of range.
+
+    @property
+    def rate(self) -> int:
+        return int(self.get("rate"))
+
+    @property
+    def volume(self) -> float:
+        return min(1.0, max(0.0, float(self.get("volume"))))
+
+    @property
+    def voice(self) -> str:
+        return str(self.get("voice"))
+
+    def recent_stories(self) -> list[str]:
+        return [p for p in self.get("recent_stories") if isinstance(p, str)]
+
+    def add_recent(self, path: str) -> None:
+        recent = [p for p in self.recent_stories() if p != path]
+        self.set("recent_stories", [path, *recent][:MAX_RECENT])
+        self.set("last_story", path)
+
+    def position_for(self, story_key: str) -> int | None:
+        value = self.get("positions").get(story_key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def remember_position(self, story_key: str, sentence: int) -> None:
+        positions: dict[str, Any] = self.get("positions")
+        positions.pop(story_key, None)
+        positions[story_key] = sentence
+        # Dicts keep insertion order: the oldest stories fall off first.
+        while len(positions) > MAX_REMEMBERED_STORIES:
+            positions.pop(next(iter(positions)))
+        self.set("positions", positions)
+
+    def bookmarks(self, story_key: str) -> list[Bookmark]:
+        entries = self.get("bookmarks").get(story_key, [])
+        result = []
+        for entry in entries if isinstance(entries, list) else []:
+            if (
+                isinstance(entry, dict)
+                and isinstance(entry.get("name"), str)
+                and isinstance(entry.get("sentence"), int)
+            ):
+                result.append(Bookmark(entry["name"], entry["sentence"]))
+        return sorted(result, key=lambda b: b.sentence)
+
+    def _set_bookmarks(self, story_key: str, marks: list[Bookmark]) -> None:
+        table: dict[str, Any] = self.get("bookmarks")
+        if marks:
+            table[story_key] = [{"name": b.name, "sentence": b.sentence} for b in marks]
+        else:
+            table.pop(story_key, None)
+        self.set("bookmarks", table)
+
+    def add_bookmark(self, story_key: str, name: str, sentence: int) -> Bookmark:
+        mark = Bookmark(name, sentence)
+        marks = [b for b in self.bookmarks(story_key) if b.sentence != sentence]
+        self._set_bookmarks(story_key, [*marks, mark])
+        return mark
+
+    def delete_bookmark(self, story_key: str, mark: Bookmark) -> None:
+        self._set_bookmarks(story_key, [b for b in self.bookmarks(story_key) if b != mark])

@@ -1,0 +1,128 @@
+"""Starts the window: ``story-player [STORY] [--memory-only]``.
+
+The speech side is reached through two swappable functions, :data:`playback_factory`
+and :data:`voice_lister`; tests and tools replace them. Both are called only after
+the window has painted the story's text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from player import APP_ID, APP_NAME, __version__
+from player.core.model import Story
+from player.core.playback.api import Playback
+from player.core.settings import Settings
+from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
+
+
+def install_audio_output() -> None:
+    """Give the playback core the Qt audio output, when this build has one.
+
+    Without it the core plays on a silent clock: highlighting still follows the text.
+    """
+    try:
+        audio = importlib.import_module("player.gui.audio")
+    except ImportError:
+        return
+    install = getattr(audio, "install", None)
+    if callable(install):
+        install()
+
+
+def real_playback(story: Story) -> Playback:
+    """The playback over the platform's speech engine and audio output.
+
+    Imported at call time, after the first paint, so no speech or audio code
+    delays the window. The engine itself loads on the playback's own thread.
+    """
+    install_audio_output()
+    from player.core.playback import create_playback
+
+    return create_playback(story)
+
+
+def real_voices(playback: Playback) -> list[tuple[str, str]]:
+    """(id, name) of the voices the playback's engine offers (empty while it loads)."""
+    voices = getattr(playback, "voices", None) or []
+    return [(str(v.id), str(v.name)) for v in voices]
+
+
+# Swappable: tests, the screenshot tool and the benchmark put their own here.
+playback_factory: PlaybackFactory | None = real_playback
+voice_lister: VoiceLister | None = real_voices
+
+
+def parse_args(args: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="story-player", description="Read news features aloud, with their text and photos."
+    )
+    parser.add_argument("story", nargs="?", type=Path, help="a story file to open")
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="library workstation mode: remember nothing after the window closes",
+    )
+    return parser.parse_args(list(args))
+
+
+def ensure_application() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    return app
+
+
+def first_story(requested: Path | None, settings: Settings) -> list[Path]:
+    """Stories to try in order: the one asked for, the last one read, the bundled one."""
+    from player.paths import bundled_story_path
+
+    candidates: list[Path] = []
+    if requested is not None:
+        candidates.append(requested)
+    else:
+        last = settings.get("last_story")
+        if last and Path(last).is_file():
+            candidates.append(Path(last))
+    candidates.append(bundled_story_path())
+    return candidates
+
+
+def create_window(args: Sequence[str], settings: Settings | None = None) -> MainWindow:
+    """The window with its story loaded, not yet shown. A QApplication must exist."""
+    ns = parse_args(args)
+    settings = settings or Settings.load(memory_only=ns.memory_only)
+    window = MainWindow(settings, playback_factory=playback_factory, voice_lister=voice_lister)
+    for path in first_story(ns.story, settings):
+        if window.open_story(path):
+            break
+    return window
+
+
+def main(args: list[str]) -> int:
+    """Run the window until it closes; the exit status for the shell."""
+    try:
+        parse_args(args)
+    except SystemExit as exc:  # --help or a usage error: argparse has printed why
+        return int(exc.code or 0)
+    app = ensure_application()
+    window = create_window(args)
+    window.show()
+    if window.settings.messages:
+        text = "\n\n".join(window.settings.messages)
+        QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Settings", text))
+    app.aboutToQuit.connect(window.shutdown)
+    status = int(app.exec())
+    window.shutdown()
+    return status

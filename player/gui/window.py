@@ -1,0 +1,846 @@
+"""The main window: contents, reading pane, photos, transport bar, status line and menus.
+
+The window is thin: where a move lands comes from :mod:`player.core.navigation`,
+what is remembered from :mod:`player.core.settings`, and the voice from a
+:class:`~player.core.playback.api.Playback` made by a factory the app passes in.
+The playback is created only after the text has been painted, so loading a
+speech engine never delays the first sight of the story.
+
+Playback events arrive through a :class:`~player.gui.bridge.PlaybackBridge` as
+queued signals. While the voice speaks only highlighting changes; the caret
+moves on pause, stop, jumps and the reader's own choices, so a screen reader
+never reads along over the app's voice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAction,
+    QCloseEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from player import APP_NAME, __version__
+from player.core.model import Story
+from player.core.navigation import History, Navigator, estimate_ms, whereabouts
+from player.core.playback.api import (
+    DEFAULT_RATE_WPM,
+    MAX_RATE_WPM,
+    MIN_RATE_WPM,
+    Playback,
+    PlaybackState,
+    Position,
+)
+from player.core.settings import Settings
+from player.gui.bridge import PlaybackBridge
+from player.gui.captions import CaptionPanel
+from player.gui.contents import ContentsTree
+from player.gui.keymap import COMMANDS, MENUS
+from player.gui.reading import ReadingPane
+from player.gui.transport import TransportBar
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
+PlaybackFactory = Callable[[Story], Playback]
+VoiceLister = Callable[[Playback], list[tuple[str, str]]]
+StoryLoader = Callable[[Path], Story]
+
+RATE_STEP = 25
+VOLUME_STEP = 0.1
+SAVE_DELAY_MS = 800
+TRANSPORT_COMMANDS = (
+    "previous_segment",
+    "previous_sentence",
+    "play_pause",
+    "next_sentence",
+    "next_segment",
+)
+
+
+def story_key(story: Story) -> str:
+    """The key a story's position and bookmarks are remembered under."""
+    if story.path is not None:
+        return str(Path(story.path).resolve())
+    return f"title:{story.meta.title}"
+
+
+class MainWindow(QMainWindow):
+    """The player window."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        playback_factory: PlaybackFactory | None = None,
+        voice_lister: VoiceLister | None = None,
+        story_loader: StoryLoader | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.playback_factory = playback_factory
+        self.voice_lister = voice_lister
+        self.story_loader = story_loader
+        self.story: Story | None = None
+        self.playback: Playback | None = None
+        self.state = PlaybackState.STOPPED
+        self.sentence = 0
+        self.word: int | None = None
+        self.history = History()
+        self.navigator: Navigator | None = None
+        self.speech_problem = ""
+        self._bridge: PlaybackBridge | None = None
+        self._painted = False
+        self._shut_down = False
+        self._status_sentence = -1
+        self.error_box: QMessageBox | None = None
+        self.setWindowTitle(APP_NAME)
+
+        self.actions_by_id: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_widgets()
+        self._build_menus()
+
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_settings_now)
+
+        self.pane.viewport().installEventFilter(self)
+        self._apply_settings()
+        self.resize(1100, 720)
+        self._restore_layout()
+
+    # Construction
+
+    def _build_actions(self) -> None:
+        for command in COMMANDS:
+            action = QAction(command.text, self)
+            action.setShortcuts([QKeySequence(s) for s in command.shortcuts])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(command.description)
+            action.setStatusTip(command.description)
+            handler = getattr(self, f"cmd_{command.id}")
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+            self.addAction(action)
+            self.actions_by_id[command.id] = action
+        single = self.actions_by_id["single_keys"]
+        single.setCheckable(True)
+
+    def _build_widgets(self) -> None:
+        self.contents = ContentsTree()
+        self.pane = ReadingPane()
+        self.captions = CaptionPanel()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.contents)
+        self.splitter.addWidget(self.pane)
+        self.splitter.addWidget(self.captions)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([230, 600, 270])
+
+        self.transport = TransportBar([self.actions_by_id[c] for c in TRANSPORT_COMMANDS])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.transport)
+        self.setCentralWidget(central)
+
+        self.status_label = QLabel("No story open")
+        self.status_label.setAccessibleName("Status")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.status_label, 1)
+        self.message_label = QLabel("")
+        self.message_label.setAccessibleName("Message")
+        self.statusBar().addPermanentWidget(self.message_label)
+
+        self._fix_tab_order()
+
+        self.contents.segment_activated.connect(self.jump_to_segment)
+        self.pane.command.connect(self._pane_command)
+        self.pane.sentence_chosen.connect(self.read_from)
+        self.transport.rate_changed.connect(self.set_rate)
+        self.transport.volume_changed.connect(self.set_volume)
+        self.transport.voice_changed.connect(self.set_voice)
+
+    def _fix_tab_order(self) -> None:
+        """Contents, text, photos, then the transport controls: reading order, left to right.
+
+        Photo cards are made anew for each segment and would otherwise join the end of the chain.
+        """
+        chain: list[QWidget] = [
+            self.contents,
+            self.pane,
+            *self.captions.focusables(),
+            *self.transport.buttons,
+            self.transport.rate,
+            self.transport.volume,
+            self.transport.voice,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _build_menus(self) -> None:
+        menus: dict[str, QMenu] = {}
+        labels = {m: f"&{m}" for m in MENUS}
+        for name in MENUS:
+            menus[name] = self.menuBar().addMenu(labels[name])
+        for command in COMMANDS:
+            menus[command.menu].addAction(self.actions_by_id[command.id])
+            if command.id == "open":
+                self.recent_menu = menus["File"].addMenu("&Recent Stories")
+                self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+            if command.id in ("open", "stop", "previous_paragraph", "forward_10s", "rate_reset"):
+                menus[command.menu].addSeparator()
+        self._fill_recent_menu()
+
+    # Settings
+
+    def _apply_settings(self) -> None:
+        self.transport.show_rate(self.settings.rate)
+        self.transport.show_volume(self.settings.volume)
+        self.transport.set_voices([], self.settings.voice)
+        enabled = bool(self.settings.get("single_key_commands"))
+        self.pane.single_keys_enabled = enabled
+        self.actions_by_id["single_keys"].setChecked(enabled)
+        zoom = int(self.settings.get("zoom"))
+        if zoom:
+            self.pane.zoom(zoom)
+        for key, widget in (("rate", self.transport.rate), ("volume", self.transport.volume)):
+            if self.settings.is_locked(key):
+                widget.setEnabled(False)
+                widget.setAccessibleDescription("Set by the administrator")
+        if self.settings.is_locked("voice"):
+            self.transport.voice.setEnabled(False)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.get("window_geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        splitter = self.settings.get("window_splitter")
+        if splitter:
+            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
+
+    def _remember_layout(self) -> None:
+        self.settings.set("window_geometry", bytes(self.saveGeometry().toBase64().data()).decode())
+        self.settings.set(
+            "window_splitter", bytes(self.splitter.saveState().toBase64().data()).decode()
+        )
+
+    def schedule_save(self) -> None:
+        """Write settings soon; many changes in a row make one small write."""
+        self._save_timer.start()
+
+    def save_settings_now(self) -> None:
+        self._save_timer.stop()
+        try:
+            self.settings.flush()
+        except OSError as exc:
+            self.show_message(f"Settings could not be saved: {exc.strerror or exc}")
+
+    # Stories
+
+    def open_story(self, path: Path | str) -> bool:
+        """Load and show a story; on failure show the problems and keep the current one."""
+        from player.core.storyfile import StoryFileError, load_story
+        from player.gui.dialogs import show_story_error
+
+        loader = self.story_loader or load_story
+        try:
+            story = loader(Path(path))
+        except StoryFileError as exc:
+            self.error_box = show_story_error(self, path, exc.problems)
+            return False
+        except OSError as exc:
+            self.error_box = show_story_error(self, path, [exc.strerror or str(exc)])
+            return False
+        self.set_story(story)
+        return True
+
+    def set_story(self, story: Story) -> None:
+        self._close_playback()
+        self._status_sentence = -1
+        self.story = story
+        self.navigator = Navigator(story)
+        self.history.clear()
+        self.setWindowTitle(f"{story.meta.title} — {APP_NAME}")
+        self.pane.set_story(story)
+        self.contents.set_story(story)
+        key = story_key(story)
+        if story.path is not None:
+            self.settings.add_recent(str(Path(story.path).resolve()))
+        resume = self.settings.position_for(key)
+        self.sentence = self.navigator.clamp(resume) if resume is not None else 0
+        self.word = None
+        self._show_position()
+        self.pane.caret_to_sentence(self.sentence)
+        if resume:
+            self.show_message("Resuming where you stopped")
+        self.schedule_save()
+        if self._painted:
+            QTimer.singleShot(0, self.ensure_playback)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_stories()
+        for n, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{n % 10} {Path(path).name}")
+            action.setToolTip(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_story(p))
+        if not recent:
+            empty = self.recent_menu.addAction("No recent stories")
+            empty.setEnabled(False)
+
+    # Playback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            not self._painted
+            and watched is self.pane.viewport()
+            and event.type() == QEvent.Type.Paint
+        ):
+            self._painted = True
+            # After this paint returns: the text is on screen before any speech engine loads.
+            QTimer.singleShot(0, self._after_first_paint)
+        return super().eventFilter(watched, event)
+
+    def _after_first_paint(self) -> None:
+        # The view had no real size when the story was set; scroll again now that it has.
+        if self.story is not None and self.story.refs:
+            start, end = self.pane.sentence_span(self.sentence)
+            self.pane.scroll_into_view(start, end)
+        self.ensure_playback()
+
+    def ensure_playback(self) -> Playback | None:
+        """Create the playback for the current story if there is none yet."""
+        if (
+            self.playback is not None
+            or self.story is None
+            or self.playback_factory is None
+            or self._shut_down
+        ):
+            return self.playback
+        try:
+            playback = self.playback_factory(self.story)
+        except Exception as exc:  # any engine failure leaves a usable text-only window
+            self.speech_problem = str(exc) or type(exc).__name__
+            self.show_message(f"Speech is not available: {self.speech_problem}")
+            self.playback_factory = None
+            return None
+        bridge = PlaybackBridge()
+        bridge.connect_queued("position_changed", self._on_position)
+        bridge.connect_queued("state_changed", self._on_state)
+        bridge.connect_queued("message", self._on_message)
+        bridge.connect_queued("finished", self._on_finished)
+        playback.add_listener(bridge)
+        self._bridge = bridge
+        self.playback = playback
+        with contextlib.suppress(Exception):
+            playback.set_rate(self.settings.rate)
+            playback.set_volume(self.settings.volume)
+            if self.settings.voice:
+                playback.set_voice(self.settings.voice)
+        playback.seek(self.sentence)
+        self.refresh_voices()
+        return playback
+
+    def refresh_voices(self) -> None:
+        """Fill the voice list once the engine knows its voices (it loads in the background)."""
+        if self.playback is None or self.voice_lister is None or self.transport.voice.count() > 1:
+            return
+        try:
+            voices = self.voice_lister(self.playback)
+        except Exception:  # a voice list is a nicety; the current voice still works
+            voices = []
+        if voices:
+            self.transport.set_voices(voices, self.settings.voice or self.playback.voice)
+
+    def _close_playback(self) -> None:
+        if self._bridge is not None:
+            # Late events from the old playback's threads must not reach the new story.
+            self._bridge.detach()
+            self._bridge = None
+        if self.playback is not None:
+            self.playback.close()
+            self.playback = None
+        self.state = PlaybackState.STOPPED
+        self._update_play_action()
+
+    def _on_position(self, position: Position) -> None:
+        if self.story is None or not 0 <= position.sentence < self.story.sentence_count:
+            return
+        self.sentence = position.sentence
+        self.word = position.word
+        self._show_position()
+        if self.story is not None:
+            self.settings.remember_position(story_key(self.story), self.sentence)
+            self.schedule_save()
+
+    def _on_state(self, state: PlaybackState) -> None:
+        self.state = state
+        self.refresh_voices()
+        self._update_play_action()
+        if state is not PlaybackState.PLAYING:
+            # Reading has stopped: the caret can follow without talking over the voice.
+            self.pane.caret_to_sentence(self.sentence)
+
+    def _on_message(self, text: str, level: str) -> None:
+        self.refresh_voices()
+        self.show_message(text)
+        if level == "error":
+            self.announce(text)
+
+    def _on_finished(self) -> None:
+        self.show_message("End of the story")
+        self.announce("End of the story")
+
+    def _update_play_action(self) -> None:
+        action = self.actions_by_id["play_pause"]
+        action.setText("&Pause" if self.state is PlaybackState.PLAYING else "&Play")
+        for button in self.transport.buttons:
+            if button.defaultAction() is action:
+                button.setAccessibleName(action.text().replace("&", ""))
+
+    # Showing where we are
+
+    def _show_position(self) -> None:
+        if self.story is None or not self.story.refs:
+            return
+        self.pane.highlight(self.sentence, self.word)
+        ref = self.story.refs[self.sentence]
+        segment = self.story.segments[ref.segment]
+        if self.captions.set_segment(segment):
+            self._fix_tab_order()
+        self.captions.mark(self.story.block_of(ref).photo)
+        self.contents.mark_current(ref.segment)
+        if self._status_sentence != self.sentence:
+            # Once per sentence, not per word: each change is an accessibility event.
+            self._status_sentence = self.sentence
+            self.status_label.setText(self.where_text())
+
+    def time_left_ms(self) -> int:
+        if self.playback is not None:
+            with contextlib.suppress(Exception):
+                return self.playback.time_left_ms()
+        if self.story is None:
+            return 0
+        return estimate_ms(self.story, self.sentence, self.settings.rate)
+
+    def where_text(self, spoken: bool = False) -> str:
+        if self.story is None:
+            return "No story open"
+        where = whereabouts(self.story, self.sentence, self.time_left_ms())
+        if where is None:
+            return "The story is empty"
+        return where.spoken_text() if spoken else where.status_text()
+
+    def show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+
+    def announce(self, text: str) -> None:
+        """Have screen readers say ``text`` without moving focus (Qt 6.8+ announcements)."""
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, text))
+
+    # Moving
+
+    def go_to(self, sentence: int | None, *, jump: bool = False, heading: bool = False) -> bool:
+        """Move reading to ``sentence``; ``jump`` records it for Back, ``heading`` puts the
+        caret on the segment's heading. Returns False when there is nowhere to go."""
+        if sentence is None or self.story is None or self.navigator is None:
+            QApplication.beep()
+            return False
+        if jump:
+            self.history.jumped(self.sentence)
+        self.sentence = self.navigator.clamp(sentence)
+        self.word = None
+        if self.playback is not None:
+            self.playback.seek(self.sentence)
+        self._show_position()
+        if heading:
+            self.pane.caret_to_heading(self.story.refs[self.sentence].segment)
+        elif self.state is not PlaybackState.PLAYING:
+            self.pane.caret_to_sentence(self.sentence)
+        self.settings.remember_position(story_key(self.story), self.sentence)
+        self.schedule_save()
+        return True
+
+    def jump_to_segment(self, segment: int) -> None:
+        if self.story is None:
+            return
+        first = self.story.first_sentence_of_segment(segment)
+        if first is None:
+            QApplication.beep()
+            return
+        # Focus first, so the contents' selection may follow the jump without being spoken.
+        self.pane.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.go_to(first, jump=True, heading=True)
+
+    def read_from(self, sentence: int) -> None:
+        """The reader chose a sentence: read aloud from there."""
+        if self.story is None or not self.story.refs:
+            return
+        self.sentence = max(0, min(sentence, self.story.sentence_count - 1))
+        self.word = None
+        self._show_position()
+        playback = self.ensure_playback()
+        if playback is not None:
+            playback.play(self.sentence)
+        self.settings.remember_position(story_key(self.story), self.sentence)
+        self.schedule_save()
+
+    def _pane_command(self, command_id: str) -> None:
+        if command_id == "stop" and self.state is not PlaybackState.PLAYING:
+            return  # Esc stops only while speaking
+        self.actions_by_id[command_id].trigger()
+
+    # Commands (one per keymap entry: cmd_<id>)
+
+    def cmd_open(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        start = str(Path(self.story.path).parent) if self.story and self.story.path else ""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open Story", start, "Stories (*.txt *.story);;All files (*)"
+        )
+        if path:
+            self.open_story(path)
+
+    def cmd_quit(self) -> None:
+        self.close()
+
+    def cmd_play_pause(self) -> None:
+        playback = self.ensure_playback()
+        if playback is None:
+            self.show_message(
+                "Speech is not available"
+                + (f": {self.speech_problem}" if self.speech_problem else "")
+            )
+            return
+        if playback.state is PlaybackState.STOPPED:
+            playback.play(self.sentence)
+        else:
+            playback.toggle_pause()
+
+    def cmd_stop(self) -> None:
+        if self.playback is not None:
+            self.playback.stop()
+
+    def cmd_next_sentence(self) -> None:
+        if self.navigator:
+            self.go_to(self.navigator.sentence(self.sentence, 1))
+
+    def cmd_previous_sentence(self) -> None:
+        if self.navigator:
+            self.go_to(self.navigator.sentence(self.sentence, -1))
+
+    def cmd_next_paragraph(self) -> None:
+        if self.navigator:
+            self.go_to(self.navigator.block(self.sentence, 1))
+
+    def cmd_previous_paragraph(self) -> None:
+        if self.navigator:
+            self.go_to(self.navigator.block(self.sentence, -1))
+
+    def cmd_back_10s(self) -> None:
+        if self.playback is not None:
+            self.playback.skip_time(-10_000)
+
+    def cmd_forward_10s(self) -> None:
+        if self.playback is not None:
+            self.playback.skip_time(10_000)
+
+    def set_rate(self, wpm: int) -> None:
+        wpm = max(MIN_RATE_WPM, min(MAX_RATE_WPM, wpm))
+        if not self.settings.set("rate", wpm):
+            self.show_message("The rate is set by the administrator")
+            return
+        self.transport.show_rate(wpm)
+        if self.playback is not None:
+            self.playback.set_rate(wpm)
+        self.show_message(f"Rate {wpm} words per minute")
+        self.schedule_save()
+
+    def cmd_rate_up(self) -> None:
+        self.set_rate(self.settings.rate + RATE_STEP)
+
+    def cmd_rate_down(self) -> None:
+        self.set_rate(self.settings.rate - RATE_STEP)
+
+    def cmd_rate_reset(self) -> None:
+        self.set_rate(DEFAULT_RATE_WPM)
+
+    def set_volume(self, volume: float) -> None:
+        volume = round(max(0.0, min(1.0, volume)), 2)
+        if not self.settings.set("volume", volume):
+            self.show_message("The volume is set by the administrator")
+            return
+        self.transport.show_volume(volume)
+        if self.playback is not None:
+            self.playback.set_volume(volume)
+        self.show_message(f"Volume {round(volume * 100)} percent")
+        self.schedule_save()
+
+    def cmd_volume_up(self) -> None:
+        self.set_volume(self.settings.volume + VOLUME_STEP)
+
+    def cmd_volume_down(self) -> None:
+        self.set_volume(self.settings.volume - VOLUME_STEP)
+
+    def set_voice(self, voice_id: str) -> None:
+        if not voice_id or not self.settings.set("voice", voice_id):
+            return
+        if self.playback is not None:
+            self.playback.set_voice(voice_id)
+        self.schedule_save()
+
+    def cmd_choose_voice(self) -> None:
+        self.transport.voice.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _jump(self, target: int | None, nowhere: str) -> None:
+        if target is None:
+            self.show_message(nowhere)
+            self.announce(nowhere)
+            QApplication.beep()
+            return
+        self.go_to(target, jump=True, heading=True)
+
+    def cmd_next_segment(self) -> None:
+        if self.navigator:
+            self._jump(self.navigator.segment(self.sentence, 1), "This is the last segment")
+
+    def cmd_previous_segment(self) -> None:
+        if self.navigator:
+            self._jump(self.navigator.segment(self.sentence, -1), "This is the first segment")
+
+    def cmd_next_personal_story(self) -> None:
+        if self.navigator:
+            self._jump(self.navigator.personal_story(self.sentence, 1), "No more personal stories")
+
+    def cmd_previous_personal_story(self) -> None:
+        if self.navigator:
+            self._jump(
+                self.navigator.personal_story(self.sentence, -1), "No earlier personal story"
+            )
+
+    def cmd_public_reaction(self) -> None:
+        if self.navigator:
+            self._jump(
+                self.navigator.public_reaction(self.sentence), "This story has no public reaction"
+            )
+
+    def cmd_back(self) -> None:
+        target = self.history.back(self.sentence)
+        if target is None:
+            self.show_message("Nothing to go back to")
+            QApplication.beep()
+            return
+        self.go_to(target, heading=self._is_segment_start(target))
+
+    def cmd_forward(self) -> None:
+        target = self.history.forward(self.sentence)
+        if target is None:
+            self.show_message("Nothing to go forward to")
+            QApplication.beep()
+            return
+        self.go_to(target, heading=self._is_segment_start(target))
+
+    def _is_segment_start(self, sentence: int) -> bool:
+        if self.story is None or not 0 <= sentence < self.story.sentence_count:
+            return False
+        ref = self.story.refs[sentence]
+        return self.story.first_sentence_of_segment(ref.segment) == sentence
+
+    def cmd_where_am_i(self) -> None:
+        self.status_label.setText(self.where_text())
+        self.announce(self.where_text(spoken=True))
+
+    def cmd_show_where_am_i(self) -> None:
+        self.status_label.setText(self.where_text())
+        self.show_message("")
+
+    def _panes(self) -> list[QWidget]:
+        return [
+            self.contents,
+            self.pane,
+            self.captions.focusables()[0],
+            self.transport.buttons[2],
+        ]
+
+    def _cycle_pane(self, delta: int) -> None:
+        panes = self._panes()
+        focus = QApplication.focusWidget()
+        index = next(
+            (
+                i
+                for i, w in enumerate(panes)
+                if focus is not None and (w is focus or w.isAncestorOf(focus))
+            ),
+            -1,
+        )
+        target = panes[(index + delta) % len(panes)]
+        target.setFocus(
+            Qt.FocusReason.TabFocusReason if delta > 0 else Qt.FocusReason.BacktabFocusReason
+        )
+
+    def cmd_next_pane(self) -> None:
+        self._cycle_pane(1)
+
+    def cmd_previous_pane(self) -> None:
+        self._cycle_pane(-1)
+
+    def cmd_add_bookmark(self) -> None:
+        if self.story is None or not self.story.refs:
+            return
+        ref = self.story.refs[self.sentence]
+        segment = self.story.segments[ref.segment]
+        first = self.story.first_sentence_of_segment(ref.segment) or 0
+        default = f"{segment.title}, sentence {self.sentence - first + 1}"
+        from PySide6.QtWidgets import QInputDialog
+
+        with self._restoring_focus():
+            name, ok = QInputDialog.getText(self, "Add Bookmark", "Bookmark &name:", text=default)
+        if ok:
+            self.add_bookmark(name.strip() or default)
+
+    def add_bookmark(self, name: str) -> None:
+        if self.story is None:
+            return
+        self.settings.add_bookmark(story_key(self.story), name, self.sentence)
+        self.show_message(f"Bookmark added: {name}")
+        self.announce(f"Bookmark added: {name}")
+        self.schedule_save()
+
+    def cmd_list_bookmarks(self) -> None:
+        if self.story is None:
+            return
+        from player.gui.dialogs import BookmarkDialog
+
+        key = story_key(self.story)
+        dialog = BookmarkDialog(self.settings.bookmarks(key), self)
+        with self._restoring_focus():
+            result = dialog.exec()
+        for mark in dialog.deleted:
+            self.settings.delete_bookmark(key, mark)
+        if dialog.deleted:
+            self.schedule_save()
+        if result and dialog.chosen is not None:
+            self.go_to(dialog.chosen.sentence, jump=True)
+            self.pane.caret_to_sentence(self.sentence)
+
+    def _bookmark_step(self, delta: int) -> None:
+        if self.story is None:
+            return
+        marks = self.settings.bookmarks(story_key(self.story))
+        if delta > 0:
+            ahead = [m for m in marks if m.sentence > self.sentence]
+            mark = ahead[0] if ahead else None
+        else:
+            behind = [m for m in marks if m.sentence < self.sentence]
+            mark = behind[-1] if behind else None
+        if mark is None:
+            text = "No more bookmarks" if marks else "No bookmarks yet"
+            self.show_message(text)
+            self.announce(text)
+            QApplication.beep()
+            return
+        self.go_to(mark.sentence, jump=True)
+        self.pane.caret_to_sentence(self.sentence)
+        self.show_message(f"Bookmark: {mark.name}")
+
+    def cmd_next_bookmark(self) -> None:
+        self._bookmark_step(1)
+
+    def cmd_previous_bookmark(self) -> None:
+        self._bookmark_step(-1)
+
+    def _zoom(self, steps: int) -> None:
+        self.pane.zoom(steps)
+        self.settings.set("zoom", self.pane.zoom_steps)
+        self.schedule_save()
+
+    def cmd_zoom_in(self) -> None:
+        self._zoom(1)
+
+    def cmd_zoom_out(self) -> None:
+        self._zoom(-1)
+
+    def cmd_zoom_reset(self) -> None:
+        self._zoom(0)
+
+    def cmd_single_keys(self) -> None:
+        enabled = self.actions_by_id["single_keys"].isChecked()
+        self.pane.single_keys_enabled = enabled
+        self.settings.set("single_key_commands", enabled)
+        self.show_message("Single-key commands " + ("on" if enabled else "off"))
+        self.schedule_save()
+
+    def cmd_keyboard_help(self) -> None:
+        # Dialog modules load on first use: nothing the first paint does not need.
+        from player.gui.dialogs import KeyboardDialog
+
+        with self._restoring_focus():
+            KeyboardDialog(self).exec()
+
+    def cmd_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        with self._restoring_focus():
+            QMessageBox.about(
+                self,
+                f"About {APP_NAME}",
+                f"{APP_NAME} {__version__}\nReads news features aloud, with their text and "
+                "photo captions.",
+            )
+
+    @contextlib.contextmanager
+    def _restoring_focus(self) -> Iterator[None]:
+        """Give focus back to where it was once a dialog closes.
+
+        Window managers usually do this; without one (kiosks, Xvfb) focus would be lost and
+        a keyboard user stranded.
+        """
+        before = QApplication.focusWidget()
+        try:
+            yield
+        finally:
+            self.activateWindow()
+            if before is not None and before.isVisible():
+                before.setFocus(Qt.FocusReason.OtherFocusReason)
+            else:
+                self.pane.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # Closing
+
+    def shutdown(self) -> None:
+        """Stop the voice and write settings; safe to call more than once."""
+        self._shut_down = True
+        if self.story is not None:
+            self.settings.remember_position(story_key(self.story), self.sentence)
+        self._close_playback()
+        self.save_settings_now()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_layout()
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,96 @@
+"""Reopening resumes where reading stopped; a broken story is reported, the old one stays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fakes import FakePlayback, make_story, open_window
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from player.core.settings import Settings, SettingsLocations
+from player.gui import app as app_module
+from player.gui.window import MainWindow, story_key
+
+BAD_STORY = (
+    "format: story-player 1\ntitle: T\nlanguage: en\n\n== nonsense-kind: Hello\n\nSome text.\n"
+)
+
+
+def test_resume_at_the_sentence_where_reading_stopped(
+    qtbot: QtBot, tmp_path: Path, playbacks: list[FakePlayback]
+) -> None:
+    where = SettingsLocations(tmp_path / "system", tmp_path / "user")
+    story = make_story()
+    first = open_window(qtbot, Settings.load(where), story, playbacks)
+    playbacks[-1].play(6)
+    playbacks[-1].advance()
+    qtbot.waitUntil(lambda: first.sentence == 7)
+    first.close()
+    assert where.user_file.exists()
+
+    again = open_window(qtbot, Settings.load(where), make_story(), playbacks)
+    assert again.sentence == 7
+    assert again.pane.textCursor().position() == again.pane.sentence_span(7)[0]
+    assert ("seek", 7) in playbacks[-1].calls
+    assert "Resuming" in again.message_label.text()
+    again.close()
+
+
+def test_settings_debounced_not_written_per_event(
+    qtbot: QtBot, window: MainWindow, playbacks: list[FakePlayback]
+) -> None:
+    store = window.settings._store  # the MemoryStore from the fixture
+    saves_before = store.saves  # type: ignore[attr-defined]
+    for _ in range(8):
+        playbacks[-1].advance()
+    qtbot.waitUntil(lambda: window.sentence == 8)
+    assert store.saves == saves_before  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: store.saves > saves_before, timeout=3000)  # type: ignore[attr-defined]
+    assert window.settings.position_for(story_key(window.story)) == 8  # type: ignore[arg-type]
+
+
+def test_broken_story_names_file_and_line_and_keeps_current(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    bad = tmp_path / "broken.txt"
+    bad.write_text(BAD_STORY, encoding="utf-8")
+    title = window.story.meta.title  # type: ignore[union-attr]
+    assert window.open_story(bad) is False
+    box = window.error_box
+    assert isinstance(box, QMessageBox)
+    qtbot.waitUntil(box.isVisible)
+    assert "broken.txt" in box.text()
+    assert "Line 5:" in box.informativeText()
+    assert str(bad) in box.informativeText()
+    assert window.story.meta.title == title  # type: ignore[union-attr]
+    box.close()
+
+
+def test_open_bundled_story_and_recent_list(window: MainWindow) -> None:
+    from player.paths import bundled_story_path
+
+    assert window.open_story(bundled_story_path())
+    assert window.story is not None and window.story.path is not None
+    assert window.settings.recent_stories()[0] == str(bundled_story_path().resolve())
+    window._fill_recent_menu()
+    names = [a.text() for a in window.recent_menu.actions()]
+    assert names == ["&1 story.txt"]
+
+
+def test_create_window_opens_the_requested_story(qtbot: QtBot, tmp_path: Path) -> None:
+    from player.core.settings import MemoryStore
+    from player.paths import bundled_story_path
+
+    app_module.playback_factory = None
+    try:
+        window = app_module.create_window([str(bundled_story_path())], Settings(MemoryStore()))
+        qtbot.addWidget(window)
+        assert window.story is not None
+        assert window.pane.toPlainText().startswith(window.story.meta.title)
+    finally:
+        app_module.playback_factory = app_module.real_playback
+
+
+def test_main_rejects_bad_arguments() -> None:
+    assert app_module.main(["--no-such-option"]) == 2
