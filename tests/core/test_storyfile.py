@@ -19,9 +19,10 @@ from player.core.storyfile import (
     problems_of,
 )
 from player.paths import bundled_story_path
+from tests.support import source_article
 
 REPO = Path(__file__).resolve().parents[2]
-ARTICLE = REPO.parent / "shared" / "seed" / "article.txt"
+ARTICLE = source_article()
 
 MINIMAL = """\
 title: A small story
@@ -91,8 +92,6 @@ def test_bundled_story_segments() -> None:
 
 
 def test_bundled_story_keeps_every_word_in_order() -> None:
-    if not ARTICLE.exists():
-        pytest.skip("shared/seed/article.txt is not beside the repository")
     story = load_story(bundled_story_path())
     shown = "\n".join(b.text for s in story.segments for b in s.blocks)
     assert shown.split() == ARTICLE.read_text(encoding="utf-8").split()
@@ -392,3 +391,10 @@ def test_missing_end_line_names_last_line(tmp_path: Path) -> None:
 def test_text_after_end(tmp_path: Path) -> None:
     p = only_problem_of(write(tmp_path, MINIMAL + "== end\nMore text.\n", end=False))
     assert p.line == 8 and "after the '== end' line (line 7)" in p.message
+
+
+def test_article_copy_matches_the_shared_original() -> None:
+    shared = REPO.parent / "shared" / "seed" / "article.txt"
+    if not shared.exists():
+        pytest.skip("no shared/ beside the repository to compare the copy with")
+    assert (REPO / "tests" / "data" / "article.txt").read_bytes() == shared.read_bytes()

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from player.core.text.splitter import looks_like_url, split_sentences, split_words
+from tests.support import source_article
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-ARTICLE = REPO_ROOT.parent / "shared" / "seed" / "article.txt"
+ARTICLE = source_article()
 
 
 def sentences(text: str) -> list[str]:

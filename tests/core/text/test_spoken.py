@@ -17,9 +17,10 @@ from player.core.text.spoken import (
     spoken_attribution,
     to_spoken,
 )
+from tests.support import source_article
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-ARTICLE = REPO_ROOT.parent / "shared" / "seed" / "article.txt"
+ARTICLE = source_article()
 
 
 def said(text: str, lexicon: tuple[tuple[str, str], ...] = ()) -> str:
