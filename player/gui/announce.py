@@ -6,6 +6,10 @@ error are not on screen where focus is, so they are announced:
 - always as a ``QAccessibleAnnouncementEvent`` (Qt 6.8+) on a given widget,
   which NVDA, JAWS, VoiceOver and newer Orca speak. Orca 43 (Debian 12) has
   no listener for it and says nothing;
+- or, where a ``cue`` callback takes the text, through it instead: the window
+  passes one on Linux that changes the focused reading pane's accessible
+  description, which Orca 43 does speak. One channel, not both: a screen reader
+  that understands both would say the message twice;
 - and, only when no screen reader runs and the reader turned self-voicing on,
   through a callback (the app's own voice). With a screen reader running the
   callback is never called: two voices at once are worse than one.
@@ -27,6 +31,8 @@ from PySide6.QtWidgets import QWidget
 from player.platform.screenreader import ScreenReaderDetector, default_detector
 
 SelfVoice = Callable[[str], None]
+#: Delivers a message another way; True when it did (then no announcement event is posted).
+Cue = Callable[[str], bool]
 Poster = Callable[[QAccessibleAnnouncementEvent], None]
 #: At most one re-check of the screen reader per this many seconds of window activations.
 RECHECK_SECONDS = 10.0
@@ -94,10 +100,12 @@ class Announcer:
         self_voice: SelfVoice | None = None,
         self_voicing: bool = False,
         post: Poster = post_event,
+        cue: Cue | None = None,
     ) -> None:
         self.widget = widget
         self.self_voice = self_voice
         self.self_voicing = self_voicing
+        self.cue = cue
         self._screen_reader = screen_reader or default_detector().running
         self._post = post
         #: The latest announcements, newest last (a "repeat last message" command reads it).
@@ -117,25 +125,35 @@ class Announcer:
             and self.screen_reader_running() is not True
         )
 
-    def announce(self, text: str, *, assertive: bool = False) -> bool:
+    def announce(self, text: str, *, assertive: bool = False, cue: bool = True) -> bool:
         """Announce ``text``; ``assertive`` interrupts what the screen reader is saying
-        (for errors). Returns whether the app's own voice was given the text."""
+        (for errors); ``cue=False`` skips the cue (when a focus change says it already).
+        Returns whether the app's own voice was given the text."""
         text = text.strip()
         if not text:
             return False
         self.history.append(text)
-        event = QAccessibleAnnouncementEvent(self.widget, text)
-        event.setPoliteness(
-            QAccessible.AnnouncementPoliteness.Assertive
-            if assertive
-            else QAccessible.AnnouncementPoliteness.Polite
-        )
-        self._post(event)
+        if not (cue and self._cued(text)):
+            event = QAccessibleAnnouncementEvent(self.widget, text)
+            event.setPoliteness(
+                QAccessible.AnnouncementPoliteness.Assertive
+                if assertive
+                else QAccessible.AnnouncementPoliteness.Polite
+            )
+            self._post(event)
         if self.will_self_voice():
             assert self.self_voice is not None
             self.self_voice(text)
             return True
         return False
+
+    def _cued(self, text: str) -> bool:
+        if self.cue is None:
+            return False
+        try:
+            return bool(self.cue(text))
+        except Exception:  # the announcement event is the fallback; never lose the message
+            return False
 
     def error(self, text: str) -> bool:
         return self.announce(text, assertive=True)

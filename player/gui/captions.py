@@ -5,19 +5,30 @@ below. Without an image (the bundled story's photos are not available) a card
 shows the photo's label, caption, alt text and credit. A segment without photos
 says "No photo available". The card of the photo being read is marked with a
 thick border and the words "Being read", and its accessible name says so.
+
+Colours and borders come from the theme's style sheet (:mod:`player.gui.theme`),
+which styles ``QFrame#card``, ``QFrame#card[marked="true"]`` and
+``QLabel#card-badge``; nothing here names a colour, so every theme keeps its 7:1.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from player.core.model import Photo, Segment
 
-CARD_STYLE = "QFrame#card { border: 1px solid palette(mid); border-radius: 4px; }"
-MARKED_STYLE = "QFrame#card { border: 4px solid #0b57d0; border-radius: 4px; }"
-FOCUS_STYLE = "QFrame#card:focus { outline: none; border: 3px dashed palette(highlight); }"
+
+def _styled(label: QLabel, *, bold: bool = False, italic: bool = False) -> QLabel:
+    """Bold or italic through the font, which keeps following the zoomed application font."""
+    font = QFont()
+    if bold:
+        font.setBold(True)
+    if italic:
+        font.setItalic(True)
+    label.setFont(font)
+    return label
 
 
 def describe(photo: Photo) -> str:
@@ -41,12 +52,12 @@ class PhotoCard(QFrame):
         self.setObjectName("card")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
-        self.badge = QLabel("Being read")
-        self.badge.setStyleSheet("font-weight: bold; color: #0b57d0;")
+        self.badge = _styled(QLabel("Being read"), bold=True)
+        self.badge.setObjectName("card-badge")
         self.badge.hide()
         layout.addWidget(self.badge)
-        heading = QLabel(photo.label)
-        heading.setStyleSheet("font-weight: bold;")
+        heading = _styled(QLabel(photo.label), bold=True)
+        heading.setWordWrap(True)
         layout.addWidget(heading)
         pixmap = QPixmap(str(photo.image)) if photo.image is not None else QPixmap()
         if not pixmap.isNull():
@@ -55,8 +66,8 @@ class PhotoCard(QFrame):
             image.setAccessibleName(photo.alt or photo.caption)
             layout.addWidget(image)
         else:
-            placeholder = QLabel("Photograph not available")
-            placeholder.setStyleSheet("font-style: italic;")
+            placeholder = _styled(QLabel("Photograph not available"), italic=True)
+            placeholder.setWordWrap(True)
             layout.addWidget(placeholder)
         for text in (
             photo.caption,
@@ -72,7 +83,11 @@ class PhotoCard(QFrame):
 
     def set_marked(self, marked: bool) -> None:
         self.badge.setVisible(marked)
-        self.setStyleSheet((MARKED_STYLE if marked else CARD_STYLE) + FOCUS_STYLE)
+        if self.property("marked") != marked:
+            self.setProperty("marked", marked)
+            # A dynamic property is matched by the style sheet only when the widget is re-polished.
+            self.style().unpolish(self)
+            self.style().polish(self)
         prefix = "Being read. " if marked else ""
         self.setAccessibleName(prefix + describe(self.photo))
 
@@ -97,8 +112,7 @@ class CaptionPanel(QScrollArea):
     def _show(self, widgets: list[QWidget]) -> None:
         body = QWidget()
         layout = QVBoxLayout(body)
-        title = QLabel("Photos")
-        title.setStyleSheet("font-weight: bold; font-size: 120%;")
+        title = _styled(QLabel("Photos"), bold=True)
         layout.addWidget(title)
         for widget in widgets:
             layout.addWidget(widget)

@@ -8,7 +8,7 @@ during playback would make a screen reader speak over the voice.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from player.core.model import Story
 from player.core.navigation import group_segments
@@ -27,6 +27,11 @@ class ContentsTree(QTreeWidget):
         self.setAccessibleName("Contents")
         self.setAccessibleDescription("Segments of the story grouped by kind. Enter goes there.")
         self.setMinimumWidth(180)
+        # At high zoom titles are wider than the pane: scroll sideways rather than cut them
+        # to "Intro…", so every word can be reached.
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setStretchLastSection(False)
         self._items: dict[int, QTreeWidgetItem] = {}
         self._current: int | None = None
         self.itemActivated.connect(self._activated)

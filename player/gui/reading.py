@@ -9,15 +9,25 @@ While the voice speaks, the sentence and word are marked with extra selections
 only: moving the caret or the selection would make a screen reader read along
 over the voice. The view scrolls with the scrollbar to keep the mark in sight.
 The caret moves only when the reader acts (pause, stop, a jump, a click).
+
+The marks' colours come from the theme in force (:func:`player.gui.theme.highlight_formats`);
+line spacing is a proportional line height on every block, so it follows zoom and
+the reading font. Headings are sized relative to the document's default font for
+the same reason.
+
+Orca 43 speaks a caret move only after a caret-navigation key (arrows, Home/End,
+Page Up/Down) or a click, so after a jump by R or Ctrl+Shift+R it would stay
+silent. :meth:`ReadingPane.cue` gives it the words through the pane's
+accessible description instead, which Orca speaks for the focused object.
 """
 
 from __future__ import annotations
 
 import bisect
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
+    QFocusEvent,
     QFont,
     QKeyEvent,
     QMouseEvent,
@@ -26,15 +36,22 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
 
 from player.core.model import BlockType, Story
 from player.gui.keymap import pane_key_table
+from player.gui.theme import DEFAULT_THEME, HighlightFormats, current_theme_id, highlight_formats
+from player.gui.zoom import unzoomed_app_point_size
 
-# Light backgrounds with explicit black text keep the contrast above 7:1 whatever the theme.
-SENTENCE_BACKGROUND = QColor("#fff0a0")
-WORD_BACKGROUND = QColor("#ffc233")
-MARK_FOREGROUND = QColor("#000000")
+#: Line spacing choices, in percent of the font's natural line height.
+LINE_SPACINGS: tuple[int, ...] = (100, 125, 150, 175, 200)
+DEFAULT_LINE_SPACING = 100
+#: QTextCharFormat.FontSizeAdjustment of the story title and of segment headings (1.5x, 1.2x).
+TITLE_SIZE_ADJUSTMENT = 2
+HEADING_SIZE_ADJUSTMENT = 1
+DESCRIPTION = (
+    "The story. Read with the arrow keys; Enter reads aloud from the sentence at the caret."
+)
 
 _NAMED_KEYS = {
     Qt.Key.Key_Space: "Space",
@@ -57,12 +74,14 @@ class ReadingPane(QTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByMouse
         )
         self.setAccessibleName("Story text")
-        self.setAccessibleDescription(
-            "The story. Read with the arrow keys; Enter reads aloud from the sentence at the caret."
-        )
+        self.setAccessibleDescription(DESCRIPTION)
         self.setUndoRedoEnabled(False)
         self.single_keys_enabled = True
-        self.zoom_steps = 0
+        self.line_spacing = DEFAULT_LINE_SPACING
+        self._formats: HighlightFormats | None = None
+        self._marked: tuple[int | None, int | None] = (None, None)
+        self._cued = False
+        self._last_key: tuple[int, Qt.KeyboardModifier] | None = None
         self._keys = pane_key_table()
         self._spans: list[tuple[int, int]] = []
         self._starts: list[int] = []
@@ -70,7 +89,7 @@ class ReadingPane(QTextEdit):
         self._headings: list[int] = []
         self._story: Story | None = None
         font = self.font()
-        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.25)
+        font.setPointSizeF(max(unzoomed_app_point_size(), 9.0) * 1.25)
         self.setFont(font)
 
     # Building the document
@@ -78,6 +97,7 @@ class ReadingPane(QTextEdit):
     def set_story(self, story: Story) -> None:
         self._story = story
         doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
         doc.setDefaultFont(self.font())
         doc.setDocumentMargin(12)
         cursor = QTextCursor(doc)
@@ -111,7 +131,10 @@ class ReadingPane(QTextEdit):
         self._starts = [a for a, _ in spans]
         self._block_bases = bases
         self._headings = headings
+        self._marked = (None, None)
         self.setExtraSelections([])
+        if self.line_spacing != DEFAULT_LINE_SPACING:
+            self.set_line_spacing(self.line_spacing)
 
     def _heading(self, cursor: QTextCursor, text: str, level: int, first: bool = False) -> int:
         fmt = QTextBlockFormat()
@@ -120,7 +143,11 @@ class ReadingPane(QTextEdit):
         fmt.setBottomMargin(6)
         char = QTextCharFormat()
         char.setFontWeight(QFont.Weight.Bold)
-        char.setFontPointSize(self.font().pointSizeF() * (1.6 if level == 1 else 1.3))
+        # Relative to the document's default font: zoom and the reading font carry over.
+        char.setProperty(
+            QTextCharFormat.Property.FontSizeAdjustment,
+            TITLE_SIZE_ADJUSTMENT if level == 1 else HEADING_SIZE_ADJUSTMENT,
+        )
         if first:
             cursor.setBlockFormat(fmt)
             cursor.setBlockCharFormat(char)
@@ -152,17 +179,20 @@ class ReadingPane(QTextEdit):
     def highlight(self, sentence: int | None, word: int | None = None) -> None:
         """Mark the sentence (and word) being spoken without touching caret or selection."""
         if sentence is None or self._story is None or not 0 <= sentence < len(self._spans):
+            self._marked = (None, None)
             self.setExtraSelections([])
             return
+        self._marked = (sentence, word)
+        formats = self.formats()
         start, end = self._spans[sentence]
-        selections = [self._mark(start, end, SENTENCE_BACKGROUND)]
+        selections = [self._mark(start, end, formats.sentence)]
         if word is not None:
             ref = self._story.refs[sentence]
             words = self._story.sentence(ref).words
             if 0 <= word < len(words):
                 base = self._block_bases[self._block_number(sentence)]
                 w = words[word]
-                selections.append(self._mark(base + w.start, base + w.end, WORD_BACKGROUND, True))
+                selections.append(self._mark(base + w.start, base + w.end, formats.word))
         self.setExtraSelections(selections)
         self.scroll_into_view(start, end)
 
@@ -171,19 +201,29 @@ class ReadingPane(QTextEdit):
         ref = self._story.refs[sentence]
         return sum(len(s.blocks) for s in self._story.segments[: ref.segment]) + ref.block
 
-    def _mark(
-        self, start: int, end: int, background: QColor, underline: bool = False
-    ) -> QTextEdit.ExtraSelection:
+    def formats(self) -> HighlightFormats:
+        """The marks' formats for the theme in force (cached until :meth:`theme_changed`)."""
+        if self._formats is None:
+            app = QApplication.instance()
+            theme_id = current_theme_id(app) if isinstance(app, QApplication) else None
+            self._formats = highlight_formats(theme_id or DEFAULT_THEME)
+        return self._formats
+
+    def theme_changed(self) -> None:
+        """Take the new theme's mark colours, and repaint the marks shown now."""
+        self._formats = None
+        if self._marked[0] is not None:
+            bar = self.verticalScrollBar().value()
+            self.highlight(*self._marked)
+            self.verticalScrollBar().setValue(bar)
+
+    def _mark(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         selection.cursor = cursor
-        fmt = QTextCharFormat()
-        fmt.setBackground(background)
-        fmt.setForeground(MARK_FOREGROUND)
-        fmt.setFontUnderline(underline)
-        selection.format = fmt
+        selection.format = QTextCharFormat(fmt)
         return selection
 
     def scroll_into_view(self, start: int, end: int) -> None:
@@ -216,17 +256,76 @@ class ReadingPane(QTextEdit):
         if 0 <= segment < len(self._headings):
             self.place_caret(self._headings[segment])
 
-    # Zoom
+    # Telling a screen reader where a jump landed
 
-    def zoom(self, steps: int) -> None:
-        """Zoom by ``steps`` (0 resets); kept between -5 and +10."""
-        target = 0 if steps == 0 else max(-5, min(10, self.zoom_steps + steps))
-        delta = target - self.zoom_steps
-        if delta > 0:
-            self.zoomIn(delta)
-        elif delta < 0:
-            self.zoomOut(-delta)
-        self.zoom_steps = target
+    def cue(self, text: str) -> bool:
+        """Give ``text`` to a screen reader as a change of the pane's accessible description,
+        when the pane has focus; False (nothing done) otherwise.
+
+        Orca 43 speaks a new description of the focused object, but not Qt's announcement
+        events, nor a caret move that follows a key other than caret navigation. The usual
+        description comes back once focus leaves the pane (not before: that change would be
+        spoken too).
+        """
+        text = text.strip()
+        if not text or not self.hasFocus():
+            return False
+        if text == self.accessibleDescription():
+            # The same words twice in a row (R, R): Qt sends no event for an unchanged value.
+            text += "\u00a0"
+        self.setAccessibleDescription(text)
+        self._cued = True
+        return True
+
+    def caret_move_speaks_itself(self) -> bool:
+        """Whether the key being handled makes Orca read the line at a new caret by itself.
+
+        Orca reads the caret's line after Page Up/Down without Ctrl (Alt+Page Up/Down are the
+        segment keys); a cue on top would say the heading twice.
+        """
+        if self._last_key is None or not self.hasFocus():
+            return False
+        key, mods = self._last_key
+        return key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown) and not (
+            mods & Qt.KeyboardModifier.ControlModifier
+        )
+
+    def event(self, event: QEvent) -> bool:
+        # A window shortcut (Alt+Page Down) reaches the focused pane first as ShortcutOverride.
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(
+            event, QKeyEvent
+        ):
+            self._last_key = (event.key(), event.modifiers())
+        return super().event(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self._last_key = None  # keys pressed elsewhere (a menu) are not the pane's
+        if self._cued:
+            # After the focus change has reached the screen reader, so it is not spoken.
+            QTimer.singleShot(0, self._restore_description)
+
+    def _restore_description(self) -> None:
+        if self._cued and not self.hasFocus():
+            self._cued = False
+            self.setAccessibleDescription(DESCRIPTION)
+
+    # Line spacing
+
+    def set_line_spacing(self, percent: int) -> int:
+        """Space the lines of every block at ``percent`` of their natural height (100-200)."""
+        percent = max(LINE_SPACINGS[0], min(LINE_SPACINGS[-1], int(percent)))
+        self.line_spacing = percent
+        document = self.document()
+        cursor = QTextCursor(document)
+        change = QTextBlockFormat()
+        change.setLineHeight(
+            float(percent), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+        )
+        cursor.select(QTextCursor.SelectionType.Document)
+        # A separate cursor: the reader's caret and selection stay where they are.
+        cursor.mergeBlockFormat(change)
+        return percent
 
     # Keys and clicks
 

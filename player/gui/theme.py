@@ -234,6 +234,7 @@ QAbstractButton {{
 QAbstractButton:disabled {{ color: {t.disabled_text}; }}
 QAbstractButton:checked {{ background-color: {t.selection}; color: {t.selection_text}; }}
 QCheckBox, QRadioButton {{ background-color: transparent; color: {t.window_text}; }}
+QSlider:horizontal {{ min-width: 6em; min-height: 1.5em; }}
 QAbstractItemView:focus, QAbstractScrollArea:focus {{ border: {wide}px solid {t.focus}; }}
 QFrame#card {{
     background-color: {t.card_background}; color: {t.card_text};
@@ -242,6 +243,7 @@ QFrame#card {{
 QFrame#card QLabel {{ background-color: transparent; color: {t.card_text}; }}
 QFrame#card:focus {{ border: {wide}px solid {t.focus}; margin: 0px; }}
 QFrame#card[marked="true"] {{ border: {wide + 1}px solid {t.focus}; margin: 0px; }}
+QFrame#card[marked="true"]:focus {{ border: {wide + 1}px dashed {t.focus}; margin: 0px; }}
 QLabel#card-badge {{ color: {t.card_text}; font-weight: bold; }}
 QStatusBar {{
     background-color: {t.status_background}; color: {t.status_text};
@@ -328,6 +330,13 @@ def system_theme_id() -> str:
     if high:
         return "hc-black" if dark else "hc-white"
     return "dark" if dark else "light"
+
+
+def start_theme_id(saved: object) -> str:
+    """The theme to start with: the one the reader chose, else the desktop's preference."""
+    if isinstance(saved, str) and saved in THEMES:
+        return saved
+    return system_theme_id()
 
 
 def theme_names() -> list[tuple[str, str]]:

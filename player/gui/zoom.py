@@ -12,14 +12,19 @@ drifts from rounding, and scales:
 
 The keys (Ctrl+= and Ctrl++, Ctrl+-, Ctrl+0) belong to the window; it calls
 :meth:`Zoom.zoom_in`, :meth:`Zoom.zoom_out` and :meth:`Zoom.reset`.
+
+:class:`SideScroller` holds a row of controls (the transport bar) that grows wider
+than any screen at 200-400 %: the row scrolls sideways, following focus, instead of
+forcing the window wider than the screen and cutting controls off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSizePolicy, QTextEdit, QWidget
 
 ZOOM_STEPS: tuple[int, ...] = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300, 400)
 MIN_ZOOM = ZOOM_STEPS[0]
@@ -50,6 +55,17 @@ def previous_zoom(percent: int) -> int:
         if step < percent:
             return step
     return MIN_ZOOM
+
+
+def unzoomed_app_point_size() -> float:
+    """The application font's size at 100 %, for widgets that derive their own font from it
+    (a window made while another one is zoomed must not start zoomed twice)."""
+    app = QApplication.instance()
+    stored = app.property(_BASE_PROPERTY) if app is not None else None
+    if isinstance(stored, float | int) and stored > 0:
+        return float(stored)
+    size = QApplication.font().pointSizeF()
+    return size if size > 0 else QApplication.font().pixelSize() * 72.0 / 96.0
 
 
 def scaled(points: float, percent: int) -> float:
@@ -135,11 +151,19 @@ class Zoom:
         font = QFont(QApplication.font())
         font.setPointSizeF(scaled(base, self._percent))
         QApplication.setFont(font)
+        sheet = self._app.styleSheet()
+        if sheet:
+            # With an application style sheet (every theme has one) widgets already polished
+            # keep their old font; setting the sheet again re-polishes them with the new one.
+            self._app.setStyleSheet(sheet)
         for pane in self._panes:
             self._apply_pane(pane)
         return self._percent
 
     def _apply_pane(self, pane: QTextEdit) -> None:
+        # Under a style sheet, a pane first polished after this (when it is shown) would be
+        # given back the font it had before: polish it now, then set the zoomed font.
+        pane.ensurePolished()
         base = _base_size(pane, pane.font())
         font = QFont(pane.font())
         font.setPointSizeF(scaled(base, self._percent))
@@ -161,3 +185,43 @@ class Zoom:
         """Apply the level again, after a pane got a new document (a new story)."""
         for pane in self._panes:
             self._apply_pane(pane)
+
+
+class SideScroller(QScrollArea):
+    """A row of controls that scrolls sideways when it is wider than the window."""
+
+    def __init__(self, row: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("side-scroller")
+        self.setWidget(row)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # Only a container: its controls take focus, it does not (nor is it a Tab stop).
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # The themes draw a border around scroll areas; this one should look like no frame.
+        self.setStyleSheet("QScrollArea#side-scroller { border: none; margin: 0px; }")
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._follow_focus)
+
+    def sizeHint(self) -> QSize:
+        row = self.widget()
+        height = row.sizeHint().height() if row is not None else 0
+        # Room for the scroll bar too, so it never covers the controls.
+        return QSize(200, height + self.horizontalScrollBar().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(100, self.sizeHint().height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the row got taller or shorter (zoom): so does this
+        return super().eventFilter(watched, event)
+
+    def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        row = self.widget()
+        if new is not None and row is not None and row.isAncestorOf(new):
+            self.ensureWidgetVisible(new, 8, 0)

@@ -28,10 +28,24 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("Tab", "Tab: from the contents to the story text"),
     ("Down", "Down arrow: caret to the next line"),
     ("Down", "Down arrow: caret to the next line"),
+    ("ctrl+Right", "Ctrl+Right: caret to the next word"),
+    ("ctrl+Right", "Ctrl+Right: caret to the next word"),
+    ("Right", "Right arrow: caret to the next character"),
     ("r", "R: jump to the public reaction"),
+    ("Down", "Down arrow: reading on below the heading"),
     ("space", "Space: play"),
     ("space", "Space: pause"),
+    ("ctrl+shift+r", "Ctrl+Shift+R: public reaction again (from the menu's shortcut)"),
+    ("alt+Prior", "Alt+Page Up: previous segment"),
+    ("h", "H: next segment"),
     ("Tab", "Tab: to the photos"),
+    ("Tab", "Tab: onwards"),
+    ("Tab", "Tab: onwards"),
+    ("Tab", "Tab: onwards"),
+    ("Tab", "Tab: onwards"),
+    ("Tab", "Tab: onwards"),
+    ("Tab", "Tab: onwards"),
+    ("Tab", "Tab: onwards"),
     ("Tab", "Tab: onwards"),
 )
 
@@ -92,7 +106,13 @@ def run(output: Path) -> int:
         time.sleep(8)  # Orca starts, finds the focused window and speaks it
         session.focus(window)
         time.sleep(3)
-        lines = ["# Orca 43 speaking Story Player under Xvfb", ""]
+        lines = [
+            "# Orca 43 speaking Story Player under Xvfb",
+            "",
+            "Made by `.venv/bin/python tests/a11y/orca_run.py`: each key below was sent with",
+            "xdotool and each indented line is one utterance Orca gave speech-dispatcher.",
+            "",
+        ]
         seen = 0
 
         def collect(note: str) -> None:

@@ -100,3 +100,34 @@ def test_watch_reports_changes_on_the_gui_thread(qtbot: QtBot) -> None:
     with qtbot.waitSignal(watch.changed, timeout=5000):
         watch.refresh()
     assert seen == [True, False]
+
+
+def test_a_cue_that_takes_the_message_replaces_the_event(widget: QWidget) -> None:
+    """On Linux the window cues Orca 43 through the focused pane; one channel, never both."""
+    posted = Recorder()
+    cued: list[str] = []
+    taking = [True]
+
+    def cue(text: str) -> bool:
+        cued.append(text)
+        return taking[0]
+
+    announcer = Announcer(widget, screen_reader=lambda: True, post=posted, cue=cue)
+    announcer.announce("Public reaction")
+    assert cued == ["Public reaction"] and posted.events == []
+    taking[0] = False  # the pane has no focus: the announcement event goes out instead
+    announcer.announce("Paused")
+    assert [m for m, _, _ in posted.events] == ["Paused"]
+    announcer.announce("Story text", cue=False)
+    assert cued == ["Public reaction", "Paused"]
+    assert [m for m, _, _ in posted.events] == ["Paused", "Story text"]
+
+
+def test_a_failing_cue_never_loses_the_message(widget: QWidget) -> None:
+    posted = Recorder()
+
+    def broken(text: str) -> bool:
+        raise RuntimeError("gone")
+
+    Announcer(widget, screen_reader=lambda: True, post=posted, cue=broken).announce("Paused")
+    assert [m for m, _, _ in posted.events] == ["Paused"]

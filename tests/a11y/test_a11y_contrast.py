@@ -202,7 +202,7 @@ def test_marked_card_border(app: QApplication, sample: Sample, theme_id: str) ->
 
 
 def test_the_real_photo_card(app: QApplication, qtbot: QtBot) -> None:
-    """The window's photo card, as it is built today, in every theme."""
+    """The window's photo card, marked as being read, in every theme."""
     from player.core.model import Photo
     from player.gui.captions import PhotoCard
 
@@ -222,7 +222,11 @@ def test_the_real_photo_card(app: QApplication, qtbot: QtBot) -> None:
                 value = ratio(label.palette().color(Role.WindowText), background)
                 if value < AAA_TEXT:
                     failures.append(f"{theme_id}: {label.text()[:20]!r} {value:.2f}")
-    if failures and "#0b57d0" in card.badge.styleSheet():
-        # Known: the card hard-codes its colours; the wiring in notes/a11y.md removes them.
-        pytest.xfail("photo card hard-codes colours: " + "; ".join(failures))
+        # The "being read" border, 4 px, against the card inside and the window outside.
+        border = pixel(card, 1, card.height() // 2)
+        window = app.palette().color(Role.Window)
+        for name, other in (("card", background), ("window", window)):
+            if ratio(border, other) < AAA_TEXT:
+                failures.append(f"{theme_id}: border on {name} {ratio(border, other):.2f}")
+    assert card.badge.isVisibleTo(card)
     assert failures == []
