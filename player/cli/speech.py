@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from player.core.model import Story
 from player.core.playback.api import (
@@ -25,6 +25,9 @@ from player.core.playback.api import (
     PlaybackState,
     Position,
 )
+
+if TYPE_CHECKING:
+    from player.core.speech.base import Voice
 
 KEYS_HELP = (
     "Keys: space pause/resume, n or → next sentence, p or ← previous sentence, "
@@ -236,6 +239,9 @@ class _Printer:
 
     def on_finished(self) -> None:
         self.done.set()
+
+    def on_voices(self, voices: list[Voice]) -> None:
+        """Nothing to print: the voice was chosen before reading began."""
 
 
 _ARROWS = {"\x1b[C": "n", "\x1b[D": "p", "\x1b[B": "]", "\x1b[A": "["}

@@ -39,21 +39,35 @@ MAX_REMEMBERED_STORIES: Final = 50
 
 DEFAULTS: Final[Mapping[str, Any]] = {
     "voice": "",
+    # Quotations and posts: "" another voice of the main voice's language (if there is
+    # one), "off" the main voice, or a voice id.
     "second_voice": "",
     "rate": 175,
     "volume": 1.0,
     "single_key_commands": True,
-    "zoom": 0,
+    # Percent of normal size, 50-400 (the older "zoom" key, in QTextEdit zoom steps, is gone).
+    "zoom_percent": 100,
+    # "" follows the desktop's light/dark/high-contrast preference at start.
+    "theme": "",
+    "reading_font": "",
+    "line_spacing": 100,
+    "self_voicing": False,
     "window_geometry": "",
     "window_splitter": "",
     "recent_stories": [],
     "last_story": "",
     "positions": {},
     "bookmarks": {},
+    # The story library; "" = the user's data folder (player.core.library.default_library_folder).
+    "library_folder": "",
+    # Library workstation mode (see player.core.workstation); set in the system file.
+    "idle_minutes": 5.0,
+    "idle_warning_seconds": 60,
+    "admin_quit_keys": "Ctrl+Shift+F12",
 }
 
 # Keys of the system file that configure the layers themselves rather than the app.
-_SYSTEM_CONTROL_KEYS: Final = frozenset({"locked", "memory_only"})
+_SYSTEM_CONTROL_KEYS: Final = frozenset({"locked", "memory_only", "workstation"})
 
 
 @dataclass(frozen=True)
@@ -249,6 +263,9 @@ class Settings:
             else frozenset()
         )
         self._memory_only = isinstance(store, MemoryStore)
+        # Kept whole so a workstation can start the next patron from the same layers.
+        self._system_raw = copy.deepcopy(system)
+        self.workstation_forced = system.get("workstation") is True
         self._defaults = dict(defaults)
         self._system = {
             k: v
@@ -281,7 +298,7 @@ class Settings:
                 # An administrator's file is not ours to move; report it and go on without it.
                 messages.append(f"The system settings file could not be read ({exc}).")
         store: Store
-        if memory_only or system.get("memory_only") is True:
+        if memory_only or system.get("memory_only") is True or system.get("workstation") is True:
             store = MemoryStore()
         else:
             store = FileStore(locations.user_file)
@@ -290,6 +307,11 @@ class Settings:
     @property
     def memory_only(self) -> bool:
         return self._memory_only
+
+    def fresh_session(self) -> Settings:
+        """Settings as the next patron of a workstation gets them: built-in defaults and the
+        system layer, the user's layer empty and in memory."""
+        return Settings(MemoryStore(), self._system_raw, self._defaults)
 
     def is_locked(self, key: str) -> bool:
         return key in self._locked and key in self._system

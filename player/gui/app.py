@@ -20,6 +20,7 @@ from player import APP_ID, APP_NAME, __version__
 from player.core.model import Story
 from player.core.playback.api import Playback
 from player.core.settings import Settings
+from player.gui import theme
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
 
 
@@ -50,9 +51,9 @@ def real_playback(story: Story) -> Playback:
 
 
 def real_voices(playback: Playback) -> list[tuple[str, str]]:
-    """(id, name) of the voices the playback's engine offers (empty while it loads)."""
-    voices = getattr(playback, "voices", None) or []
-    return [(str(v.id), str(v.name)) for v in voices]
+    """(id, name) of the voices the playback's engine offers (empty while it loads; the
+    window asks again when the playback's voices event says they are known)."""
+    return [(v.id, v.name) for v in playback.voices]
 
 
 # Swappable: tests, the screenshot tool and the benchmark put their own here.
@@ -68,7 +69,16 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--memory-only",
         action="store_true",
-        help="library workstation mode: remember nothing after the window closes",
+        help="remember nothing after the window closes",
+    )
+    parser.add_argument(
+        "--workstation",
+        action="store_true",
+        help="library workstation: full screen, stories from the library only, nothing "
+        "remembered, reset after a time without use",
+    )
+    parser.add_argument(
+        "--library", type=Path, metavar="DIR", help="the story library folder for this session"
     )
     return parser.parse_args(list(args))
 
@@ -103,7 +113,13 @@ def create_window(args: Sequence[str], settings: Settings | None = None) -> Main
     """The window with its story loaded, not yet shown. A QApplication must exist."""
     ns = parse_args(args)
     settings = settings or Settings.load(memory_only=ns.memory_only)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        # Before the widgets exist: styling them once is cheaper than re-styling them all.
+        theme.apply_theme(app, theme.start_theme_id(settings.get("theme")))
     window = MainWindow(settings, playback_factory=playback_factory, voice_lister=voice_lister)
+    if ns.library is not None and not settings.is_locked("library_folder"):
+        window.library_folder_override = ns.library.absolute()
     for path in first_story(ns.story, settings):
         if window.open_story(path):
             break
@@ -113,11 +129,17 @@ def create_window(args: Sequence[str], settings: Settings | None = None) -> Main
 def main(args: list[str]) -> int:
     """Run the window until it closes; the exit status for the shell."""
     try:
-        parse_args(args)
+        ns = parse_args(args)
     except SystemExit as exc:  # --help or a usage error: argparse has printed why
         return int(exc.code or 0)
+    # Before Qt starts: a workstation redirects where Qt and its libraries write.
+    settings = Settings.load(memory_only=ns.memory_only or ns.workstation)
+    if ns.workstation or settings.workstation_forced:
+        from player.gui.workstation import run_workstation
+
+        return run_workstation(ns, settings)
     app = ensure_application()
-    window = create_window(args)
+    window = create_window(args, settings)
     window.show()
     if window.settings.messages:
         text = "\n\n".join(window.settings.messages)

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 
 from player.core.playback.api import PlaybackState, Position
+from player.core.speech.base import Voice
 
 
 class PlaybackBridge(QObject):
@@ -24,6 +25,7 @@ class PlaybackBridge(QObject):
     state_changed = Signal(object)
     message = Signal(str, str)
     finished = Signal()
+    voices_changed = Signal(object)  # list[Voice]
 
     def __init__(self) -> None:
         # No parent: the playback's listener list keeps the bridge alive, so a late event
@@ -53,6 +55,10 @@ class PlaybackBridge(QObject):
     def on_finished(self) -> None:
         if not self._detached:
             self.finished.emit()
+
+    def on_voices(self, voices: list[Voice]) -> None:
+        if not self._detached:
+            self.voices_changed.emit(list(voices))
 
     def connect_queued(self, signal_name: str, slot: Callable[..., Any]) -> None:
         """Connect ``slot`` so it always runs from the event loop, even for same-thread emits.

@@ -34,6 +34,9 @@ MENUS: tuple[str, ...] = ("File", "Play", "Go", "Bookmarks", "View", "Help")
 
 COMMANDS: tuple[Command, ...] = (
     Command("open", "File", "&Open Story…", ("Ctrl+O",), (), "Open another story file"),
+    Command(
+        "library", "File", "&Library…", ("Ctrl+L",), (), "Choose a story from the library list"
+    ),
     Command("quit", "File", "&Quit", ("Ctrl+Q",), (), "Close the player"),
     Command(
         "play_pause",
@@ -96,6 +99,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("volume_down", "Play", "Volume D&own", ("Alt+Shift+PgDown",), ("9",), "Quieter"),
     Command(
         "choose_voice", "Play", "Choose &Voice…", ("Ctrl+Shift+V",), (), "Move to the voice list"
+    ),
+    Command(
+        "choose_second_voice",
+        "Play",
+        "Voice for &Quotations and Posts…",
+        ("Ctrl+Shift+O",),
+        (),
+        "Move to the list of voices for quotations and posts",
     ),
     Command(
         "next_segment", "Go", "&Next Segment", ("Alt+PgDown",), ("H",), "Go to the next segment"
@@ -192,12 +203,36 @@ COMMANDS: tuple[Command, ...] = (
     Command("zoom_out", "View", "Zoom &Out", ("Ctrl+-",), (), "Smaller text"),
     Command("zoom_reset", "View", "&Normal Size", ("Ctrl+0",), (), "Text at its normal size"),
     Command(
+        "line_spacing_more",
+        "View",
+        "&More Line Spacing",
+        ("Ctrl+Shift+M",),
+        (),
+        "More space between the lines of the story",
+    ),
+    Command(
+        "line_spacing_less",
+        "View",
+        "L&ess Line Spacing",
+        ("Ctrl+Shift+N",),
+        (),
+        "Less space between the lines of the story",
+    ),
+    Command(
         "single_keys",
         "View",
         "&Single-Key Commands in the Text",
         ("Ctrl+Shift+L",),
         (),
         "Turn the one-letter keys of the reading pane on or off",
+    ),
+    Command(
+        "self_voicing",
+        "View",
+        "Self-&Voicing",
+        ("Ctrl+Shift+G",),
+        (),
+        "Speak messages in the app's own voice when no screen reader runs",
     ),
     Command("keyboard_help", "Help", "&Keyboard…", ("F1",), ("?",), "Show every key"),
     Command("about", "Help", "&About Story Player", (), (), "Version and credits"),

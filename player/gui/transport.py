@@ -1,4 +1,4 @@
-"""The transport bar: sentence, play/pause and segment buttons, rate, volume and voice.
+"""The transport bar: sentence, play/pause and segment buttons, rate, volume and voices.
 
 Buttons show the window's QActions, so a button, its menu item and its shortcut
 are one command. Every control has an accessible name and a visible label that
@@ -24,11 +24,14 @@ from player.core.playback.api import MAX_RATE_WPM, MIN_RATE_WPM
 
 
 class TransportBar(QWidget):
-    """Buttons for the playback actions and the rate, volume and voice controls."""
+    """Buttons for the playback actions and the rate, volume and voice controls (the
+    story's voice, and the one for quotations and posts)."""
 
     rate_changed = Signal(int)
     volume_changed = Signal(float)
     voice_changed = Signal(str)
+    #: "" automatic, "off" the main voice, else a voice id
+    second_voice_changed = Signal(str)
 
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,12 +81,27 @@ class TransportBar(QWidget):
         voice_label.setBuddy(self.voice)
         layout.addWidget(voice_label)
         layout.addWidget(self.voice)
+
+        self.second_voice = QComboBox()
+        self.second_voice.setMinimumContentsLength(14)
+        self.second_voice.setAccessibleName("Voice for quotations and posts")
+        self.second_voice.setAccessibleDescription(
+            "Another voice makes quotations and posts easy to tell from the story"
+        )
+        second_label = QLabel("&Quotes and posts:")
+        second_label.setBuddy(self.second_voice)
+        layout.addWidget(second_label)
+        layout.addWidget(self.second_voice)
+        self.set_second_voices([], "")
         layout.addStretch(1)
 
         self.rate.valueChanged.connect(self.rate_changed)
         self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
         self.voice.activated.connect(
             lambda i: self.voice_changed.emit(str(self.voice.itemData(i) or ""))
+        )
+        self.second_voice.activated.connect(
+            lambda i: self.second_voice_changed.emit(str(self.second_voice.itemData(i) or ""))
         )
 
     def show_rate(self, wpm: int) -> None:
@@ -109,3 +127,19 @@ class TransportBar(QWidget):
             index = self.voice.count() - 1
         self.voice.setCurrentIndex(max(0, index))
         self.voice.blockSignals(False)
+
+    def set_second_voices(self, voices: list[tuple[str, str]], current: str) -> None:
+        """Fill the list for quotations and posts: automatic, off, then (id, name) pairs."""
+        combo = self.second_voice
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("Automatic", "")
+        combo.addItem("Off (the main voice)", "off")
+        for voice_id, name in voices:
+            combo.addItem(name, voice_id)
+        index = combo.findData(current)
+        if index < 0 and current:
+            combo.addItem(current, current)
+            index = combo.count() - 1
+        combo.setCurrentIndex(max(0, index))
+        combo.blockSignals(False)

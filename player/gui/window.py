@@ -10,21 +10,27 @@ Playback events arrive through a :class:`~player.gui.bridge.PlaybackBridge` as
 queued signals. While the voice speaks only highlighting changes; the caret
 moves on pause, stop, jumps and the reader's own choices, so a screen reader
 never reads along over the app's voice.
+
+Interface messages (play, pause, jumps, bookmarks, errors) go through one
+:class:`~player.gui.announce.Announcer`: to the screen reader, or, with
+self-voicing on and no screen reader running, to the app's own voice.
+Theme, zoom, reading font and line spacing are remembered settings; the theme
+is applied to the application before the window is built (see ``app.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
     QAction,
+    QActionGroup,
     QCloseEvent,
     QKeySequence,
 )
@@ -39,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from player import APP_NAME, __version__
-from player.core.model import Story
+from player.core.model import BlockType, Story
 from player.core.navigation import History, Navigator, estimate_ms, whereabouts
 from player.core.playback.api import (
     DEFAULT_RATE_WPM,
@@ -50,15 +56,20 @@ from player.core.playback.api import (
     Position,
 )
 from player.core.settings import Settings
+from player.core.speech.base import second_voice
+from player.gui import fonts
+from player.gui import theme as themes
+from player.gui.announce import Announcer, ScreenReaderWatch
 from player.gui.bridge import PlaybackBridge
 from player.gui.captions import CaptionPanel
 from player.gui.contents import ContentsTree
 from player.gui.keymap import COMMANDS, MENUS
-from player.gui.reading import ReadingPane
+from player.gui.reading import LINE_SPACINGS, ReadingPane
 from player.gui.transport import TransportBar
+from player.gui.zoom import SideScroller, Zoom
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QDialog, QMessageBox
 
 PlaybackFactory = Callable[[Story], Playback]
 VoiceLister = Callable[[Playback], list[tuple[str, str]]]
@@ -111,11 +122,20 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._status_sentence = -1
         self.error_box: QMessageBox | None = None
+        # The story library (File > Library) and the workstation's limits on what opens.
+        self.library_folder_override: Path | None = None
+        self.library_dialog: QDialog | None = None
+        #: Workstation mode: File > Open shows the library list instead of a file dialog.
+        self.library_only = False
+        #: Returns why a story may not be opened here (None: it may); see player.gui.workstation.
+        self.story_gate: Callable[[Path], str | None] | None = None
+        self._stop_requested = False
         self.setWindowTitle(APP_NAME)
 
         self.actions_by_id: dict[str, QAction] = {}
         self._build_actions()
         self._build_widgets()
+        self._build_look()
         self._build_menus()
 
         self._save_timer = QTimer(self)
@@ -143,6 +163,7 @@ class MainWindow(QMainWindow):
             self.actions_by_id[command.id] = action
         single = self.actions_by_id["single_keys"]
         single.setCheckable(True)
+        self.actions_by_id["self_voicing"].setCheckable(True)
 
     def _build_widgets(self) -> None:
         self.contents = ContentsTree()
@@ -164,7 +185,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter, 1)
-        layout.addWidget(self.transport)
+        # At high zoom the controls are wider than the screen: they scroll, not cut off.
+        self.transport_area = SideScroller(self.transport)
+        layout.addWidget(self.transport_area)
         self.setCentralWidget(central)
 
         self.status_label = QLabel("No story open")
@@ -183,6 +206,7 @@ class MainWindow(QMainWindow):
         self.transport.rate_changed.connect(self.set_rate)
         self.transport.volume_changed.connect(self.set_volume)
         self.transport.voice_changed.connect(self.set_voice)
+        self.transport.second_voice_changed.connect(self.set_second_voice)
 
     def _fix_tab_order(self) -> None:
         """Contents, text, photos, then the transport controls: reading order, left to right.
@@ -197,9 +221,26 @@ class MainWindow(QMainWindow):
             self.transport.rate,
             self.transport.volume,
             self.transport.voice,
+            self.transport.second_voice,
         ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+    def _build_look(self) -> None:
+        """Announcements, screen-reader watch and zoom: what the a11y settings act on."""
+        self.screen_reader = ScreenReaderWatch(parent=self)
+        self.screen_reader.refresh()
+        self.announcer = Announcer(
+            self,
+            screen_reader=lambda: self.screen_reader.running,
+            self_voice=self._speak_interface_text,
+            self_voicing=bool(self.settings.get("self_voicing")),
+            # Orca 43 ignores announcement events but speaks the focused pane's new description.
+            cue=self.pane.cue if sys.platform.startswith("linux") else None,
+        )
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.zoom = Zoom(app, [self.pane])
 
     def _build_menus(self) -> None:
         menus: dict[str, QMenu] = {}
@@ -211,9 +252,49 @@ class MainWindow(QMainWindow):
             if command.id == "open":
                 self.recent_menu = menus["File"].addMenu("&Recent Stories")
                 self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-            if command.id in ("open", "stop", "previous_paragraph", "forward_10s", "rate_reset"):
+            if command.id == "line_spacing_less":
+                self._build_look_menus(menus[command.menu])
+            if command.id in (
+                "open", "stop", "previous_paragraph", "forward_10s", "rate_reset",
+                "line_spacing_less",
+            ):  # fmt: skip
                 menus[command.menu].addSeparator()
         self._fill_recent_menu()
+
+    def _build_look_menus(self, view: QMenu) -> None:
+        """View > Theme, Reading Font and Line Spacing: one checked choice each."""
+
+        def choices(
+            title: str, items: Sequence[tuple[object, str]], handler: Callable[[object], None]
+        ) -> dict[object, QAction]:
+            menu = view.addMenu(title)
+            group = QActionGroup(menu)
+            group.setExclusive(True)
+            actions: dict[object, QAction] = {}
+            for value, text in items:
+                action = menu.addAction(text)
+                action.setCheckable(True)
+                group.addAction(action)
+                action.triggered.connect(lambda _checked=False, v=value: handler(v))
+                actions[value] = action
+            return actions
+
+        self.theme_actions = choices(
+            "&Theme",
+            [(tid, name) for tid, name in themes.theme_names()],
+            lambda v: self.set_theme(str(v)),
+        )
+        self.font_actions = choices(
+            "Reading &Font",
+            [("", "&System Font")]
+            + [(f.family, f"&{n} {f.family}") for n, f in enumerate(fonts.BUNDLED_FONTS, 1)],
+            lambda v: self.set_reading_font(str(v)),
+        )
+        self.spacing_actions = choices(
+            "&Line Spacing",
+            [(p, f"&{n} {p} %") for n, p in enumerate(LINE_SPACINGS, 1)],
+            lambda v: self.set_line_spacing(int(str(v))),
+        )
 
     # Settings
 
@@ -221,18 +302,29 @@ class MainWindow(QMainWindow):
         self.transport.show_rate(self.settings.rate)
         self.transport.show_volume(self.settings.volume)
         self.transport.set_voices([], self.settings.voice)
+        self.transport.set_second_voices([], str(self.settings.get("second_voice")))
         enabled = bool(self.settings.get("single_key_commands"))
         self.pane.single_keys_enabled = enabled
         self.actions_by_id["single_keys"].setChecked(enabled)
-        zoom = int(self.settings.get("zoom"))
-        if zoom:
-            self.pane.zoom(zoom)
+        self.actions_by_id["self_voicing"].setChecked(self.announcer.self_voicing)
+        app = QApplication.instance()
+        theme_id = themes.current_theme_id(app) if isinstance(app, QApplication) else None
+        self._check(self.theme_actions, theme_id or themes.DEFAULT_THEME)
+        family = str(self.settings.get("reading_font"))
+        if family:
+            self.set_reading_font(family, remember=False)  # checks its menu entry
+        else:
+            self._check(self.font_actions, "")
+        self.set_line_spacing(int(self.settings.get("line_spacing")), remember=False)
+        self.zoom.set_percent(int(self.settings.get("zoom_percent")))
         for key, widget in (("rate", self.transport.rate), ("volume", self.transport.volume)):
             if self.settings.is_locked(key):
                 widget.setEnabled(False)
                 widget.setAccessibleDescription("Set by the administrator")
         if self.settings.is_locked("voice"):
             self.transport.voice.setEnabled(False)
+        if self.settings.is_locked("second_voice"):
+            self.transport.second_voice.setEnabled(False)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.get("window_geometry")
@@ -257,7 +349,9 @@ class MainWindow(QMainWindow):
         try:
             self.settings.flush()
         except OSError as exc:
-            self.show_message(f"Settings could not be saved: {exc.strerror or exc}")
+            text = f"Settings could not be saved: {exc.strerror or exc}"
+            self.show_message(text)
+            self.announcer.error(text)
 
     # Stories
 
@@ -266,6 +360,10 @@ class MainWindow(QMainWindow):
         from player.core.storyfile import StoryFileError, load_story
         from player.gui.dialogs import show_story_error
 
+        refusal = self.story_gate(Path(path)) if self.story_gate is not None else None
+        if refusal is not None:
+            self.error_box = show_story_error(self, path, [refusal])
+            return False
         loader = self.story_loader or load_story
         try:
             story = loader(Path(path))
@@ -346,6 +444,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # any engine failure leaves a usable text-only window
             self.speech_problem = str(exc) or type(exc).__name__
             self.show_message(f"Speech is not available: {self.speech_problem}")
+            self.announcer.error(f"Speech is not available: {self.speech_problem}")
             self.playback_factory = None
             return None
         bridge = PlaybackBridge()
@@ -353,6 +452,7 @@ class MainWindow(QMainWindow):
         bridge.connect_queued("state_changed", self._on_state)
         bridge.connect_queued("message", self._on_message)
         bridge.connect_queued("finished", self._on_finished)
+        bridge.connect_queued("voices_changed", self._on_voices)
         playback.add_listener(bridge)
         self._bridge = bridge
         self.playback = playback
@@ -362,11 +462,12 @@ class MainWindow(QMainWindow):
             if self.settings.voice:
                 playback.set_voice(self.settings.voice)
         playback.seek(self.sentence)
+        # The engine loads in the background; the voices event (_on_voices) finishes this.
         self.refresh_voices()
         return playback
 
     def refresh_voices(self) -> None:
-        """Fill the voice list once the engine knows its voices (it loads in the background)."""
+        """Fill the voice lists once the engine knows its voices."""
         if self.playback is None or self.voice_lister is None or self.transport.voice.count() > 1:
             return
         try:
@@ -375,6 +476,37 @@ class MainWindow(QMainWindow):
             voices = []
         if voices:
             self.transport.set_voices(voices, self.settings.voice or self.playback.voice)
+            self.transport.set_second_voices(voices, str(self.settings.get("second_voice")))
+
+    def _on_voices(self, _voices: object) -> None:
+        """The engine has loaded (``Playback.voices`` is filled): fill the lists and give
+        quotations and posts their voice."""
+        self.refresh_voices()
+        self._apply_second_voice()
+
+    def _apply_second_voice(self) -> None:
+        """The ``second_voice`` setting to the playback: "" picks another voice of the main
+        voice's language (none if there is none), "off" keeps the main voice."""
+        playback = self.playback
+        if playback is None:
+            return
+        voices = playback.voices
+        if not voices:
+            return  # still loading: applied again by _on_voices
+        known = {v.id for v in voices}
+        choice = str(self.settings.get("second_voice"))
+        voice_id: str | None
+        if choice == "off":
+            voice_id = None
+        elif choice:
+            voice_id = choice if choice in known else None
+        else:
+            main = self.settings.voice if self.settings.voice in known else playback.voice
+            automatic = second_voice(voices, main)
+            voice_id = automatic.id if automatic is not None else None
+        with contextlib.suppress(Exception):  # the story still reads in the main voice
+            for block_type in (BlockType.QUOTATION, BlockType.POST):
+                playback.set_block_voice(block_type, voice_id)
 
     def _close_playback(self) -> None:
         if self._bridge is not None:
@@ -398,22 +530,29 @@ class MainWindow(QMainWindow):
             self.schedule_save()
 
     def _on_state(self, state: PlaybackState) -> None:
-        self.state = state
-        self.refresh_voices()
+        previous, self.state = self.state, state
         self._update_play_action()
+        if state is not previous:
+            if state is PlaybackState.PLAYING:
+                self.announcer.announce("Playing")
+            elif state is PlaybackState.PAUSED:
+                self.announcer.announce("Paused")
+            elif self._stop_requested:
+                # Only a stop the reader asked for; the end of the story says so itself.
+                self.announcer.announce("Stopped")
+        self._stop_requested = False
         if state is not PlaybackState.PLAYING:
             # Reading has stopped: the caret can follow without talking over the voice.
             self.pane.caret_to_sentence(self.sentence)
 
     def _on_message(self, text: str, level: str) -> None:
-        self.refresh_voices()
         self.show_message(text)
         if level == "error":
-            self.announce(text)
+            self.announcer.error(text)
 
     def _on_finished(self) -> None:
         self.show_message("End of the story")
-        self.announce("End of the story")
+        self.announcer.announce("End of the story")
 
     def _update_play_action(self) -> None:
         action = self.actions_by_id["play_pause"]
@@ -459,8 +598,30 @@ class MainWindow(QMainWindow):
         self.message_label.setText(text)
 
     def announce(self, text: str) -> None:
-        """Have screen readers say ``text`` without moving focus (Qt 6.8+ announcements)."""
-        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, text))
+        """Have the screen reader (or, with self-voicing, the app's voice) say ``text``."""
+        self.announcer.announce(text)
+
+    def _speak_interface_text(self, text: str, *, interrupt: bool = False) -> None:
+        """Self-voicing: say an interface message in the app's own voice.
+
+        ``Playback.say`` speaks it at once when stopped or paused, at the next sentence
+        boundary while reading (``interrupt``: at once, then the sentence again), and a
+        newer message replaces one not yet said. Without a playback the message stays
+        on the status line only.
+        """
+        if self.playback is not None:
+            with contextlib.suppress(Exception):  # a message must never break the window
+                self.playback.say(text, interrupt=interrupt)
+
+    def segment_words(self, segment: int) -> str:
+        """A segment as announced after a jump: its kind, then its title."""
+        if self.story is None or not 0 <= segment < len(self.story.segments):
+            return ""
+        seg = self.story.segments[segment]
+        kind = seg.kind.label
+        if not kind or kind.casefold() == seg.title.casefold():
+            return seg.title
+        return f"{kind}: {seg.title}"
 
     # Moving
 
@@ -494,7 +655,9 @@ class MainWindow(QMainWindow):
             return
         # Focus first, so the contents' selection may follow the jump without being spoken.
         self.pane.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.go_to(first, jump=True, heading=True)
+        if self.go_to(first, jump=True, heading=True):
+            # The focus change already reads the heading line: no description cue on top.
+            self.announcer.announce(self.segment_words(segment), cue=False)
 
     def read_from(self, sentence: int) -> None:
         """The reader chose a sentence: read aloud from there."""
@@ -517,6 +680,11 @@ class MainWindow(QMainWindow):
     # Commands (one per keymap entry: cmd_<id>)
 
     def cmd_open(self) -> None:
+        if self.library_only:
+            # No native file dialog on a workstation: it would browse outside the library and
+            # record recent folders in the patron's home.
+            self.cmd_library()
+            return
         from PySide6.QtWidgets import QFileDialog
 
         start = str(Path(self.story.path).parent) if self.story and self.story.path else ""
@@ -526,16 +694,22 @@ class MainWindow(QMainWindow):
         if path:
             self.open_story(path)
 
+    def cmd_library(self) -> None:
+        from player.gui.library import show_library
+
+        self.library_dialog = show_library(self, workstation=self.library_only)
+
     def cmd_quit(self) -> None:
         self.close()
 
     def cmd_play_pause(self) -> None:
         playback = self.ensure_playback()
         if playback is None:
-            self.show_message(
-                "Speech is not available"
-                + (f": {self.speech_problem}" if self.speech_problem else "")
+            text = "Speech is not available" + (
+                f": {self.speech_problem}" if self.speech_problem else ""
             )
+            self.show_message(text)
+            self.announcer.error(text)
             return
         if playback.state is PlaybackState.STOPPED:
             playback.play(self.sentence)
@@ -544,6 +718,7 @@ class MainWindow(QMainWindow):
 
     def cmd_stop(self) -> None:
         if self.playback is not None:
+            self._stop_requested = True
             self.playback.stop()
 
     def cmd_next_sentence(self) -> None:
@@ -570,60 +745,85 @@ class MainWindow(QMainWindow):
         if self.playback is not None:
             self.playback.skip_time(10_000)
 
-    def set_rate(self, wpm: int) -> None:
+    def notify(self, text: str, *, announce: bool = True) -> None:
+        """Show ``text`` on the status line and, unless told not to, announce it."""
+        self.show_message(text)
+        if announce:
+            self.announcer.announce(text)
+
+    def set_rate(self, wpm: int, announce: bool = False) -> None:
+        """Set the rate; ``announce`` for keys and menus (the rate control speaks for itself)."""
         wpm = max(MIN_RATE_WPM, min(MAX_RATE_WPM, wpm))
         if not self.settings.set("rate", wpm):
-            self.show_message("The rate is set by the administrator")
+            self.notify("The rate is set by the administrator", announce=announce)
             return
         self.transport.show_rate(wpm)
         if self.playback is not None:
             self.playback.set_rate(wpm)
-        self.show_message(f"Rate {wpm} words per minute")
+        self.notify(f"Rate {wpm} words per minute", announce=announce)
         self.schedule_save()
 
     def cmd_rate_up(self) -> None:
-        self.set_rate(self.settings.rate + RATE_STEP)
+        self.set_rate(self.settings.rate + RATE_STEP, announce=True)
 
     def cmd_rate_down(self) -> None:
-        self.set_rate(self.settings.rate - RATE_STEP)
+        self.set_rate(self.settings.rate - RATE_STEP, announce=True)
 
     def cmd_rate_reset(self) -> None:
-        self.set_rate(DEFAULT_RATE_WPM)
+        self.set_rate(DEFAULT_RATE_WPM, announce=True)
 
-    def set_volume(self, volume: float) -> None:
+    def set_volume(self, volume: float, announce: bool = False) -> None:
+        """Set the volume; ``announce`` as for :meth:`set_rate`."""
         volume = round(max(0.0, min(1.0, volume)), 2)
         if not self.settings.set("volume", volume):
-            self.show_message("The volume is set by the administrator")
+            self.notify("The volume is set by the administrator", announce=announce)
             return
         self.transport.show_volume(volume)
         if self.playback is not None:
             self.playback.set_volume(volume)
-        self.show_message(f"Volume {round(volume * 100)} percent")
+        self.notify(f"Volume {round(volume * 100)} percent", announce=announce)
         self.schedule_save()
 
     def cmd_volume_up(self) -> None:
-        self.set_volume(self.settings.volume + VOLUME_STEP)
+        self.set_volume(self.settings.volume + VOLUME_STEP, announce=True)
 
     def cmd_volume_down(self) -> None:
-        self.set_volume(self.settings.volume - VOLUME_STEP)
+        self.set_volume(self.settings.volume - VOLUME_STEP, announce=True)
 
     def set_voice(self, voice_id: str) -> None:
         if not voice_id or not self.settings.set("voice", voice_id):
             return
         if self.playback is not None:
             self.playback.set_voice(voice_id)
+            self._apply_second_voice()  # "automatic" follows the main voice's language
         self.schedule_save()
 
     def cmd_choose_voice(self) -> None:
         self.transport.voice.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def set_second_voice(self, choice: str) -> None:
+        """The voice for quotations and posts: "" automatic, "off", or a voice id."""
+        if not self.settings.set("second_voice", choice):
+            self.notify("The voice for quotations and posts is set by the administrator")
+            return
+        self._apply_second_voice()
+        combo = self.transport.second_voice
+        self.notify(f"Quotations and posts: {combo.currentText()}", announce=False)
+        self.schedule_save()
+
+    def cmd_choose_second_voice(self) -> None:
+        self.transport.second_voice.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def _jump(self, target: int | None, nowhere: str) -> None:
         if target is None:
-            self.show_message(nowhere)
-            self.announce(nowhere)
+            self.notify(nowhere)
             QApplication.beep()
             return
-        self.go_to(target, jump=True, heading=True)
+        if self.go_to(target, jump=True, heading=True) and self.story is not None:
+            self.announcer.announce(
+                self.segment_words(self.story.refs[self.sentence].segment),
+                cue=not self.pane.caret_move_speaks_itself(),
+            )
 
     def cmd_next_segment(self) -> None:
         if self.navigator:
@@ -652,18 +852,31 @@ class MainWindow(QMainWindow):
     def cmd_back(self) -> None:
         target = self.history.back(self.sentence)
         if target is None:
-            self.show_message("Nothing to go back to")
+            self.notify("Nothing to go back to")
             QApplication.beep()
             return
-        self.go_to(target, heading=self._is_segment_start(target))
+        if self.go_to(target, heading=self._is_segment_start(target)):
+            self.announcer.announce(f"Back to {self._place_words()}")
 
     def cmd_forward(self) -> None:
         target = self.history.forward(self.sentence)
         if target is None:
-            self.show_message("Nothing to go forward to")
+            self.notify("Nothing to go forward to")
             QApplication.beep()
             return
-        self.go_to(target, heading=self._is_segment_start(target))
+        if self.go_to(target, heading=self._is_segment_start(target)):
+            self.announcer.announce(f"Forward to {self._place_words()}")
+
+    def _place_words(self) -> str:
+        """The current segment and, inside it, the sentence: for Back and Forward."""
+        if self.story is None or not self.story.refs:
+            return ""
+        segment = self.story.refs[self.sentence].segment
+        first = self.story.first_sentence_of_segment(segment) or 0
+        words = self.segment_words(segment)
+        if self.sentence == first:
+            return words
+        return f"{words}, sentence {self.sentence - first + 1}"
 
     def _is_segment_start(self, sentence: int) -> bool:
         if self.story is None or not 0 <= sentence < self.story.sentence_count:
@@ -673,7 +886,12 @@ class MainWindow(QMainWindow):
 
     def cmd_where_am_i(self) -> None:
         self.status_label.setText(self.where_text())
-        self.announce(self.where_text(spoken=True))
+        text = self.where_text(spoken=True)
+        self.announcer.announce(text)
+        if self.announcer.screen_reader_running() is not True:
+            # Asked for by name, so said in the app's voice even with self-voicing off, and
+            # at once; a screen reader already speaks the announcement, so then not twice.
+            self._speak_interface_text(text, interrupt=True)
 
     def cmd_show_where_am_i(self) -> None:
         self.status_label.setText(self.where_text())
@@ -727,8 +945,7 @@ class MainWindow(QMainWindow):
         if self.story is None:
             return
         self.settings.add_bookmark(story_key(self.story), name, self.sentence)
-        self.show_message(f"Bookmark added: {name}")
-        self.announce(f"Bookmark added: {name}")
+        self.notify(f"Bookmark added: {name}")
         self.schedule_save()
 
     def cmd_list_bookmarks(self) -> None:
@@ -744,9 +961,19 @@ class MainWindow(QMainWindow):
             self.settings.delete_bookmark(key, mark)
         if dialog.deleted:
             self.schedule_save()
+            deleted = dialog.deleted
+            self.notify(
+                f"Bookmark deleted: {deleted[0].name}"
+                if len(deleted) == 1
+                else f"{len(deleted)} bookmarks deleted",
+                # Said in the dialog as each went; once more only if the list is not followed
+                # by a jump, which has its own message.
+                announce=not (result and dialog.chosen is not None),
+            )
         if result and dialog.chosen is not None:
             self.go_to(dialog.chosen.sentence, jump=True)
             self.pane.caret_to_sentence(self.sentence)
+            self.notify(f"Bookmark: {dialog.chosen.name}")
 
     def _bookmark_step(self, delta: int) -> None:
         if self.story is None:
@@ -759,14 +986,12 @@ class MainWindow(QMainWindow):
             behind = [m for m in marks if m.sentence < self.sentence]
             mark = behind[-1] if behind else None
         if mark is None:
-            text = "No more bookmarks" if marks else "No bookmarks yet"
-            self.show_message(text)
-            self.announce(text)
+            self.notify("No more bookmarks" if marks else "No bookmarks yet")
             QApplication.beep()
             return
         self.go_to(mark.sentence, jump=True)
         self.pane.caret_to_sentence(self.sentence)
-        self.show_message(f"Bookmark: {mark.name}")
+        self.notify(f"Bookmark: {mark.name}")
 
     def cmd_next_bookmark(self) -> None:
         self._bookmark_step(1)
@@ -774,25 +999,96 @@ class MainWindow(QMainWindow):
     def cmd_previous_bookmark(self) -> None:
         self._bookmark_step(-1)
 
-    def _zoom(self, steps: int) -> None:
-        self.pane.zoom(steps)
-        self.settings.set("zoom", self.pane.zoom_steps)
+    def _zoomed(self, percent: int) -> None:
+        self.settings.set("zoom_percent", percent)
+        self.notify(f"Zoom {percent} %")
         self.schedule_save()
 
     def cmd_zoom_in(self) -> None:
-        self._zoom(1)
+        self._zoomed(self.zoom.zoom_in())
 
     def cmd_zoom_out(self) -> None:
-        self._zoom(-1)
+        self._zoomed(self.zoom.zoom_out())
 
     def cmd_zoom_reset(self) -> None:
-        self._zoom(0)
+        self._zoomed(self.zoom.reset())
+
+    def set_theme(self, theme_id: str) -> None:
+        """Apply a theme to the whole app and remember it."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        applied = themes.apply_theme(app, theme_id)
+        self.pane.theme_changed()
+        self._check(self.theme_actions, applied.id)
+        self.settings.set("theme", applied.id)
+        self.notify(f"Theme: {applied.name}")
+        self.schedule_save()
+
+    def set_reading_font(self, family: str, remember: bool = True) -> None:
+        """Set the story text's font ("" is the system font); sizes follow the zoom."""
+        if family:
+            fonts.load_bundled_fonts()  # on first use only: start-up does not pay for it
+        font = fonts.reading_font(family or None, self.pane.font().pointSizeF())
+        if family and font.family() != family:
+            family = ""  # not available here: the system font stays
+        self.pane.setFont(font)
+        self.pane.document().setDefaultFont(font)
+        self.zoom.refresh()
+        self._check(self.font_actions, family)
+        if remember:
+            self.settings.set("reading_font", family)
+            self.notify(f"Reading font: {family or 'system font'}")
+            self.schedule_save()
+
+    def set_line_spacing(self, percent: int, remember: bool = True) -> None:
+        applied = self.pane.set_line_spacing(percent)
+        self._check(self.spacing_actions, applied)
+        if remember:
+            self.settings.set("line_spacing", applied)
+            self.notify(f"Line spacing {applied} %")
+            self.schedule_save()
+
+    def _step_line_spacing(self, delta: int) -> None:
+        steps = list(LINE_SPACINGS)
+        current = self.pane.line_spacing
+        index = steps.index(current) if current in steps else 0
+        target = index + delta
+        if not 0 <= target < len(steps):
+            self.notify(f"Line spacing {current} %")
+            QApplication.beep()
+            return
+        self.set_line_spacing(steps[target])
+
+    def cmd_line_spacing_more(self) -> None:
+        self._step_line_spacing(1)
+
+    def cmd_line_spacing_less(self) -> None:
+        self._step_line_spacing(-1)
+
+    @staticmethod
+    def _check(actions: dict[object, QAction], value: object) -> None:
+        action = actions.get(value)
+        if action is not None:
+            action.setChecked(True)
+
+    def cmd_self_voicing(self) -> None:
+        enabled = self.actions_by_id["self_voicing"].isChecked()
+        self.announcer.self_voicing = enabled
+        self.settings.set("self_voicing", enabled)
+        if not enabled:
+            self.notify("Self-voicing off")
+        elif self.announcer.screen_reader_running():
+            self.notify("Self-voicing on; silent while a screen reader runs")
+        else:
+            self.notify("Self-voicing on")
+        self.schedule_save()
 
     def cmd_single_keys(self) -> None:
         enabled = self.actions_by_id["single_keys"].isChecked()
         self.pane.single_keys_enabled = enabled
         self.settings.set("single_key_commands", enabled)
-        self.show_message("Single-key commands " + ("on" if enabled else "off"))
+        self.notify("Single-key commands " + ("on" if enabled else "off"))
         self.schedule_save()
 
     def cmd_keyboard_help(self) -> None:

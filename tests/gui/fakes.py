@@ -28,6 +28,7 @@ from player.core.playback.api import (
     Position,
 )
 from player.core.settings import Settings
+from player.core.speech.base import Voice
 from player.gui.window import MainWindow
 
 INTRO = SegmentKind("introduction", "Introduction", "Introduction")
@@ -121,6 +122,12 @@ def make_story(long: bool = False) -> Story:
     return Story(StoryMeta("Children born in prison", "en"), segments)
 
 
+FAKE_VOICES = (
+    Voice("fake/en", "Fake", ("en", "en-gb")),
+    Voice("fake/en-us", "Fake American", ("en-us",)),
+)
+
+
 class FakePlayback(Playback):
     """A playback that moves only when a test tells it to, and records every call."""
 
@@ -134,6 +141,10 @@ class FakePlayback(Playback):
         self._voice = "fake/en"
         self._nav = Navigator(story)
         self.calls: list[tuple[str, object]] = []
+        #: texts given to say(), with their interrupt flag (kept apart from ``calls``)
+        self.said: list[tuple[str, bool]] = []
+        #: the voice per block type, as set_block_voice left it
+        self.block_voices: dict[BlockType, str | None] = {}
         self.closed = False
 
     # Driving it from a test
@@ -187,6 +198,7 @@ class FakePlayback(Playback):
 
     def add_listener(self, listener: PlaybackListener) -> None:
         self._listeners.append(listener)
+        listener.on_voices(self.voices)  # as the real one does once its engine has loaded
 
     def play(self, from_sentence: int | None = None) -> None:
         self.calls.append(("play", from_sentence))
@@ -249,6 +261,16 @@ class FakePlayback(Playback):
     def set_voice(self, voice_id: str) -> None:
         self.calls.append(("set_voice", voice_id))
         self._voice = voice_id
+
+    @property
+    def voices(self) -> list[Voice]:
+        return list(FAKE_VOICES)
+
+    def set_block_voice(self, block_type: BlockType, voice_id: str | None) -> None:
+        self.block_voices[block_type] = voice_id
+
+    def say(self, text: str, *, interrupt: bool = False) -> None:
+        self.said.append((text, interrupt))
 
     def time_left_ms(self) -> int:
         return estimate_ms(self._story, self._position.sentence, self._rate)

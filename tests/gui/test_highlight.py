@@ -10,8 +10,12 @@ from pytestqt.qtbot import QtBot
 
 from player.core.playback.api import PlaybackState, Position
 from player.core.settings import Settings
-from player.gui.reading import SENTENCE_BACKGROUND, WORD_BACKGROUND
+from player.gui.theme import DEFAULT_THEME, highlight_formats
 from player.gui.window import MainWindow
+
+# No theme is applied in these tests: the pane uses the default theme's marks.
+SENTENCE_BACKGROUND = highlight_formats(DEFAULT_THEME).sentence.background().color()
+WORD_BACKGROUND = highlight_formats(DEFAULT_THEME).word.background().color()
 
 
 def _at(window: MainWindow, sentence: int) -> Callable[[], bool]:

@@ -6,7 +6,12 @@ at once (synthesis and audio run elsewhere). Events reach a
 :class:`PlaybackListener` from worker threads: the Qt layer turns them into
 queued signals before touching widgets.
 
-Nothing here imports Qt.
+Besides the story, a playback speaks short interface texts in the same voice
+and on the same audio path (:meth:`Playback.say`: "Where am I", and the app's
+self-voicing when no screen reader runs), and may read quotations and posts
+in a second voice (:meth:`Playback.set_block_voice`).
+
+Nothing here imports Qt, nor (until a playback is made) any speech code.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from player.core.model import Story
+from player.core.model import BlockType, Story
+
+if TYPE_CHECKING:
+    from player.core.speech.base import Voice
 
 MIN_RATE_WPM = 80
 MAX_RATE_WPM = 450
@@ -52,6 +60,12 @@ class PlaybackListener(Protocol):
         ...
 
     def on_finished(self) -> None: ...
+
+    def on_voices(self, voices: list[Voice]) -> None:
+        """The engine has loaded and offers ``voices`` (sent once; empty without
+        speech). A listener added later gets it at once if it was already sent.
+        Playbacks skip listeners written before this event existed."""
+        ...
 
 
 class Playback(ABC):
@@ -135,6 +149,36 @@ class Playback(ABC):
 
     @abstractmethod
     def set_voice(self, voice_id: str) -> None: ...
+
+    @property
+    @abstractmethod
+    def voices(self) -> list[Voice]:
+        """The voices the engine offers; empty while it loads (see
+        :meth:`PlaybackListener.on_voices`) and without speech."""
+
+    @abstractmethod
+    def set_block_voice(self, block_type: BlockType, voice_id: str | None) -> None:
+        """Read blocks of ``block_type`` (quotations, posts) in another voice; None
+        reads them in the main voice again. Applies from the next sentence not yet
+        heard (at once when the sentence being heard is such a block)."""
+
+    @abstractmethod
+    def say(self, text: str, *, interrupt: bool = False) -> None:
+        """Speak a short interface text in the main voice, on the story's audio path.
+
+        Stopped or paused: spoken at once, then the playback is as it was (a
+        paused one resumes at the very sample it was paused on). Playing: spoken
+        at the next sentence boundary, or with ``interrupt`` at once, after which
+        the interrupted sentence is read again from its start. A new text replaces
+        one not yet spoken, and cuts one being spoken on its own, so texts never
+        queue up. No position is reported while a text is spoken. Stop, and any
+        jump, silence it.
+        """
+
+    @property
+    def speaking(self) -> bool:
+        """Whether a text given to :meth:`say` is waiting or being spoken."""
+        return False
 
     @abstractmethod
     def time_left_ms(self) -> int:

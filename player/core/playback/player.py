@@ -11,6 +11,15 @@ and closes the output.
 
 Every jump (seek, skip, rate or voice change) starts a new run: a fresh stream
 and a restarted output, so nothing stale is heard after it.
+
+Interface texts (:meth:`SpeechPlayback.say`) travel the same way. While the
+story plays, one is spliced into the running stream at the next sentence
+boundary the output has not read yet, so the output never restarts for it.
+Otherwise (stopped, paused, or told to interrupt) it gets a run of its own,
+and the run it replaced is rebuilt afterwards from where it stood: a paused
+one from the very sample it was paused on. A second voice for some block
+types (quotations, posts) changes only the voice each sentence is asked for;
+changing it drops the unread look-ahead from the next boundary on.
 """
 
 from __future__ import annotations
@@ -21,9 +30,9 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from player.core.model import Story
+from player.core.model import BlockType, Story
 from player.core.navigation import Navigator
 from player.core.playback.api import (
     DEFAULT_RATE_WPM,
@@ -42,7 +51,13 @@ from player.core.playback.output import (
     default_output_factory,
 )
 from player.core.playback.stream import PcmStream, Piece
-from player.core.playback.timeline import SentenceTiming, pause_after, spoken_word_count
+from player.core.playback.timeline import (
+    SENTENCE_PAUSE_MS,
+    SentenceTiming,
+    pause_after,
+    scaled_pause,
+    spoken_word_count,
+)
 from player.core.speech import (
     NoSpeechEngine,
     SpeechError,
@@ -83,20 +98,70 @@ class PlaybackSettings:
 
 _AUTO: Any = object()
 
+#: silence after an interface text spliced into the story, before the story goes on
+ANNOUNCEMENT_PAUSE_MS = SENTENCE_PAUSE_MS
+
+
+@dataclass
+class _Say:
+    """An interface text on its way to being heard."""
+
+    text: str
+    interrupt: bool
+    future: Future[SynthResult]
+
+
+class _Start(NamedTuple):
+    """Where a run starts: a sentence, and in it a time, a word or an exact frame."""
+
+    sentence: int
+    offset_ms: int = 0
+    word: int | None = None
+    frame: int | None = None
+
 
 class _Run:
     """One continuous stream from a start point until the next jump."""
 
-    def __init__(self, stream: PcmStream, first: int, offset_ms: int, word: int | None) -> None:
+    def __init__(
+        self,
+        stream: PcmStream,
+        first: int,
+        offset_ms: int,
+        word: int | None,
+        frame: int | None = None,
+    ) -> None:
         self.stream = stream
         self.next = first  # next sentence to queue
         self.first = first
         self.offset_ms = offset_ms
         self.word = word  # start at this word of the first sentence (rate/voice change)
+        self.frame = frame  # start at this frame of the first sentence (back from a say)
         self.output_started = False
         self.timings: dict[int, SentenceTiming] = {}
         self.prefetched = -1  # run.next when prefetch was last requested
         self.waiting: tuple[int, Future[SynthResult]] | None = None
+        #: an interface text waiting for its audio, to be spliced in at the next boundary
+        self.say: _Say | None = None
+        #: the last text spliced in: the stream frame it starts at, and it
+        self.placed: tuple[int, _Say] | None = None
+        self.say_end = 0  # stream frame where the spliced text's audio ends
+        #: a run that only speaks ``say``, then rebuilds the story's run at ``resume``
+        self.say_only = False
+        self.resume: _Start | None = None
+        #: start the output whatever the state (a text spoken while stopped or paused)
+        self.autostart = False
+
+    @property
+    def start(self) -> _Start:
+        return _Start(self.first, self.offset_ms, self.word, self.frame)
+
+    def rebuilt(self, stream: PcmStream) -> _Run:
+        """The same run from its start, on another stream."""
+        run = _Run(stream, self.first, self.offset_ms, self.word, self.frame)
+        run.say = self.say
+        run.say_only, run.resume, run.autostart = self.say_only, self.resume, self.autostart
+        return run
 
 
 class SpeechPlayback(Playback):
@@ -135,6 +200,10 @@ class SpeechPlayback(Playback):
         self._rate = _clamp_rate(settings.rate)
         self._volume = min(max(settings.volume, 0.0), 1.0)
         self._voice = settings.voice or ""
+        self._block_voices: dict[BlockType, str] = {}
+        self._block_types = [story.block_of(r).type for r in story.refs]
+        self._speaking = False
+        self._voices_sent = False
         self._finished = False
         self._closing = False
         self._closed = False
@@ -184,6 +253,11 @@ class SpeechPlayback(Playback):
         with self._lock:
             return list(self._voices)
 
+    @property
+    def speaking(self) -> bool:
+        with self._lock:
+            return self._speaking
+
     def wait_ready(self, timeout: float = 10.0) -> bool:
         """Wait until the backend has loaded (for tools and tests, not the GUI thread)."""
         return self._ready.wait(timeout)
@@ -192,8 +266,11 @@ class SpeechPlayback(Playback):
         with self._lock:
             self._listeners.append(listener)
             notices = list(self._notices)
+            voices = list(self._voices) if self._voices_sent else None
         for text, level in notices:
             _safe(listener.on_message, text, level)
+        if voices is not None:
+            _call(listener, "on_voices", voices)
 
     def play(self, from_sentence: int | None = None) -> None:
         with self._lock:
@@ -233,6 +310,8 @@ class SpeechPlayback(Playback):
             if self._state is not PlaybackState.STOPPED:
                 self._set_state_locked(PlaybackState.STOPPED)
                 self._command("stop")
+            elif self._speaking:
+                self._command("stop")  # silences a text spoken while stopped
 
     def seek(self, sentence: int) -> None:
         with self._lock:
@@ -317,6 +396,25 @@ class SpeechPlayback(Playback):
             if voice_id != self._voice:
                 self._command("voice", voice_id)
 
+    def block_voice(self, block_type: BlockType) -> str | None:
+        """The voice blocks of ``block_type`` are read in, None for the main voice."""
+        with self._lock:
+            return self._block_voices.get(block_type)
+
+    def set_block_voice(self, block_type: BlockType, voice_id: str | None) -> None:
+        with self._lock:
+            self._command("block_voice", block_type, voice_id or None)
+
+    def say(self, text: str, *, interrupt: bool = False) -> None:
+        text = " ".join(text.split())
+        if not text:
+            return
+        with self._lock:
+            if self._text_only or self._closed:
+                return
+            self._speaking = True
+            self._command("say", text, interrupt)
+
     def time_left_ms(self) -> int:
         with self._lock:
             refs = self._story.refs
@@ -366,9 +464,16 @@ class SpeechPlayback(Playback):
 
     def _duration_ms(self, sentence: int) -> int:
         known = self._durations.get(sentence)
-        if known is not None and known[:2] == (self._voice, self._rate):
+        if known is not None and known[:2] == (self._voice_for_locked(sentence), self._rate):
             return known[2]
         return int(self._words[sentence] * self._ms_per_word)
+
+    def _voice_for_locked(self, sentence: int) -> str:
+        """The voice ``sentence`` is read in: its block type's, else the main one."""
+        return self._block_voices.get(self._block_types[sentence], self._voice)
+
+    def _voices_in_use_locked(self) -> set[str]:
+        return {self._voice, *self._block_voices.values()}
 
     # ------------------------------------------------------ control thread
 
@@ -376,7 +481,7 @@ class SpeechPlayback(Playback):
         with self._lock:
             listeners = list(self._listeners)
         for listener in listeners:
-            _safe(getattr(listener, name), *args)
+            _call(listener, name, *args)
 
     def _message(self, text: str, level: str, *, sticky: bool = False) -> None:
         if sticky:
@@ -393,7 +498,10 @@ class SpeechPlayback(Playback):
             while True:
                 with self._cond:
                     if not self._commands and not self._closing:
-                        busy = self._run is not None and self._state is PlaybackState.PLAYING
+                        run = self._run
+                        busy = run is not None and (
+                            self._state is PlaybackState.PLAYING or run.autostart
+                        )
                         self._cond.wait(self._settings.tick_s if busy else None)
                     commands = list(self._commands)
                     self._commands.clear()
@@ -421,6 +529,7 @@ class SpeechPlayback(Playback):
             with self._lock:
                 self._text_only = True
             self._message(NO_SPEECH_MESSAGE, "error", sticky=True)
+            self._send_voices([])
             return
         self._synth = synth
         self._sample_rate = int(getattr(synth, "sample_rate", self._sample_rate))
@@ -440,10 +549,19 @@ class SpeechPlayback(Playback):
                 )
             chosen = best_voice(voices, self._story.meta.language)
         with self._lock:
-            self._voices = voices
             self._voice = chosen.id if chosen is not None else self._voice
         cache = SynthCache(self._settings.cache_entries, self._settings.cache_bytes)
         self._worker = SynthesisWorker(synth, cache)
+        self._send_voices(voices)
+
+    def _send_voices(self, voices: list[Voice]) -> None:
+        """Publish the voices and tell the listeners once; later ones hear it on adding."""
+        with self._lock:
+            self._voices = list(voices)
+            self._voices_sent = True
+            listeners = list(self._listeners)
+        for listener in listeners:
+            _call(listener, "on_voices", list(voices))
 
     def _apply(self, name: str, *args: Any) -> None:
         if name == "state":
@@ -460,11 +578,12 @@ class SpeechPlayback(Playback):
             else:
                 self._start_run(sentence, offset)
         elif name == "pause":
-            if self._output is not None and self._run is not None and self._run.output_started:
-                self._output.pause()
+            self._pause()
         elif name == "resume":
             if self._run is None:
                 self._start_run(self._cursor_now(), 0)
+            elif self._run.say_only:
+                pass  # a text on its own is never paused; the story follows it
             elif self._output is not None and self._run.output_started:
                 self._output.resume()
         elif name == "stop":
@@ -486,6 +605,10 @@ class SpeechPlayback(Playback):
             self._settings_changed()
         elif name == "settings":
             self._settings_changed()
+        elif name == "block_voice":
+            self._set_block_voice(args[0], args[1])
+        elif name == "say":
+            self._say(args[0], args[1])
 
     def _cursor_now(self) -> int:
         with self._lock:
@@ -494,13 +617,212 @@ class SpeechPlayback(Playback):
     def _settings_changed(self) -> None:
         """Rate or voice changed: forget old audio, and carry on from the word being heard."""
         with self._lock:
-            voice, rate = self._voice, self._rate
+            voices, rate = self._voices_in_use_locked(), self._rate
             position = self._position
         if self._worker is not None:
             self._worker.cancel_prefetch()
-            self._worker.cache.drop_other_settings(voice, rate)
-        if self._run is not None:
+            self._worker.cache.drop_other_settings(voices, rate)
+        if self._run is not None and self._run.say_only:
+            self._resume_by_word(self._run, position)
+        elif self._run is not None:
             self._start_run(position.sentence, 0, word=position.word)
+
+    @staticmethod
+    def _resume_by_word(run: _Run, position: Position) -> None:
+        """A frame to resume at means nothing in audio made anew: resume at the word instead."""
+        resume = run.resume
+        if resume is None or resume.frame is None:
+            return
+        if position.sentence == resume.sentence:
+            run.resume = _Start(resume.sentence, word=position.word)
+        else:
+            run.resume = _Start(resume.sentence)
+
+    def _set_block_voice(self, block_type: BlockType, voice_id: str | None) -> None:
+        if voice_id is not None and voice_id not in {v.id for v in self._voices}:
+            self._message(f"There is no voice {voice_id!r}.", "error")
+            return
+        with self._lock:
+            old = self._block_voices.get(block_type)
+            if voice_id is None:
+                self._block_voices.pop(block_type, None)
+            else:
+                self._block_voices[block_type] = voice_id
+            voices, rate = self._voices_in_use_locked(), self._rate
+            position = self._position
+        if old == voice_id:
+            return
+        if self._worker is not None:
+            self._worker.cancel_prefetch()
+            self._worker.cache.drop_other_settings(voices, rate)
+        run = self._run
+        if run is None:
+            return
+        if run.say_only:
+            # the run rebuilt after the text asks for the new voice
+            if run.resume is not None and self._block_types[run.resume.sentence] is block_type:
+                self._resume_by_word(run, position)
+            return
+        if not run.output_started or self._block_types[position.sentence] is block_type:
+            # the sentence being heard changes voice: again from the word being heard
+            self._start_run(position.sentence, 0, word=position.word)
+            return
+        # the sentence being heard keeps its voice: re-queue only the unread look-ahead
+        self._cut(run)
+        self._pump()
+
+    def _cut(self, run: _Run) -> None:
+        """Drop the run's unread audio from the next boundary; it is queued again."""
+        cut = run.stream.cut_at_next_boundary()
+        run.waiting = None
+        run.prefetched = -1
+        if cut is None:
+            return
+        frame, piece = cut
+        run.next = piece.sentence
+        if run.placed is not None and run.placed[0] >= frame:
+            # a text spliced in but not heard yet was dropped with the rest: splice it again
+            if run.say is None:
+                run.say = run.placed[1]
+            run.placed = None
+
+    # -------------------------------------------------- interface texts
+
+    def _set_speaking(self, speaking: bool) -> None:
+        with self._lock:
+            self._speaking = speaking
+
+    def _say(self, text: str, interrupt: bool) -> None:
+        if self._worker is None:
+            self._set_speaking(False)
+            return
+        with self._lock:
+            voice, rate, state = self._voice, self._rate, self._state
+        future = self._worker.request(text, voice, rate, urgent=True)
+        if not future.done():
+            future.add_done_callback(self._wake)
+        say = _Say(text, interrupt, future)
+        run = self._run
+        if run is not None and run.say_only:
+            # the text being spoken is cut for the new one; the story resumes as it would have
+            self._start_say_run(say, run.resume, autostart=run.autostart)
+        elif run is not None and state is PlaybackState.PLAYING and not interrupt:
+            run.say = say  # replaces one not yet spliced in
+            self._set_speaking(True)
+            self._pump()
+        else:
+            resume = self._resume_point(run, state)
+            self._start_say_run(say, resume, autostart=state is not PlaybackState.PLAYING)
+
+    def _resume_point(self, run: _Run | None, state: PlaybackState) -> _Start | None:
+        """Where the story goes on after a text spoken on its own: None to stay stopped.
+
+        Paused: the exact frame that was heard last. Playing (interrupted): the start
+        of the sentence being heard. In a pause or a spliced text: the next sentence.
+        """
+        if state is PlaybackState.STOPPED:
+            return None
+        if run is None:
+            return _Start(self._cursor_now())
+        if run.say_only:
+            return run.resume
+        found = None
+        if run.output_started and self._output is not None:
+            found = run.stream.locate(self._output.frames_played())
+        if found is None:
+            return run.start
+        piece, frame = found
+        if piece.announcement or piece.pause:
+            following = piece.sentence if piece.announcement else piece.sentence + 1
+            return _Start(following) if following < len(self._story.refs) else None
+        if state is PlaybackState.PLAYING:
+            return _Start(piece.sentence)
+        return _Start(piece.sentence, frame=frame)
+
+    def _start_say_run(self, say: _Say, resume: _Start | None, *, autostart: bool) -> None:
+        assert self._worker is not None
+        self._end_run()
+        self._worker.cancel_prefetch()
+        run = _Run(PcmStream(self._sample_rate), len(self._story.refs), 0, None)
+        run.say, run.say_only, run.resume, run.autostart = say, True, resume, autostart
+        self._run = run
+        self._set_speaking(True)
+        self._pump()
+
+    def _say_done(self, run: _Run) -> None:
+        """A text spoken on its own has been heard: put the story back as it was."""
+        resume = run.resume
+        self._end_run()
+        with self._lock:
+            state = self._state
+        if resume is None and state is PlaybackState.PLAYING:
+            self._finish()  # interrupted right at the end: nothing is left to read
+        elif resume is not None and state is not PlaybackState.STOPPED:
+            # back at the exact sample heard before: the position shown is still right
+            self._start_run(
+                resume.sentence,
+                resume.offset_ms,
+                resume.word,
+                frame=resume.frame,
+                quiet=resume.frame is not None,
+            )
+
+    def _pause(self) -> None:
+        run, output = self._run, self._output
+        if run is None:
+            return
+        if run.say_only:
+            run.autostart = True  # the text is still said; the story then stays paused
+            return
+        unheard = run.placed is not None and (
+            output is None or output.frames_played() < run.say_end
+        )
+        if run.say is not None or unheard:
+            # a paused stream would hold the text back: say it on its own now
+            say = run.say or (run.placed[1] if run.placed is not None else None)
+            assert say is not None
+            resume = self._resume_point(run, PlaybackState.PAUSED)
+            self._start_say_run(say, resume, autostart=True)
+            return
+        if output is not None and run.output_started:
+            output.pause()
+
+    def _splice_say(self, run: _Run) -> bool:
+        """Put the run's text into its stream; False when the run was rebuilt instead."""
+        say = run.say
+        assert say is not None
+        run.say = None
+        try:
+            result = say.future.result()
+        except (SpeechError, CancelledError) as exc:
+            self._message(f"Could not say {say.text[:60]!r}: {exc}", "warning")
+            if run.say_only:
+                run.stream.finish()
+            elif run.placed is None:
+                self._set_speaking(False)
+            return True
+        if result.sample_rate != self._sample_rate:
+            run.say = say
+            self._adopt_sample_rate(result.sample_rate)
+            return False
+        stream = run.stream
+        if run.say_only:
+            stream.write(result.pcm, Piece(run.first, 0, announcement=True))
+            stream.finish()
+            return True
+        self._cut(run)
+        run.say = None  # _cut re-queues a dropped earlier text, but this one replaces it
+        frame = stream.frames_written
+        with self._lock:
+            rate = self._rate
+        stream.write(result.pcm, Piece(run.next, 0, announcement=True))
+        stream.write_silence(
+            scaled_pause(ANNOUNCEMENT_PAUSE_MS, rate),
+            Piece(run.next, 0, pause=True, announcement=True),
+        )
+        run.placed = (frame, say)
+        run.say_end = frame + result.frames
+        return True
 
     def _ensure_output(self) -> AudioOutput:
         output = self._output
@@ -534,7 +856,15 @@ class SpeechPlayback(Playback):
         )
         return output
 
-    def _start_run(self, sentence: int, offset_ms: int, word: int | None = None) -> None:
+    def _start_run(
+        self,
+        sentence: int,
+        offset_ms: int,
+        word: int | None = None,
+        *,
+        frame: int | None = None,
+        quiet: bool = False,
+    ) -> None:
         if self._text_only or self._worker is None:
             self._end_run()
             with self._lock:
@@ -545,11 +875,14 @@ class SpeechPlayback(Playback):
             return
         self._end_run()
         self._worker.cancel_prefetch()
-        self._run = _Run(PcmStream(self._sample_rate), sentence, offset_ms, word)
-        self._emit_position(Position(sentence, None, offset_ms))
+        self._run = _Run(PcmStream(self._sample_rate), sentence, offset_ms, word, frame)
+        if not quiet:
+            self._emit_position(Position(sentence, None, offset_ms))
         self._pump()
 
     def _end_run(self) -> None:
+        """Stop the run and whatever text it had to say."""
+        self._set_speaking(False)
         if self._run is not None:
             self._run = None
             if self._output is not None:
@@ -558,7 +891,7 @@ class SpeechPlayback(Playback):
     def _request(self, sentence: int, *, urgent: bool) -> Future[SynthResult]:
         assert self._worker is not None
         with self._lock:
-            voice, rate = self._voice, self._rate
+            voice, rate = self._voice_for_locked(sentence), self._rate
         text = self._story.sentence(sentence).spoken
         future = self._worker.request(text, voice, rate, urgent=urgent)
         if urgent and not future.done():
@@ -580,7 +913,7 @@ class SpeechPlayback(Playback):
             state = self._state
         output = self._output
         if not run.output_started:
-            if state is PlaybackState.PLAYING and (
+            if (state is PlaybackState.PLAYING or run.autostart) and (
                 run.stream.available_bytes or run.stream.finished
             ):
                 output = self._ensure_output()
@@ -597,12 +930,19 @@ class SpeechPlayback(Playback):
         if failure:
             here = self.position
             self._use_silent_clock(failure)
-            self._start_run(here.sentence, here.sentence_ms)
+            if run.say_only:
+                self._say_done(run)  # the text is lost with the device; the story goes on
+            else:
+                self._start_run(here.sentence, here.sentence_ms)
             return
         self._update_position(run, output)
 
     def _feed(self, run: _Run) -> None:
         """Queue sentences until the lookahead is covered; never wait for synthesis."""
+        if run.say is not None and run.say.future.done() and not self._splice_say(run):
+            return
+        if run.say_only:
+            return
         count = len(self._story.refs)
         stream = run.stream
         while run.next < count and stream.buffered_ms < self._settings.lookahead_ms:
@@ -642,21 +982,25 @@ class SpeechPlayback(Playback):
         if self._output is not None:
             self._output.close()
             self._output = None
-        self._run = _Run(PcmStream(rate), run.first, run.offset_ms, run.word)
+        self._run = run.rebuilt(PcmStream(rate))
+        if run.say is not None or run.say_only:
+            self._set_speaking(True)
 
     def _queue_sentence(self, run: _Run, index: int, result: SynthResult) -> None:
         sentence = self._story.sentence(index)
         timing = SentenceTiming.of(sentence, result)
         run.timings[index] = timing
         with self._lock:
-            voice, rate = self._voice, self._rate
+            voice, rate = self._voice_for_locked(index), self._rate
             self._durations[index] = (voice, rate, result.duration_ms)
             words = max(self._words[index], 1)
             if result.duration_ms and words >= 3:
                 # calibrate estimates of unsynthesized sentences on real audio
                 self._ms_per_word = 0.8 * self._ms_per_word + 0.2 * result.duration_ms / words
         first_frame = 0
-        if index == run.first:
+        if index == run.first and run.frame is not None:
+            first_frame = min(run.frame, result.frames)
+        elif index == run.first:
             start_ms = run.offset_ms
             if run.word is not None:
                 start_ms = timing.start_of(run.word)
@@ -671,12 +1015,21 @@ class SpeechPlayback(Playback):
         frames = output.frames_played()
         stream = run.stream
         if stream.drained and frames >= stream.frames_written:
-            self._finish()
+            if run.say_only:
+                self._say_done(run)
+            else:
+                self._finish()
             return
+        if run.placed is not None and frames >= run.say_end:
+            run.placed = None
+            if run.say is None:
+                self._set_speaking(False)
         found = stream.locate(frames)
         if found is None:
             return
         piece, frame = found
+        if piece.announcement:
+            return  # interface speech: the story's position stands still meanwhile
         ms = frame * 1000 // stream.sample_rate
         timing = run.timings.get(piece.sentence)
         word = None if piece.pause or timing is None else timing.word_at(ms)
@@ -730,6 +1083,13 @@ def _safe(func: Callable[..., Any], *args: Any) -> None:
         func(*args)
     except Exception:
         log.exception("playback listener failed")
+
+
+def _call(listener: PlaybackListener, name: str, *args: Any) -> None:
+    """Deliver an event; listeners written before it existed simply lack the method."""
+    method = getattr(listener, name, None)
+    if method is not None:
+        _safe(method, *args)
 
 
 def _clamp_rate(wpm: int) -> int:

@@ -5,6 +5,11 @@ sentence; an output reads bytes from any thread. Because reads never insert
 anything, frame N of what was read is frame N of what was written, so the
 output's played-frame count maps straight back to a sentence and an offset
 in it (:meth:`PcmStream.locate`).
+
+An interface announcement can be spliced in at the next sentence boundary that
+the output has not read yet (:meth:`PcmStream.cut_at_next_boundary` drops the
+unread audio from there, and the core writes the announcement and the rest of
+the story again), so reading never restarts the output for it.
 """
 
 from __future__ import annotations
@@ -21,11 +26,21 @@ from player.core.speech.base import SAMPLE_WIDTH
 @dataclass(frozen=True)
 class Piece:
     """Where written audio came from: a sentence (``pause`` False) or the silence after it.
-    ``first_frame`` is the offset into the sentence's audio of the piece's first frame."""
+    ``first_frame`` is the offset into the sentence's audio of the piece's first frame.
+
+    An ``announcement`` piece is interface speech, not story: its ``sentence`` is the
+    story sentence that follows it, and no position is reported while it plays.
+    """
 
     sentence: int
     first_frame: int = 0
     pause: bool = False
+    announcement: bool = False
+
+    @property
+    def boundary(self) -> bool:
+        """Whether something else may be spliced in right before this piece."""
+        return not self.pause
 
 
 class PcmStream:
@@ -64,6 +79,41 @@ class PcmStream:
         with self._lock:
             self._finished = True
 
+    def cut_at_next_boundary(self) -> tuple[int, Piece] | None:
+        """Drop everything from the first boundary the output has not read yet.
+
+        Returns the frame cut at and the piece that started there (the core writes
+        again from its sentence), or None when the unread audio holds no boundary:
+        then the end of what was written is the next boundary and nothing is dropped.
+        Either way the stream is no longer finished. Atomic with respect to reads,
+        so the output can never have taken a frame that is then dropped.
+        """
+        with self._lock:
+            self._finished = False
+            k = bisect.bisect_left(self._starts, self._read)
+            while k < len(self._pieces) and not self._pieces[k].boundary:
+                k += 1
+            if k >= len(self._pieces):
+                return None
+            frame, piece = self._starts[k], self._pieces[k]
+            keep = (frame - self._read) * SAMPLE_WIDTH
+            chunks: deque[bytes] = deque()
+            head = self._head
+            for chunk in self._chunks:
+                if keep <= 0:
+                    break
+                part = chunk[head : head + keep]
+                chunks.append(part)
+                keep -= len(part)
+                head = 0
+            self._chunks = chunks
+            self._head = 0
+            self._available = (frame - self._read) * SAMPLE_WIDTH
+            self._written = frame
+            del self._starts[k:]
+            del self._pieces[k:]
+            return frame, piece
+
     def read(self, max_bytes: int) -> bytes:
         """Up to ``max_bytes`` (whole frames); fewer, or none, when the core is behind."""
         max_bytes -= max_bytes % SAMPLE_WIDTH
@@ -96,6 +146,11 @@ class PcmStream:
                 return None
             piece = self._pieces[k]
             return piece, piece.first_frame + min(frame, self._written) - self._starts[k]
+
+    def pieces(self) -> list[tuple[int, Piece]]:
+        """Every piece written so far (and not cut), with the stream frame it starts at."""
+        with self._lock:
+            return list(zip(self._starts, self._pieces, strict=True))
 
     @property
     def available_bytes(self) -> int:

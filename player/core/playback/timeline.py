@@ -35,8 +35,13 @@ def pause_after(story: Story, index: int, rate_wpm: int = DEFAULT_RATE_WPM) -> i
         base = BLOCK_PAUSE_MS
     else:
         base = SENTENCE_PAUSE_MS
+    return scaled_pause(base, rate_wpm)
+
+
+def scaled_pause(base_ms: int, rate_wpm: int = DEFAULT_RATE_WPM) -> int:
+    """``base_ms`` (a pause at the default rate) at ``rate_wpm``."""
     scale = min(max(DEFAULT_RATE_WPM / max(rate_wpm, 1), 0.5), 1.5)
-    return int(base * scale)
+    return int(base_ms * scale)
 
 
 def spoken_word_count(sentence: Sentence) -> int:

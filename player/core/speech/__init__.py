@@ -9,8 +9,10 @@ nothing works, and the app then runs text-only. Nothing here imports Qt.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
 from player.core.speech.base import (
     NoSpeechEngine,
@@ -20,10 +22,30 @@ from player.core.speech.base import (
     Voice,
     WordMark,
     best_voice,
+    second_voice,
 )
-from player.core.speech.cache import CacheKey, SynthCache
-from player.core.speech.fake import FakeSynthesizer
-from player.core.speech.worker import SynthesisWorker
+
+if TYPE_CHECKING:
+    from player.core.speech.cache import CacheKey, SynthCache
+    from player.core.speech.fake import FakeSynthesizer
+    from player.core.speech.worker import SynthesisWorker
+
+# Loaded on first use: the window imports the playback API (and so this package)
+# before its first paint, and needs none of these until speech starts.
+_LAZY = {
+    "CacheKey": "player.core.speech.cache",
+    "SynthCache": "player.core.speech.cache",
+    "FakeSynthesizer": "player.core.speech.fake",
+    "SynthesisWorker": "player.core.speech.worker",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 SPEECH_ENV = "STORY_PLAYER_SPEECH"
 
@@ -41,6 +63,7 @@ __all__ = [
     "WordMark",
     "best_voice",
     "create_synthesizer",
+    "second_voice",
 ]
 
 
@@ -53,6 +76,8 @@ def create_synthesizer(prefer: str | None = None) -> Synthesizer:
     """
     prefer = prefer or os.environ.get(SPEECH_ENV) or None
     if prefer == "fake":
+        from player.core.speech.fake import FakeSynthesizer
+
         return FakeSynthesizer()
     if prefer == "none":
         raise NoSpeechEngine(f"No speech engine ({SPEECH_ENV}=none).")

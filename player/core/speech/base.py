@@ -125,3 +125,44 @@ def best_voice(voices: Sequence[Voice], language: str) -> Voice | None:
         if score and (best is None or key > best):
             best, chosen = key, voice
     return chosen if chosen is not None else voices[0]
+
+
+_REGION = re.compile(r"^(?:[a-z]{2}|[0-9]{3})$")
+
+
+def second_voice(voices: Sequence[Voice], main_id: str) -> Voice | None:
+    """Another voice of the main voice's language, for quotations and posts; None if none.
+
+    A listener should hear at once that a quotation or a post began, yet still
+    hear their own language, so only voices whose main language is the main
+    voice's qualify. Among them a plain regional variant ("en-us") wins over a
+    sub-regional one ("en-029", "en-gb-scotland"), and a voice that also lists
+    the bare language over one that does not; voices for another script
+    ("en-shaw") or a single city ("en-us-nyc") never qualify. When the main
+    voice is a regional one, the language's default voice (espeak's ``gmw/en``
+    for ``gmw/en-US``) is preferred. Earlier voices win ties.
+    """
+    main = next((v for v in voices if v.id == main_id), None)
+    if main is None or not main.languages:
+        return None
+    primary = normalize_language(main.languages[0]).split("-", 1)[0]
+    best: tuple[int, int] | None = None
+    chosen: Voice | None = None
+    for order, voice in enumerate(voices):
+        if voice.id == main.id or not voice.languages:
+            continue
+        tags = [normalize_language(t) for t in voice.languages]
+        first = tags[0].split("-")
+        if first[0] != primary:
+            continue
+        score = 0
+        if primary in tags:
+            score += 2
+        if len(first) == 2 and _REGION.match(first[1]):
+            score += 2 if first[1].isalpha() else 1
+        if score and voice.id.rsplit("/", 1)[-1].lower() == primary:
+            score += 3
+        key = (score, -order)
+        if score and (best is None or key > best):
+            best, chosen = key, voice
+    return chosen

@@ -2,13 +2,15 @@
 
 Keys carry the voice and the rate, so changing either misses the cache
 naturally; :meth:`SynthCache.drop_other_settings` frees what the old settings
-used at once instead of waiting for it to age out.
+used at once instead of waiting for it to age out (keeping every voice still in
+use: the main one and the one for quotations and posts).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from typing import NamedTuple
 
 from player.core.speech.base import SynthResult
@@ -55,10 +57,12 @@ class SynthCache:
                 _, dropped = self._items.popitem(last=False)
                 self._bytes -= len(dropped.pcm)
 
-    def drop_other_settings(self, voice: str, rate: int) -> None:
-        """Forget every entry made with another voice or rate."""
+    def drop_other_settings(self, voice: str | Collection[str], rate: int) -> None:
+        """Forget every entry made with another rate, or with a voice not in ``voice``
+        (one id, or every id still in use: the main voice and a second voice)."""
+        voices = {voice} if isinstance(voice, str) else set(voice)
         with self._lock:
-            for key in [k for k in self._items if (k.voice, k.rate) != (voice, rate)]:
+            for key in [k for k in self._items if k.voice not in voices or k.rate != rate]:
                 self._bytes -= len(self._items.pop(key).pcm)
 
     def clear(self) -> None:

@@ -6,10 +6,13 @@ benchmark code, so it must not depend on pytest.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
+from array import array
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from player.core.model import (
     Block,
@@ -22,6 +25,9 @@ from player.core.model import (
     Word,
 )
 from player.core.playback.api import PlaybackState, Position
+from player.core.playback.output import OutputFactory, SilentClockOutput
+from player.core.playback.stream import PcmStream, Piece
+from player.core.speech.base import Voice
 
 KIND = SegmentKind("part", "Part", "Parts")
 
@@ -51,22 +57,31 @@ def sentence_of(text: str, start: int = 0) -> Sentence:
     return Sentence(start, start + len(text), text, text, words)
 
 
+_MARKS = {"|": BlockType.PARAGRAPH, ">": BlockType.QUOTATION, "@": BlockType.POST}
+
+
 def make_story(segments: Sequence[Sequence[str]] = DEFAULT_SEGMENTS, language: str = "en") -> Story:
-    """Segments of sentences; a sentence starting with "|" starts a new block."""
+    """Segments of sentences; a sentence starting with "|" starts a new paragraph,
+    with ">" a quotation and with "@" a post."""
     built = []
     for s_i, sentences in enumerate(segments):
-        blocks: list[list[str]] = [[]]
+        blocks: list[tuple[BlockType, list[str]]] = [(BlockType.PARAGRAPH, [])]
         for text in sentences:
-            if text.startswith("|") and blocks[-1]:
-                blocks.append([])
-            blocks[-1].append(text.lstrip("|"))
+            kind = _MARKS.get(text[:1])
+            if kind is not None:
+                text = text[1:]
+                if blocks[-1][1] or kind is not blocks[-1][0]:
+                    blocks.append((kind, []))
+            blocks[-1][1].append(text)
         made = []
-        for texts in blocks:
+        for kind, texts in blocks:
+            if not texts:
+                continue
             parts, offset = [], 0
             for text in texts:
                 parts.append(sentence_of(text, offset))
                 offset += len(text) + 1
-            made.append(Block(BlockType.PARAGRAPH, " ".join(texts), tuple(parts)))
+            made.append(Block(kind, " ".join(texts), tuple(parts)))
         built.append(Segment(KIND, f"Part {s_i + 1}", tuple(made)))
     return Story(StoryMeta("A test story", language), tuple(built))
 
@@ -95,6 +110,9 @@ class Recorder:
 
     def on_finished(self) -> None:
         self._add("finished", None)
+
+    def on_voices(self, voices: list[Voice]) -> None:
+        self._add("voices", list(voices))
 
     def of(self, kind: str) -> list[object]:
         with self.lock:
@@ -126,3 +144,80 @@ def speech_threads() -> list[str]:
     """Names of live threads the speech code starts (they must all end on close)."""
     names = ("playback-control", "speech-synthesis", "silent-clock")
     return [t.name for t in threading.enumerate() if t.name.startswith(names)]
+
+
+class Tape:
+    """What an output read from one stream, byte for byte, beside the stream's pieces."""
+
+    def __init__(self, stream: PcmStream) -> None:
+        self.stream = stream
+        self._lock = threading.Lock()
+        self._pcm = bytearray()
+
+    def read(self, max_bytes: int) -> bytes:
+        data = self.stream.read(max_bytes)
+        with self._lock:
+            self._pcm += data
+        return data
+
+    @property
+    def pcm(self) -> bytes:
+        with self._lock:
+            return bytes(self._pcm)
+
+    def pieces(self) -> list[Piece]:
+        return [piece for _start, piece in self.stream.pieces()]
+
+    def audio_of(self, wanted: Callable[[Piece], bool]) -> list[bytes]:
+        """The audio read of each piece ``wanted`` accepts, in stream order."""
+        pcm = self.pcm
+        spans = self.stream.pieces()
+        ends = [start for start, _ in spans[1:]] + [self.stream.frames_written]
+        return [
+            pcm[start * 2 : end * 2]
+            for (start, piece), end in zip(spans, ends, strict=True)
+            if wanted(piece)
+        ]
+
+    def announcements(self) -> list[bytes]:
+        return self.audio_of(lambda p: p.announcement and not p.pause)
+
+
+class TapeOutput(SilentClockOutput):
+    """A silent clock that keeps a :class:`Tape` of every stream it was given."""
+
+    def __init__(self, sample_rate: int, tapes: list[Tape], speed: float = 1.0) -> None:
+        super().__init__(sample_rate, speed=speed)
+        self.tapes = tapes
+
+    def start(self, stream: PcmStream) -> None:
+        tape = Tape(stream)
+        self.tapes.append(tape)
+        # the clock only ever calls read(): the tape passes it through and keeps a copy
+        super().start(cast(PcmStream, tape))
+
+
+def taping(tapes: list[Tape], speed: float = 4.0) -> OutputFactory:
+    return lambda rate: TapeOutput(rate, tapes, speed)
+
+
+def envelope_distance(a: bytes, b: bytes, window: int = 441) -> float:
+    """How different two recordings sound, from their loudness envelopes (0 = alike).
+
+    espeak's output varies a little between runs of the same text, so samples
+    cannot be compared one for one; envelopes of the same voice stay within about
+    0.02 of each other, while another voice's differ by 0.25 or more.
+    """
+
+    def envelope(pcm: bytes) -> list[float]:
+        samples = array("h", pcm[: len(pcm) // 2 * 2])
+        return [
+            math.sqrt(sum(v * v for v in samples[i : i + window]) / window)
+            for i in range(0, len(samples) - window + 1, window)
+        ]
+
+    x, y = envelope(a), envelope(b)
+    n = max(len(x), len(y))
+    x += [0.0] * (n - len(x))
+    y += [0.0] * (n - len(y))
+    return sum(abs(p - q) for p, q in zip(x, y, strict=True)) / max(sum(x), 1.0)

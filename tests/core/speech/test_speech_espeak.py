@@ -7,11 +7,25 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from player.core.playback import PlaybackSettings, SilentClockOutput, create_playback
+from player.core.model import BlockType, Story
+from player.core.playback import (
+    PlaybackSettings,
+    SilentClockOutput,
+    SpeechPlayback,
+    create_playback,
+)
 from player.core.playback.api import PlaybackState, Position
 from player.core.playback.timeline import SentenceTiming
 from player.core.speech import NoSpeechEngine, SpeechError, Synthesizer, SynthResult, Voice
-from tests.core.speech.speechkit import Recorder, make_story, sentence_of, speech_threads
+from tests.core.speech.speechkit import (
+    Recorder,
+    Tape,
+    envelope_distance,
+    make_story,
+    sentence_of,
+    speech_threads,
+    taping,
+)
 
 try:
     from player.core.speech.espeak import EspeakSynthesizer
@@ -190,5 +204,90 @@ def test_a_failing_sentence_is_skipped(espeak: EspeakSynthesizer) -> None:
         heard = {p.sentence for p in recorder.positions() if p.word is not None}
         assert heard == {0, 2}
         assert [level for _, level in recorder.messages()] == ["warning"]
+    finally:
+        playback.close()
+
+
+# Interface texts and the second voice, for real
+
+
+def _taped(espeak: EspeakSynthesizer, story: Story, tapes: list[Tape]) -> SpeechPlayback:
+    playback = create_playback(
+        story,
+        taping(tapes, 4.0),
+        synthesizer=espeak,
+        settings=PlaybackSettings(rate=350),
+    )
+    assert playback.wait_ready()
+    return playback
+
+
+def _until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    assert Recorder().wait_for(predicate, timeout)
+
+
+def _state(playback: SpeechPlayback) -> PlaybackState:
+    return playback.state  # read afresh: mypy would keep an earlier assert's narrowing
+
+
+def _still(tape: Tape) -> bool:
+    """Whether the output has stopped reading from the tape's stream (for 50 ms)."""
+    before = len(tape.pcm)
+    time.sleep(0.05)
+    return len(tape.pcm) == before
+
+
+def _sounds_like(heard: list[bytes], expected: bytes) -> bool:
+    return len(heard) == 1 and envelope_distance(heard[0], expected) < 0.1
+
+
+def test_say_in_every_state_with_espeak(espeak: EspeakSynthesizer) -> None:
+    tapes: list[Tape] = []
+    playback = _taped(espeak, make_story(), tapes)
+    try:
+        text = "Segment one of three."
+        spoken = espeak.synthesize(text, "gmw/en", 350).pcm
+        playback.say(text)  # stopped: at once
+        _until(lambda: not playback.speaking)
+        assert _sounds_like(tapes[-1].announcements(), spoken)
+        assert playback.state is PlaybackState.STOPPED
+        playback.play()
+        _until(lambda: (playback.position.sentence, playback.position.word or 0) >= (1, 2))
+        playback.say(text)  # playing: at the next boundary, in the same stream
+        _until(lambda: not playback.speaking)
+        assert len(tapes) == 2 and _sounds_like(tapes[1].announcements(), spoken)
+        _until(lambda: (playback.position.word or 0) >= 2)
+        playback.pause()
+        paused = tapes[-1]
+        _until(lambda: _still(paused))
+        held = paused.stream.locate(len(paused.pcm) // 2)
+        assert held is not None
+        playback.say(text)  # paused: at once, then back to the same frame
+        _until(lambda: not playback.speaking)
+        assert _sounds_like(tapes[-1].announcements(), spoken)
+        playback.resume()
+        _until(lambda: len(tapes) == 4 and bool(tapes[3].pcm))
+        first = tapes[3].pieces()[0]
+        assert (first.sentence, first.first_frame) == (held[0].sentence, held[1])
+        assert _state(playback) is PlaybackState.PLAYING
+    finally:
+        playback.close()
+
+
+def test_second_voice_sounds_different_with_espeak(espeak: EspeakSynthesizer) -> None:
+    story = make_story([["It began quietly.", ">Nobody could say why.", "|It ended."]])
+    tapes: list[Tape] = []
+    playback = _taped(espeak, story, tapes)
+    try:
+        playback.set_block_voice(BlockType.QUOTATION, "gmw/en-US")
+        playback.play()
+        _until(lambda: playback.state is PlaybackState.STOPPED and len(tapes[0].pcm) > 0)
+        quote = tapes[0].audio_of(lambda p: p.sentence == 1 and not p.pause)
+        american = espeak.synthesize("Nobody could say why.", "gmw/en-US", 350).pcm
+        british = espeak.synthesize("Nobody could say why.", "gmw/en", 350).pcm
+        assert envelope_distance(american, british) > 0.2  # the two voices sound different
+        assert _sounds_like(quote, american) and not _sounds_like(quote, british)
+        plain = tapes[0].audio_of(lambda p: p.sentence == 0 and not p.pause)
+        assert _sounds_like(plain, espeak.synthesize("It began quietly.", "gmw/en", 350).pcm)
     finally:
         playback.close()
