@@ -125,9 +125,13 @@ class Announcer:
             and self.screen_reader_running() is not True
         )
 
-    def announce(self, text: str, *, assertive: bool = False, cue: bool = True) -> bool:
+    def announce(
+        self, text: str, *, assertive: bool = False, cue: bool = True, voice: bool = True
+    ) -> bool:
         """Announce ``text``; ``assertive`` interrupts what the screen reader is saying
-        (for errors); ``cue=False`` skips the cue (when a focus change says it already).
+        (for errors); ``cue=False`` skips the cue (when a focus change says it already);
+        ``voice=False`` keeps it from the app's own voice (when the caller speaks it itself,
+        or when the voice starting to read already says it).
         Returns whether the app's own voice was given the text."""
         text = text.strip()
         if not text:
@@ -141,7 +145,7 @@ class Announcer:
                 else QAccessible.AnnouncementPoliteness.Polite
             )
             self._post(event)
-        if self.will_self_voice():
+        if voice and self.will_self_voice():
             assert self.self_voice is not None
             self.self_voice(text)
             return True

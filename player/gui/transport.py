@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -36,8 +37,13 @@ class TransportBar(QWidget):
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Playback controls")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        # Two rows (buttons, then settings) so the bar fits a 1,000-pixel window at 100 %;
+        # the reading order, and so the Tab order, stays left to right, top to bottom.
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 4, 6, 4)
+        rows.setSpacing(2)
+        layout = QHBoxLayout()
+        rows.addLayout(layout)
         self.buttons: list[QToolButton] = []
         for action in actions:
             button = QToolButton()
@@ -47,7 +53,9 @@ class TransportBar(QWidget):
             button.setAccessibleName(action.text().replace("&", ""))
             layout.addWidget(button)
             self.buttons.append(button)
-        layout.addSpacing(12)
+        layout.addStretch(1)
+        layout = QHBoxLayout()
+        rows.addLayout(layout)
 
         self.rate = QSpinBox()
         self.rate.setRange(MIN_RATE_WPM, MAX_RATE_WPM)

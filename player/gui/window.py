@@ -534,7 +534,9 @@ class MainWindow(QMainWindow):
         self._update_play_action()
         if state is not previous:
             if state is PlaybackState.PLAYING:
-                self.announcer.announce("Playing")
+                # Not self-voiced: it would wait for a sentence boundary, and the story's
+                # voice starting is itself the sign that playing began.
+                self.announcer.announce("Playing", voice=False)
             elif state is PlaybackState.PAUSED:
                 self.announcer.announce("Paused")
             elif self._stop_requested:
@@ -887,7 +889,7 @@ class MainWindow(QMainWindow):
     def cmd_where_am_i(self) -> None:
         self.status_label.setText(self.where_text())
         text = self.where_text(spoken=True)
-        self.announcer.announce(text)
+        self.announcer.announce(text, voice=False)
         if self.announcer.screen_reader_running() is not True:
             # Asked for by name, so said in the app's voice even with self-voicing off, and
             # at once; a screen reader already speaks the announcement, so then not twice.

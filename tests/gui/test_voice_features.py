@@ -56,6 +56,32 @@ def test_where_am_i_is_left_to_a_running_screen_reader(
     assert playbacks[-1].said == []
 
 
+def test_where_am_i_is_said_once_with_self_voicing_on(
+    window: MainWindow, playbacks: list[FakePlayback], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORY_PLAYER_SCREEN_READER", "0")
+    window.announcer.self_voicing = True
+    window.cmd_where_am_i()
+    assert playbacks[-1].said == [(window.where_text(spoken=True), True)]
+
+
+def test_playing_is_not_self_voiced_but_paused_is(
+    qtbot: QtBot,
+    window: MainWindow,
+    playbacks: list[FakePlayback],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STORY_PLAYER_SCREEN_READER", "0")
+    window.announcer.self_voicing = True
+    playbacks[-1].play(0)
+    qtbot.waitUntil(lambda: "Playing" in window.announcer.history)
+    playbacks[-1].pause()
+    qtbot.waitUntil(lambda: "Paused" in window.announcer.history)
+    spoken = [text for text, _ in playbacks[-1].said]
+    assert "Playing" not in spoken and "Paused" in spoken
+    assert "Playing" in window.announcer.history
+
+
 def test_where_am_i_without_speech_only_shows(
     qtbot: QtBot, story: Story, monkeypatch: pytest.MonkeyPatch
 ) -> None:
