@@ -80,3 +80,8 @@ def test_docs_keyboard_md_is_current() -> None:
         "regenerate the table: python -c 'from player.gui.keymap import keyboard_map_markdown as "
         "k; print(k())'"
     )
+
+
+def test_readme_keyboard_table_is_current() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert keyboard_map_markdown().strip() in readme
