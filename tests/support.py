@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from player.core.model import Sentence, Word
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -11,3 +14,13 @@ def source_article() -> Path:
     """The source article: the shared original when present, else the copy in tests/data."""
     shared = ROOT.parent / "shared" / "seed" / "article.txt"
     return shared if shared.exists() else ROOT / "tests" / "data" / "article.txt"
+
+
+def sentence_of(text: str, start: int = 0) -> Sentence:
+    """A hand-made sentence: ``text`` shown and spoken as is, at ``start`` in its block,
+    with a word for every run of non-space characters."""
+    words = tuple(
+        Word(start + m.start(), start + m.end(), m.start(), m.end())
+        for m in re.finditer(r"\S+", text)
+    )
+    return Sentence(start, start + len(text), text, text, words)

@@ -13,10 +13,8 @@ from player.core.model import (
     BlockType,
     Segment,
     SegmentKind,
-    Sentence,
     Story,
     StoryMeta,
-    Word,
 )
 from player.core.navigation import (
     History,
@@ -27,6 +25,7 @@ from player.core.navigation import (
     kind_matches,
     whereabouts,
 )
+from tests.support import sentence_of
 
 INTRO = SegmentKind("introduction", "Introduction", "Introduction")
 PERSONAL = SegmentKind("personal", "Personal story", "Personal stories")
@@ -37,12 +36,7 @@ REACTION = SegmentKind("reaction", "Public reaction", "Public reaction")
 def _block(text: str) -> Block:
     sentences = []
     for m in re.finditer(r"[^.]+\.\s*", text):
-        body = m.group().rstrip()
-        words = tuple(
-            Word(m.start() + w.start(), m.start() + w.end(), w.start(), w.end())
-            for w in re.finditer(r"\S+", body)
-        )
-        sentences.append(Sentence(m.start(), m.start() + len(body), body, body, words))
+        sentences.append(sentence_of(m.group().rstrip(), m.start()))
     return Block(BlockType.PARAGRAPH, text, tuple(sentences))
 
 

@@ -17,7 +17,6 @@ from player.core.model import (
     Sentence,
     Story,
     StoryMeta,
-    Word,
 )
 from player.core.navigation import Navigator, estimate_ms
 from player.core.playback.api import (
@@ -30,6 +29,7 @@ from player.core.playback.api import (
 from player.core.settings import Settings
 from player.core.speech.base import Voice
 from player.gui.window import MainWindow
+from tests.support import sentence_of
 
 INTRO = SegmentKind("introduction", "Introduction", "Introduction")
 PERSONAL = SegmentKind("personal-story", "Personal story", "Personal stories")
@@ -46,12 +46,7 @@ def _sentences(text: str) -> tuple[Sentence, ...]:
         body = body.strip()
         if not body:
             continue
-        start = m.start() + lead
-        words = tuple(
-            Word(start + w.start(), start + w.end(), w.start(), w.end())
-            for w in re.finditer(r"\S+", body)
-        )
-        result.append(Sentence(start, start + len(body), body, body, words))
+        result.append(sentence_of(body, m.start() + lead))
     return tuple(result)
 
 

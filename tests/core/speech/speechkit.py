@@ -7,7 +7,6 @@ benchmark code, so it must not depend on pytest.
 from __future__ import annotations
 
 import math
-import re
 import threading
 import time
 from array import array
@@ -19,15 +18,14 @@ from player.core.model import (
     BlockType,
     Segment,
     SegmentKind,
-    Sentence,
     Story,
     StoryMeta,
-    Word,
 )
 from player.core.playback.api import PlaybackState, Position
 from player.core.playback.output import OutputFactory, SilentClockOutput
 from player.core.playback.stream import PcmStream, Piece
 from player.core.speech.base import Voice
+from tests.support import sentence_of
 
 KIND = SegmentKind("part", "Part", "Parts")
 
@@ -47,14 +45,6 @@ DEFAULT_SEGMENTS: tuple[tuple[str, ...], ...] = (
         "|The town waited, and waited.",
     ),
 )
-
-
-def sentence_of(text: str, start: int = 0) -> Sentence:
-    words = tuple(
-        Word(start + m.start(), start + m.end(), m.start(), m.end())
-        for m in re.finditer(r"\S+", text)
-    )
-    return Sentence(start, start + len(text), text, text, words)
 
 
 _MARKS = {"|": BlockType.PARAGRAPH, ">": BlockType.QUOTATION, "@": BlockType.POST}
