@@ -158,3 +158,36 @@ def test_tab_order_follows_reading_order(qtbot: QtBot, window: MainWindow) -> No
         widget.focusNextChild()
     assert names[:3] == ["Contents", "Story text", window.captions.cards[0].accessibleName()]
     assert names[3] == "Previous Segment"
+
+
+def _tab_round(qtbot: QtBot, window: MainWindow, backwards: bool) -> list[str]:
+    """Names of the controls real Tab (or Shift+Tab) presses visit, until focus comes back."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    window.contents.setFocus()
+    qtbot.waitUntil(window.contents.hasFocus)
+    start = QApplication.focusWidget()
+    visited: list[str] = []
+    modifier = Qt.KeyboardModifier.ShiftModifier if backwards else Qt.KeyboardModifier.NoModifier
+    key = Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab
+    for _ in range(40):
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        QTest.keyClick(focus, key, modifier)
+        now = QApplication.focusWidget()
+        assert now is not None and now is not focus, f"focus stuck on {focus.accessibleName()!r}"
+        if now is start:
+            return visited
+        visited.append(now.accessibleName())
+    raise AssertionError(f"Tab never came back to the contents: {visited}")
+
+
+def test_tab_goes_round_every_control_and_back(qtbot: QtBot, window: MainWindow) -> None:
+    forward = _tab_round(qtbot, window, backwards=False)
+    assert forward[0] == "Story text"
+    for name in ("Previous Segment", "Play", "Next Segment", "Rate", "Volume", "Voice"):
+        assert any(n.startswith(name) for n in forward), (name, forward)
+    assert all(forward), f"a control without a name: {forward}"
+    backward = _tab_round(qtbot, window, backwards=True)
+    assert backward == list(reversed(forward))
