@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from player.core.model import Story
+from player.core.model import BlockType, Story
 from player.core.playback.api import (
     DEFAULT_RATE_WPM,
     MAX_RATE_WPM,
@@ -75,6 +75,13 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def _speech_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--voice", help="voice id (see `voices`); default: best for the story")
+    parser.add_argument(
+        "--second-voice",
+        default="auto",
+        metavar="ID",
+        help="voice for quotations and posts: a voice id, 'auto' (another voice of the "
+        "main voice's language, the default, as in the window) or 'off'",
+    )
     parser.add_argument(
         "--rate",
         type=int,
@@ -164,6 +171,24 @@ def _pick_voice(synth: Any, story: Story, wanted: str | None) -> str | None:
     return chosen.id
 
 
+SECOND_VOICE_BLOCKS = (BlockType.QUOTATION, BlockType.POST)
+
+
+def _pick_second_voice(voices: Any, main: str, wanted: str) -> tuple[bool, str | None]:
+    """(ok, voice id or None for the main voice) for ``--second-voice``."""
+    from player.core.speech import second_voice
+
+    if wanted == "off":
+        return True, None
+    if wanted == "auto":
+        chosen = second_voice(voices, main)
+        return True, chosen.id if chosen is not None else None
+    if any(v.id == wanted for v in voices):
+        return True, wanted
+    _error(f"there is no voice {wanted!r} for --second-voice (see `story-player voices`)")
+    return False, None
+
+
 def run_export(ns: argparse.Namespace) -> int:
     from player.core.speech.export import export_story
 
@@ -179,8 +204,12 @@ def run_export(ns: argparse.Namespace) -> int:
         voice = _pick_voice(synth, story, ns.voice)
         if voice is None:
             return 1
+        ok, second = _pick_second_voice(synth.voices(), voice, ns.second_voice)
+        if not ok:
+            return 1
+        block_voices = dict.fromkeys(SECOND_VOICE_BLOCKS, second) if second else None
         try:
-            result = export_story(story, synth, ns.out, voice, ns.rate)
+            result = export_story(story, synth, ns.out, voice, ns.rate, block_voices=block_voices)
         except OSError as exc:
             _error(f"cannot write to {ns.out}: {exc.strerror or exc}")
             return 1
@@ -191,7 +220,8 @@ def run_export(ns: argparse.Namespace) -> int:
     minutes, seconds = divmod(round(result.duration_ms / 1000), 60)
     print(
         f"Wrote {len(result.files)} files to {result.directory} "
-        f"({minutes}:{seconds:02d} of audio, voice {voice}, {ns.rate} wpm) "
+        f"({minutes}:{seconds:02d} of audio, voice {voice}"
+        f"{f', quotations and posts {second}' if second else ''}, {ns.rate} wpm) "
         f"in {result.elapsed_s:.2f} s"
     )
     return 0
@@ -284,6 +314,12 @@ def run_say(ns: argparse.Namespace) -> int:
         listeners=(printer,),
     )
     try:
+        if playback.wait_ready() and playback.voices:
+            ok, second = _pick_second_voice(playback.voices, playback.voice, ns.second_voice)
+            if not ok:
+                return 1
+            for kind in SECOND_VOICE_BLOCKS:
+                playback.set_block_voice(kind, second)
         playback.play(start)
         if sys.stdin.isatty():
             print(KEYS_HELP, file=sys.stderr, flush=True)

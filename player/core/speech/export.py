@@ -12,12 +12,12 @@ import json
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from player.core.model import Story
+from player.core.model import BlockType, Story
 from player.core.playback.timeline import pause_after
 from player.core.speech.audiofile import write_wav
 from player.core.speech.base import SAMPLE_WIDTH, SpeechError, Synthesizer
@@ -51,8 +51,12 @@ def export_story(
     voice: str,
     rate: int,
     progress: Callable[[int, int], None] | None = None,
+    block_voices: Mapping[BlockType, str] | None = None,
 ) -> ExportResult:
     """Write the story's audio into ``out_dir`` (created if needed).
+
+    ``block_voices`` reads blocks of those types (quotations, posts) in another voice,
+    as the window does.
 
     A sentence that fails to synthesize is left out and listed in
     ``ExportResult.failures`` and in the JSON; the rest is still written.
@@ -81,8 +85,10 @@ def export_story(
                 "display": sentence.display,
                 "spoken": sentence.spoken,
             }
+            sentence_voice = (block_voices or {}).get(story.block_of(ref).type, voice)
+            entry["voice"] = sentence_voice
             try:
-                audio = synthesizer.synthesize(sentence.spoken, voice, rate)
+                audio = synthesizer.synthesize(sentence.spoken, sentence_voice, rate)
             except SpeechError as exc:
                 result.failures.append((ref.index, str(exc)))
                 entry.update(start_ms=None, end_ms=None, error=str(exc))
@@ -135,6 +141,7 @@ def export_story(
         "language": story.meta.language,
         "engine": synthesizer.name,
         "voice": voice,
+        "block_voices": {kind.value: v for kind, v in (block_voices or {}).items()},
         "rate_wpm": rate,
         "sample_rate": sample_rate,
         "duration_ms": result.duration_ms,

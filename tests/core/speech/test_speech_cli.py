@@ -93,6 +93,29 @@ def test_export_writes_wavs_playlist_and_timings(
 
 
 @needs_speech
+def test_export_reads_quotations_and_posts_in_a_second_voice(tmp_path: Path) -> None:
+    from player.paths import bundled_story_path
+
+    out = tmp_path / "auto"
+    assert main(["export", str(bundled_story_path()), "--out", str(out)]) == 0
+    index = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    assert index["block_voices"] == {"quote": "gmw/en-US", "post": "gmw/en-US"}
+    by_voice = {s["voice"] for s in index["sentences"] if s["block"] == 0 and s["segment"] == 0}
+    assert by_voice == {"gmw/en"}  # the introduction's paragraphs: main voice
+    posts = [
+        s for s in index["sentences"] if s["segment"] == 5 and s["spoken"].startswith("Posted")
+    ]
+    assert posts and {s["voice"] for s in posts} == {"gmw/en-US"}
+
+    off = tmp_path / "off"
+    assert (
+        main(["export", str(bundled_story_path()), "--out", str(off), "--second-voice", "off"]) == 0
+    )
+    index = json.loads((off / "timings.json").read_text(encoding="utf-8"))
+    assert index["block_voices"] == {} and {s["voice"] for s in index["sentences"]} == {"gmw/en"}
+    assert main(["export", "--out", str(tmp_path / "x"), "--second-voice", "xx/none"]) == 1
+
+
 def test_export_rejects_unknown_voice_and_bad_rate(tiny: Path, tmp_path: Path) -> None:
     assert main(["export", str(tiny), "--out", str(tmp_path), "--voice", "xx/none"]) == 1
     assert main(["export", str(tiny), "--out", str(tmp_path), "--rate", "20"]) == 1
