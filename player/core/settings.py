@@ -26,7 +26,7 @@ import tempfile
 import time
 import tomllib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -349,9 +349,27 @@ class Settings:
 
     def flush(self) -> None:
         """Write the user's layer if it changed. Raises OSError when the disk refuses."""
-        if self.dirty:
-            self._store.save(self._user)
-            self.dirty = False
+        write = self.pending_write()
+        if write is not None:
+            try:
+                write()
+            except OSError:
+                self.dirty = True
+                raise
+
+    def pending_write(self) -> Callable[[], None] | None:
+        """When the user's layer changed: a function writing a copy of it as it is now.
+
+        The copy makes the function safe to run on another thread while settings keep
+        changing, so a window can leave the disk to a worker. The layer counts as saved
+        from here on; a caller whose write fails sets ``dirty`` again.
+        """
+        if not self.dirty:
+            return None
+        data = copy.deepcopy(self._user)
+        store = self._store
+        self.dirty = False
+        return lambda: store.save(data)
 
     # Typed accessors the window uses; values are clamped so a file cannot push them out of range.
 

@@ -24,10 +24,11 @@ import contextlib
 import itertools
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -97,6 +98,9 @@ def story_key(story: Story) -> str:
 class MainWindow(QMainWindow):
     """The player window."""
 
+    #: A settings write on the writer thread failed; carries the reason.
+    settings_write_failed = Signal(str)
+
     def __init__(
         self,
         settings: Settings,
@@ -142,6 +146,12 @@ class MainWindow(QMainWindow):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_settings_now)
+        # One writer thread: the GUI never waits for the disk (an fsync can take long),
+        # and writes stay in order.
+        self._writer: ThreadPoolExecutor | None = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="settings-writer"
+        )
+        self.settings_write_failed.connect(self._on_settings_write_failed)
 
         self.pane.viewport().installEventFilter(self)
         self._apply_settings()
@@ -345,13 +355,27 @@ class MainWindow(QMainWindow):
         self._save_timer.start()
 
     def save_settings_now(self) -> None:
+        """Write the changed settings: on the writer thread, or here once it has stopped."""
         self._save_timer.stop()
+        write = self.settings.pending_write()
+        if write is None:
+            return
+        if self._writer is not None:
+            self._writer.submit(self._write_settings, write)
+        else:
+            self._write_settings(write)
+
+    def _write_settings(self, write: Callable[[], None]) -> None:
         try:
-            self.settings.flush()
+            write()
         except OSError as exc:
-            text = f"Settings could not be saved: {exc.strerror or exc}"
-            self.show_message(text)
-            self.announcer.error(text)
+            self.settings_write_failed.emit(str(exc.strerror or exc))
+
+    def _on_settings_write_failed(self, reason: str) -> None:
+        self.settings.dirty = True  # try again with the next change or at exit
+        text = f"Settings could not be saved: {reason}"
+        self.show_message(text)
+        self.announcer.error(text)
 
     # Stories
 
@@ -1136,6 +1160,10 @@ class MainWindow(QMainWindow):
         if self.story is not None:
             self.settings.remember_position(story_key(self.story), self.sentence)
         self._close_playback()
+        if self._writer is not None:
+            # Let queued writes land in order, then write the last state here.
+            self._writer.shutdown(wait=True)
+            self._writer = None
         self.save_settings_now()
 
     def closeEvent(self, event: QCloseEvent) -> None:
