@@ -231,7 +231,7 @@ def show_library(window: MainWindow, *, workstation: bool = False) -> LibraryDia
     current = Path(window.story.path) if window.story and window.story.path else None
     dialog = LibraryDialog(folder, window, current=current, workstation=workstation)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.story_chosen.connect(window.open_story)
+    dialog.story_chosen.connect(window.open_story_in_background)
 
     def back_to_text() -> None:
         # Without a window manager (kiosk sessions) focus would otherwise be lost.

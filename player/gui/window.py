@@ -23,10 +23,11 @@ from __future__ import annotations
 import contextlib
 import itertools
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
 
     #: A settings write on the writer thread failed; carries the reason.
     settings_write_failed = Signal(str)
+    #: A story loaded on a worker thread: its path, and the Story or the problems.
+    story_loaded = Signal(str, object)
 
     def __init__(
         self,
@@ -152,6 +155,7 @@ class MainWindow(QMainWindow):
             max_workers=1, thread_name_prefix="settings-writer"
         )
         self.settings_write_failed.connect(self._on_settings_write_failed)
+        self.story_loaded.connect(self._on_story_loaded)
 
         self.pane.viewport().installEventFilter(self)
         self._apply_settings()
@@ -380,25 +384,62 @@ class MainWindow(QMainWindow):
     # Stories
 
     def open_story(self, path: Path | str) -> bool:
-        """Load and show a story; on failure show the problems and keep the current one."""
-        from player.core.storyfile import StoryFileError, load_story
+        """Load and show a story now; on failure show the problems and keep the current one.
+
+        For start-up and scripted sessions; what the reader opens goes through
+        :meth:`open_story_in_background`, so a large file never freezes the window.
+        """
+        if not self._story_allowed(path):
+            return False
+        return self._show_loaded(path, self._load(path))
+
+    def open_story_in_background(self, path: Path | str) -> None:
+        """Load a story on a worker thread and show it (or its problems) when it is ready."""
+        if not self._story_allowed(path):
+            return
+        self.show_message(f"Opening {Path(path).name}…")
+
+        def work() -> None:
+            result = self._load(path)
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                self.story_loaded.emit(str(path), result)
+
+        threading.Thread(target=work, name="story-loader", daemon=True).start()
+
+    def _story_allowed(self, path: Path | str) -> bool:
         from player.gui.dialogs import show_story_error
 
         refusal = self.story_gate(Path(path)) if self.story_gate is not None else None
         if refusal is not None:
             self.error_box = show_story_error(self, path, [refusal])
             return False
+        return True
+
+    def _load(self, path: Path | str) -> Story | list[Any]:
+        """The story, or the problems to show instead; safe on any thread."""
+        from player.core.storyfile import StoryFileError, load_story
+
         loader = self.story_loader or load_story
         try:
-            story = loader(Path(path))
+            return loader(Path(path))
         except StoryFileError as exc:
-            self.error_box = show_story_error(self, path, exc.problems)
-            return False
+            return list(exc.problems)
         except OSError as exc:
-            self.error_box = show_story_error(self, path, [exc.strerror or str(exc)])
-            return False
-        self.set_story(story)
-        return True
+            return [exc.strerror or str(exc)]
+
+    def _on_story_loaded(self, path: str, result: object) -> None:
+        if not self._shut_down:
+            self.show_message("")
+            self._show_loaded(path, cast("Story | list[Any]", result))
+
+    def _show_loaded(self, path: Path | str, result: Story | list[Any]) -> bool:
+        from player.gui.dialogs import show_story_error
+
+        if isinstance(result, Story):
+            self.set_story(result)
+            return True
+        self.error_box = show_story_error(self, path, result)
+        return False
 
     def set_story(self, story: Story) -> None:
         self._close_playback()
@@ -429,7 +470,9 @@ class MainWindow(QMainWindow):
         for n, path in enumerate(recent, start=1):
             action = self.recent_menu.addAction(f"&{n % 10} {Path(path).name}")
             action.setToolTip(path)
-            action.triggered.connect(lambda _checked=False, p=path: self.open_story(p))
+            action.triggered.connect(
+                lambda _checked=False, p=path: self.open_story_in_background(p)
+            )
         if not recent:
             empty = self.recent_menu.addAction("No recent stories")
             empty.setEnabled(False)
@@ -718,7 +761,7 @@ class MainWindow(QMainWindow):
             self, "Open Story", start, "Stories (*.txt *.story);;All files (*)"
         )
         if path:
-            self.open_story(path)
+            self.open_story_in_background(path)
 
     def cmd_library(self) -> None:
         from player.gui.library import show_library

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from fakes import FakePlayback, make_story, open_window
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from player.core.model import Story
 from player.core.settings import Settings, SettingsLocations
 from player.gui import app as app_module
 from player.gui.window import MainWindow, story_key
@@ -94,3 +96,45 @@ def test_create_window_opens_the_requested_story(qtbot: QtBot, tmp_path: Path) -
 
 def test_main_rejects_bad_arguments() -> None:
     assert app_module.main(["--no-such-option"]) == 2
+
+
+def test_a_slow_story_loads_without_freezing_the_window(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from player.core.storyfile import load_story
+    from player.paths import bundled_story_path
+
+    def slow_loader(path: Path) -> Story:
+        time.sleep(0.6)  # a large file on a slow disk
+        return load_story(path)
+
+    window.story_loader = slow_loader
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(20)
+    started = time.perf_counter()
+    window.open_story_in_background(bundled_story_path())
+    assert time.perf_counter() - started < 0.1
+    assert "Opening story.txt" in window.message_label.text()
+    qtbot.waitUntil(
+        lambda: window.story is not None and window.story.path is not None, timeout=5000
+    )
+    timer.stop()
+    assert len(ticks) >= 10  # the event loop kept running while the story loaded
+
+
+def test_a_broken_story_opened_in_the_background_is_reported(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    bad = tmp_path / "broken.txt"
+    bad.write_text(BAD_STORY, encoding="utf-8")
+    title = window.story.meta.title  # type: ignore[union-attr]
+    window.open_story_in_background(bad)
+    qtbot.waitUntil(lambda: isinstance(window.error_box, QMessageBox))
+    box = window.error_box
+    assert isinstance(box, QMessageBox) and "Line 5:" in box.informativeText()
+    assert window.story.meta.title == title  # type: ignore[union-attr]
+    box.close()
