@@ -163,6 +163,8 @@ def _regional_letter(char: str) -> str:
 def _speak_symbols(word: str) -> str:
     """``word`` with its emoji replaced by their names and invisible emoji
     modifiers removed."""
+    if word.isascii():  # no emoji, flag or modifier is ASCII; most words take this path
+        return word
     # Items are (plain text, 0) or (emoji name, count).
     items: list[tuple[str, int]] = []
     i = 0
