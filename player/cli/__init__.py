@@ -2,12 +2,15 @@
 
 ``story-player [STORY]`` opens the window. Subcommands (``outline``, ``check``,
 ``voices``, ``export``, ``say``) run without a window. Every failure the user can
-cause ends in a message and an exit status, never a traceback.
+cause ends in a message and an exit status, never a traceback. Ctrl+C ends any command
+with status 130 and output into a closed pipe (``story-player voices | head``) with 141,
+the statuses a shell gives a program killed by SIGINT or SIGPIPE.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -30,7 +33,35 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Exit statuses of a command stopped from outside, as a shell reports a process killed by
+# that signal (128 + the signal's number): Ctrl+C, and output into a closed pipe.
+EXIT_INTERRUPTED = 128 + 2
+EXIT_BROKEN_PIPE = 128 + 13
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; Ctrl+C and a reader that closed the pipe end it quietly."""
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _detach_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _detach_stdout() -> None:
+    """Point stdout at the null device: the interpreter flushes it once more on exit, and a
+    second broken pipe there would print a traceback and turn the status into 120."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--speech-worker"]:
         # A frozen app has no `python -m`: the SAPI5/NSSS speech child re-runs the app itself.
@@ -40,12 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and args[0] in SUBCOMMANDS:
         parser = _subcommand_parser()
         ns = parser.parse_args(args)
-        try:
-            return int(ns.handler(ns))
-        except KeyboardInterrupt:
-            return 130
-        except BrokenPipeError:
-            return 0
+        status = int(ns.handler(ns))
+        # Inside main()'s guard: a reader that has gone shows up here, not at exit.
+        sys.stdout.flush()
+        return status
     if args and args[0] in ("--version", "-V"):
         print(f"story-player {__version__}")
         return 0

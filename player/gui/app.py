@@ -8,12 +8,15 @@ the window has painted the story's text.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
+import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from player import APP_ID, APP_NAME, __version__
@@ -145,6 +148,53 @@ def main(args: list[str]) -> int:
         text = "\n\n".join(window.settings.messages)
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Settings", text))
     app.aboutToQuit.connect(window.shutdown)
+    interrupted = quit_on_interrupt(app, window.close)
     status = int(app.exec())
     window.shutdown()
-    return status
+    return EXIT_INTERRUPTED if interrupted() else status
+
+
+# As a shell reports a program ended by Ctrl+C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+
+
+def quit_on_interrupt(app: QApplication, close: Callable[[], object]) -> Callable[[], bool]:
+    """Make Ctrl+C in the terminal end the app as the Quit command does: ``close`` (the
+    window's, which saves settings and stops speech), then quit the event loop. Returns a
+    function telling whether that happened.
+
+    While Qt's event loop runs, Python runs signal handlers only when some event wakes
+    it, which may be never; the signal's wakeup byte on a socket is that event.
+    """
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    try:
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except ValueError:  # not the main thread: leave Ctrl+C as it was
+        reader.close()
+        writer.close()
+        return lambda: False
+    hit: list[bool] = []
+    signal.signal(signal.SIGINT, lambda _signum, _frame: hit.append(True))
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+        if hit:
+            notifier.setEnabled(False)
+            close()
+            app.quit()
+
+    notifier.activated.connect(woken)
+
+    def restore() -> None:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        notifier.setEnabled(False)
+        reader.close()
+        writer.close()
+
+    app.aboutToQuit.connect(restore)
+    return lambda: bool(hit)

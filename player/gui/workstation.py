@@ -666,8 +666,11 @@ def run_workstation(ns: argparse.Namespace, settings: Settings) -> int:
         session.start(getattr(ns, "story", None))
         run_test_script(session)
         qapp.aboutToQuit.connect(session.shutdown)
+        interrupted = app_module.quit_on_interrupt(qapp, session.shutdown)
         status = int(qapp.exec())
         session.shutdown()
+        if interrupted():
+            return app_module.EXIT_INTERRUPTED
         return session.exit_status or status
     finally:
         scratch.remove()
