@@ -1,29 +1,48 @@
 # Sourced by .ci/test: the services the tests need, started for this run only.
-# Each start_* is idempotent and records what it started so stop_services ends only that.
+# Each start_* starts a service of its own (never reusing the caller's display, bus or sound
+# server), checks that it is up, and records it so stop_services ends only what was started.
 
 _started_pids=()
 
 start_xvfb() {
-  if [ -n "${DISPLAY:-}" ] && [ -e "/tmp/.X11-unix/X${DISPLAY#:}" ]; then return; fi
-  local n=99
-  while [ -e "/tmp/.X${n}-lock" ]; do n=$((n + 1)); done
-  Xvfb ":$n" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
-  _started_pids+=($!)
+  # Always a server of our own: a DISPLAY inherited from the caller may be someone
+  # else's (and go away mid-run). -displayfd makes Xvfb pick a free display number
+  # itself and write it once it accepts connections, so there is no race for a number.
+  local fifo n=""
+  fifo=$(mktemp -u /tmp/xvfb-displayfd-XXXXXX)
+  mkfifo "$fifo"
+  Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$fifo" >/dev/null 2>&1 &
+  local pid=$!
+  _started_pids+=("$pid")
+  read -r -t 30 n <"$fifo" || true
+  rm -f "$fifo"
+  if [ -z "$n" ] || ! kill -0 "$pid" 2>/dev/null; then
+    echo "services: Xvfb did not start (is the xvfb package installed?)" >&2
+    return 1
+  fi
   export DISPLAY=":$n"
-  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 }
 
 start_dbus() {
-  if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then return; fi
-  eval "$(dbus-launch --sh-syntax)"
+  # A session bus of our own, for the same reason as the display.
+  local out
+  out=$(dbus-launch --sh-syntax) || { echo "services: dbus-launch failed" >&2; return 1; }
+  eval "$out"
   _started_pids+=("$DBUS_SESSION_BUS_PID")
   export DBUS_SESSION_BUS_ADDRESS
+  if ! kill -0 "$DBUS_SESSION_BUS_PID" 2>/dev/null; then
+    echo "services: the D-Bus session did not start" >&2
+    return 1
+  fi
 }
 
 start_pulseaudio() {
-  export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d /tmp/runtime-XXXXXX)}
+  # A runtime folder of our own, so the daemon's socket cannot be another session's.
+  unset PULSE_SERVER
+  XDG_RUNTIME_DIR=$(mktemp -d /tmp/runtime-XXXXXX)
+  export XDG_RUNTIME_DIR
   chmod 700 "$XDG_RUNTIME_DIR"
-  if pactl info >/dev/null 2>&1; then return; fi
+  _runtime_dir=$XDG_RUNTIME_DIR
   # Root is allowed a per-user daemon here; --system would need a system-wide setup.
   pulseaudio --daemonize=yes --exit-idle-time=-1 --disallow-exit --log-target=stderr \
     >/dev/null 2>&1 || true
@@ -39,12 +58,13 @@ start_pulseaudio() {
 }
 
 start_services() {
-  start_xvfb
-  start_dbus
+  start_xvfb || return 1
+  start_dbus || return 1
   start_pulseaudio
 }
 
 stop_services() {
   if [ "${_pulse_started:-0}" = 1 ]; then pulseaudio --kill >/dev/null 2>&1 || true; fi
   for pid in "${_started_pids[@]}"; do kill "$pid" >/dev/null 2>&1 || true; done
+  if [ -n "${_runtime_dir:-}" ]; then rm -rf "$_runtime_dir"; fi
 }
