@@ -69,6 +69,16 @@ def walk(root: Any) -> list[tuple[int, Any]]:
     return out
 
 
+def role_name(node: Any) -> str:
+    """The role as words from its enum ("push button"), not ``getRoleName()``: at-spi2-core
+    renamed some roles' display names between releases ("push button" became "button" in
+    Debian 13), while the enum a screen reader switches on stayed the same."""
+    name = str(node.getRole())
+    if name.startswith("ROLE_"):
+        return name.removeprefix("ROLE_").replace("_", " ").lower()
+    return str(node.getRoleName())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("pid", type=int)
@@ -84,7 +94,7 @@ def main() -> int:
     button = None
     text_node = None
     for depth, node in walk(app):
-        role = node.getRoleName()
+        role = role_name(node)
         states = states_of(node)
         entry = {"depth": depth, "role": role, "name": node.name, "states": states}
         actions = actions_of(node)

@@ -46,9 +46,19 @@ def test_metainfo_passes_appstreamcli_validate() -> None:
     if tool is None:
         pytest.skip("appstreamcli is not installed (Debian package appstream)")
     result = subprocess.run(
-        [tool, "validate", "--no-net", str(METAINFO)], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+        [tool, "validate", "--no-net", str(METAINFO)],
+        capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    # AppStream 1.0 (Debian 13) also warns when no homepage is given, and the project has no
+    # public address yet; that one warning is allowed, nothing else (errors: E:, warnings: W:).
+    problems = [
+        line
+        for line in output.splitlines()
+        if line.startswith(("E:", "W:")) and "url-homepage-missing" not in line
+    ]
+    assert problems == [], output
+    assert result.returncode == 0 or "url-homepage-missing" in output, output
 
 
 def test_desktop_entry_launches_the_command_with_the_app_icon() -> None:
