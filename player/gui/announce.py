@@ -20,6 +20,7 @@ checked off the GUI thread by :class:`ScreenReaderWatch`.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -74,7 +75,13 @@ class ScreenReaderWatch(QObject):
     def refresh(self) -> None:
         """Check again in a worker thread."""
         self._last_check = time.monotonic()
-        self.detector.check_async(self._answered.emit)
+        self.detector.check_async(self._deliver)
+
+    def _deliver(self, answer: bool | None) -> None:
+        # In the worker thread. The watcher may be deleted while the check runs (the
+        # window closed); then nobody is waiting for the answer and PySide says so.
+        with contextlib.suppress(RuntimeError):
+            self._answered.emit(answer)
 
     def _on_state(self, state: Qt.ApplicationState) -> None:
         if state == Qt.ApplicationState.ApplicationActive and (

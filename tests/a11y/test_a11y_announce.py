@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import a11y_env  # noqa: F401  (offscreen Qt, throwaway settings: before any window)
 import pytest
+import shiboken6
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -100,6 +103,31 @@ def test_watch_reports_changes_on_the_gui_thread(qtbot: QtBot) -> None:
     with qtbot.waitSignal(watch.changed, timeout=5000):
         watch.refresh()
     assert seen == [True, False]
+
+
+def test_a_watch_deleted_during_a_check_leaves_the_worker_quiet(qtbot: QtBot) -> None:
+    """The window can close while a check runs; the answer then has nowhere to go and
+    must not end the worker with an exception."""
+    release = threading.Event()
+
+    def slow_probe() -> bool:
+        release.wait(10)
+        return True
+
+    watch = ScreenReaderWatch(ScreenReaderDetector(slow_probe))
+    failures: list[BaseException | None] = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: failures.append(args.exc_value)
+    try:
+        watch.refresh()
+        worker = watch.detector.check_async()
+        shiboken6.delete(watch)
+        release.set()
+        worker.join(10)
+        assert not worker.is_alive()
+    finally:
+        threading.excepthook = previous
+    assert failures == []
 
 
 def test_a_cue_that_takes_the_message_replaces_the_event(widget: QWidget) -> None:
