@@ -62,6 +62,6 @@ echo "Built dist/story-player/ in $((finished - started)) s: $size in $files fil
 if [ "$check" = 1 ]; then
   # A clean environment with nothing on PATH: no Python, no tools.
   empty=$(mktemp -d)
-  env -i PATH="$empty" HOME="$empty" QT_QPA_PLATFORM=offscreen \
+  env -i PATH="$empty" HOME="$empty" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
     dist/story-player/story-player --smoke
 fi
