@@ -283,6 +283,16 @@ class ScreenReaderDetector:
             return self.check()
         return self.cached
 
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for a check running in the background; whether
+        none is running any more. A callback delivered is not the end of its thread."""
+        with self._lock:
+            worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+            return not worker.is_alive()
+        return True
+
     def check_async(
         self, callback: Callable[[bool | None], None] | None = None
     ) -> threading.Thread:

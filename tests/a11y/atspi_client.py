@@ -118,6 +118,7 @@ def main() -> int:
         action = button.queryAction()
         names = [action.getName(i) for i in range(action.nActions)]
         index = names.index("Press") if "Press" in names else 0
+        report["press_actions"] = names
         report["pressed"] = bool(action.doAction(index))
         time.sleep(2.0)
         report["after_press"] = button.name

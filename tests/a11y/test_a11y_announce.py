@@ -99,6 +99,9 @@ def test_watch_reports_changes_on_the_gui_thread(qtbot: QtBot) -> None:
     with qtbot.waitSignal(watch.changed, timeout=5000):
         watch.refresh()
     assert seen == [True] and watch.running is True
+    # The signal can arrive before its thread ends; a check started while it runs would
+    # reuse it and take no new answer.
+    assert watch.detector.wait(5)
     watch.detector.check_async().join(5)  # True again: no signal
     with qtbot.waitSignal(watch.changed, timeout=5000):
         watch.refresh()

@@ -152,3 +152,14 @@ def test_detection_over_a_real_atspi_bus(monkeypatch: pytest.MonkeyPatch) -> Non
         session.set_status("ScreenReaderEnabled", True)
         assert sr.linux_screen_reader_enabled() is True
         assert sr.ScreenReaderDetector().check() is True
+
+
+def test_wait_returns_once_the_background_check_has_ended() -> None:
+    release = threading.Event()
+    detector = sr.ScreenReaderDetector(lambda: release.wait(10))
+    assert detector.wait(0.01)  # nothing running
+    worker = detector.check_async()
+    assert not detector.wait(0.05)
+    release.set()
+    assert detector.wait(10)
+    assert not worker.is_alive() and detector.cached is True
