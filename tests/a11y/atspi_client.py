@@ -69,14 +69,19 @@ def walk(root: Any) -> list[tuple[int, Any]]:
     return out
 
 
+# Role words by the enum's number ("push button"), not ``getRoleName()``: at-spi2-core
+# renamed some roles' display names between releases ("push button" became "button" in
+# Debian 13), while the number a screen reader switches on stayed the same.
+ROLE_WORDS = {
+    int(getattr(pyatspi, name)): name.removeprefix("ROLE_").replace("_", " ").lower()
+    for name in dir(pyatspi)
+    if name.startswith("ROLE_") and isinstance(getattr(pyatspi, name), int)
+}
+
+
 def role_name(node: Any) -> str:
-    """The role as words from its enum ("push button"), not ``getRoleName()``: at-spi2-core
-    renamed some roles' display names between releases ("push button" became "button" in
-    Debian 13), while the enum a screen reader switches on stayed the same."""
-    name = str(node.getRole())
-    if name.startswith("ROLE_"):
-        return name.removeprefix("ROLE_").replace("_", " ").lower()
-    return str(node.getRoleName())
+    role = node.getRole()
+    return ROLE_WORDS.get(int(role)) or str(node.getRoleName())
 
 
 def main() -> int:
