@@ -78,6 +78,38 @@ def _dispatch(argv: Sequence[str] | None) -> int:
     if args and args[0] in ("--version", "-V"):
         print(f"story-player {__version__}")
         return 0
-    from player.gui import app
+    if sys.platform.startswith("linux"):
+        # Before Qt loads: a missing system library would end in a raw ImportError, or an
+        # abort in C++ for the xcb plugin's. A bundle's own copies are not checked.
+        from player.platform import qtlibs
+
+        message = qtlibs.check() or qtlibs.display_problem()
+        if message:
+            print(message, file=sys.stderr)
+            return 1
+    try:
+        from player.gui import app
+    except ImportError as error:
+        message = _qt_import_failure(error)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return 1
 
     return app.main(args)
+
+
+def _qt_import_failure(error: ImportError) -> str | None:
+    """The one-line message for Qt failing to load (a shared library it links to, or
+    PySide6 itself missing), or None for an ImportError that is not about Qt."""
+    text = str(error)
+    name = error.name or ""
+    if "shared object file" not in text and not name.startswith(("PySide6", "shiboken6")):
+        return None
+    from player.platform import qtlibs
+
+    soname = text.split(":", 1)[0].strip()
+    lib = qtlibs.library_for(soname)
+    if lib is not None:
+        return qtlibs.missing_message([lib], qtlibs.distribution_family())
+    return f"story-player: the window cannot start, Qt failed to load: {text}"
