@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -41,16 +42,6 @@ def system_pyatspi() -> bool:
         [str(SYSTEM_PYTHON), "-c", "import pyatspi"], capture_output=True, timeout=30, check=False
     )
     return done.returncode == 0
-
-
-def _free_display() -> int:
-    for number in range(91, 200):
-        if (
-            not Path(f"/tmp/.X11-unix/X{number}").exists()
-            and not Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            return number
-    raise RuntimeError("no free X display number")
 
 
 class DesktopSession:
@@ -95,12 +86,7 @@ class DesktopSession:
             GTK_A11Y="atspi",
         )
         if self.with_display:
-            number = _free_display()
-            self.start_process(
-                ["Xvfb", f":{number}", "-screen", "0", "1280x860x24", "-nolisten", "tcp"]
-            )
-            self.env["DISPLAY"] = f":{number}"
-            self._wait(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), "Xvfb")
+            self.env["DISPLAY"] = f":{self._start_xvfb()}"
         out = subprocess.run(
             ["dbus-launch", "--sh-syntax"], env=self.env, capture_output=True, text=True,
             timeout=20, check=True,
@@ -136,6 +122,47 @@ class DesktopSession:
             print(f"kept {self.tmp}", file=sys.stderr)  # logs of the run, for a failing check
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _start_xvfb(self, timeout: float = 30.0) -> int:
+        """Start Xvfb on a display number it picks itself, once it accepts connections.
+
+        ``-displayfd`` makes Xvfb try numbers until one binds and write it when ready:
+        no race with another test run choosing the same free-looking number, and no
+        mistaking another server's socket (in a chroot the socket files are not even
+        visible, while the abstract sockets are shared) for ours.
+        """
+        read_end, write_end = os.pipe()
+        try:
+            out = open(self.tmp / "Xvfb.log", "ab")  # noqa: SIM115
+            process = subprocess.Popen(
+                ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x860x24",
+                 "-nolisten", "tcp"],
+                env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                pass_fds=(write_end,),
+            )  # fmt: skip
+            out.close()
+            self.processes.append(process)
+            os.close(write_end)
+            write_end = -1
+            # Up to the newline: Xvfb writes the number and the newline separately and
+            # dies ("Cannot write display number") if the pipe is closed in between.
+            answer = b""
+            deadline = time.monotonic() + timeout
+            while not answer.endswith(b"\n") and time.monotonic() < deadline:
+                ready, _, _ = select.select([read_end], [], [], 0.2)
+                if ready:
+                    chunk = os.read(read_end, 32)
+                    if not chunk:
+                        break
+                    answer += chunk
+            number = answer.decode().strip() if answer.endswith(b"\n") else ""
+        finally:
+            os.close(read_end)
+            if write_end != -1:
+                os.close(write_end)
+        if not number.isdigit():
+            raise RuntimeError(f"Xvfb did not start: {self.log('Xvfb.log')[-500:]}")
+        return int(number)
 
     def start_process(
         self, argv: list[str], env: dict[str, str] | None = None, log: str | None = None
@@ -208,7 +235,10 @@ class DesktopSession:
             if ids:
                 return ids[-1]
             time.sleep(0.3)
-        raise RuntimeError(f"no window of process {pid} within {timeout:.0f} s")
+        raise RuntimeError(
+            f"no window of process {pid} within {timeout:.0f} s on {self.env.get('DISPLAY')}; "
+            f"its log ends: {self.log('app.log')[-1500:]}"
+        )
 
     def focus(self, window: str) -> None:
         """Xvfb has no window manager: a window gets focus only when told."""
