@@ -88,7 +88,8 @@ class SilentClockOutput(AudioOutput):
 
     def _ensure_thread(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="silent-clock")
+            # a daemon: a clock nobody closed must not keep the process alive at exit
+            self._thread = threading.Thread(target=self._run, name="silent-clock", daemon=True)
             self._thread.start()
 
     def start(self, stream: PcmStream) -> None:

@@ -9,6 +9,11 @@ output's played-frame count into sentence and word positions. The synthesis
 worker is the only thread that touches the synthesizer. ``close`` joins both
 and closes the output.
 
+Every thread here is a daemon, and an exit hook closes the playbacks still open
+when the interpreter exits: a playback its owner never closed (a test that failed
+half-way, a script that just returns) must neither keep the process alive nor be
+cut off mid-call. Every wait on these threads has a time limit.
+
 Every jump (seek, skip, rate or voice change) starts a new run: a fresh stream
 and a restarted output, so nothing stale is heard after it.
 
@@ -24,8 +29,11 @@ changing it drops the unread look-ahead from the next boundary on.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
@@ -100,6 +108,11 @@ _AUTO: Any = object()
 
 #: silence after an interface text spliced into the story, before the story goes on
 ANNOUNCEMENT_PAUSE_MS = SENTENCE_PAUSE_MS
+
+#: how long ``close`` waits for the control thread (it joins the others itself)
+CLOSE_TIMEOUT_S = 10.0
+#: how long, in all, the exit hook waits for the playbacks still open to stop
+EXIT_CLOSE_TIMEOUT_S = 5.0
 
 
 @dataclass
@@ -222,7 +235,11 @@ class SpeechPlayback(Playback):
         self._last_emitted: tuple[int, int | None] | None = None
         #: set when the silent clock stands in for a missing output, to say so once
         self._silent_reason = silent_reason
-        self._thread = threading.Thread(target=self._main, name="playback-control")
+        # A daemon, so that a playback nobody closed cannot hold the interpreter in its
+        # shutdown forever; _close_live_playbacks still closes it properly at exit.
+        self._thread = threading.Thread(target=self._main, name="playback-control", daemon=True)
+        with _live_lock:
+            _live.add(self)
         self._thread.start()
 
     # ------------------------------------------------------------ public API
@@ -428,15 +445,26 @@ class SpeechPlayback(Playback):
                 total -= self._position.sentence_ms
             return max(total, 0)
 
-    def close(self) -> None:
+    def close(self, timeout: float = CLOSE_TIMEOUT_S) -> None:
+        """Stop and release everything, waiting at most ``timeout`` s for the threads."""
+        if self._ask_to_close():
+            self._join(timeout)
+
+    def _ask_to_close(self) -> bool:
+        """Tell the control thread to shut down; False when that was asked before."""
         with self._lock:
             if self._closed:
-                return
+                return False
             self._closed = True
             self._closing = True
             self._cond.notify_all()
+        with _live_lock:
+            _live.discard(self)
+        return True
+
+    def _join(self, timeout: float) -> None:
         if self._thread is not threading.current_thread():
-            self._thread.join(10.0)
+            self._thread.join(timeout)
             if self._thread.is_alive():
                 log.error("playback control thread did not stop")
 
@@ -1075,6 +1103,32 @@ class SpeechPlayback(Playback):
             self._state = PlaybackState.STOPPED
         if changed:
             self._emit("on_state", PlaybackState.STOPPED)
+
+
+#: playbacks not closed yet. Weak: an unreachable playback whose control thread has
+#: ended needs no closing; while the thread runs, it keeps its playback alive.
+_live: weakref.WeakSet[SpeechPlayback] = weakref.WeakSet()
+_live_lock = threading.Lock()
+
+
+def _close_live_playbacks() -> None:
+    """At interpreter exit: close every playback still open, within one time limit.
+
+    All are told at once and then joined, so the limit is shared rather than paid
+    per playback. The threads are daemons, so one that does not stop in time is
+    left behind instead of hanging the exit.
+    """
+    with _live_lock:
+        playbacks = list(_live)
+    asked = [playback for playback in playbacks if playback._ask_to_close()]
+    deadline = time.monotonic() + EXIT_CLOSE_TIMEOUT_S
+    for playback in asked:
+        playback._join(max(deadline - time.monotonic(), 0.0))
+
+
+# atexit hooks run after threading's own shutdown, which waits only for non-daemon
+# threads: hence daemon threads above, closed here before the interpreter freezes them.
+atexit.register(_close_live_playbacks)
 
 
 def _safe(func: Callable[..., Any], *args: Any) -> None:

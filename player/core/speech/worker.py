@@ -27,8 +27,12 @@ class _Job:
 
 
 class SynthesisWorker:
-    """Runs ``synthesizer.synthesize`` on one daemon-free thread, in request order,
-    urgent requests first."""
+    """Runs ``synthesizer.synthesize`` on one thread, in request order, urgent
+    requests first.
+
+    The thread is a daemon: a worker its owner forgot to close must not keep the
+    process alive at exit (the owning playback closes it from an exit hook).
+    """
 
     def __init__(
         self,
@@ -42,7 +46,7 @@ class SynthesisWorker:
         self._pending: dict[CacheKey, _Job] = {}
         self._cond = threading.Condition()
         self._closed = False
-        self._thread = threading.Thread(target=self._run, name=name)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def request(self, text: str, voice: str, rate: int, *, urgent: bool) -> Future[SynthResult]:
