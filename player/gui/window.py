@@ -20,12 +20,15 @@ is applied to the application before the window is built (see ``app.py``).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
+import logging
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -77,9 +80,13 @@ PlaybackFactory = Callable[[Story], Playback]
 VoiceLister = Callable[[Playback], list[tuple[str, str]]]
 StoryLoader = Callable[[Path], Story]
 
+log = logging.getLogger(__name__)
+
 RATE_STEP = 25
 VOLUME_STEP = 0.1
 SAVE_DELAY_MS = 800
+#: how long closing the window waits for the settings writer (a very slow disk)
+SETTINGS_WRITE_TIMEOUT_S = 30.0
 TRANSPORT_COMMANDS = (
     "previous_segment",
     "previous_sentence",
@@ -154,6 +161,7 @@ class MainWindow(QMainWindow):
         self._writer: ThreadPoolExecutor | None = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="settings-writer"
         )
+        _open_windows.add(self)  # so that an exit without closing still saves (see below)
         self.settings_write_failed.connect(self._on_settings_write_failed)
         self.story_loaded.connect(self._on_story_loaded)
 
@@ -373,6 +381,9 @@ class MainWindow(QMainWindow):
         try:
             write()
         except OSError as exc:
+            # Dirty again at once, not only when the queued signal arrives: a shutdown
+            # draining the writer must see that this write is to be done again.
+            self.settings.dirty = True
             self.settings_write_failed.emit(str(exc.strerror or exc))
 
     def _on_settings_write_failed(self, reason: str) -> None:
@@ -1203,13 +1214,74 @@ class MainWindow(QMainWindow):
         if self.story is not None:
             self.settings.remember_position(story_key(self.story), self.sentence)
         self._close_playback()
-        if self._writer is not None:
-            # Let queued writes land in order, then write the last state here.
-            self._writer.shutdown(wait=True)
-            self._writer = None
-        self.save_settings_now()
+        self._save_timer.stop()
+        self._flush_settings()
+
+    def _flush_settings(self, timeout: float = SETTINGS_WRITE_TIMEOUT_S) -> None:
+        """Write what is unsaved after every write already queued; nothing is dropped.
+
+        The last state is queued behind the writes in flight (they stay in order) and
+        the writer is waited for, at most ``timeout`` s. From then on writes are made
+        here, on the calling thread.
+        """
+        writer, self._writer = self._writer, None
+        write = self.settings.pending_write()
+        if writer is not None:
+            drained: Future[None] | None = None
+            try:
+                if write is not None:
+                    writer.submit(self._write_settings, write)
+                    write = None
+                drained = writer.submit(_nothing)
+            except RuntimeError:
+                pass  # interpreter exit: threading's exit hook has run the queued writes
+            writer.shutdown(wait=False)
+            if drained is not None:
+                try:
+                    drained.result(timeout)
+                except TimeoutError:
+                    # The disk hangs. The last state is queued, and the interpreter waits
+                    # for the writer at exit; writing here too could land before it.
+                    log.error("settings are still being written after %.0f s", timeout)
+                    return
+            if write is None:
+                write = self.settings.pending_write()  # a queued write failed: again
+        if write is not None:
+            self._write_settings(write)
+
+    def _flush_at_exit(self) -> None:
+        """The interpreter exits with this window never closed: save what it would have."""
+        if not self._shut_down and self.story is not None:
+            self.settings.remember_position(story_key(self.story), self.sentence)
+        self._flush_settings()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._remember_layout()
         self.shutdown()
         super().closeEvent(event)
+
+
+def _nothing() -> None:
+    """Queued behind the settings writes: done once they all are."""
+
+
+#: windows whose settings the exit hook saves; weak, so that it keeps none of them alive
+_open_windows: weakref.WeakSet[MainWindow] = weakref.WeakSet()
+
+
+def _flush_open_windows() -> None:
+    """At interpreter exit: save the settings of windows that were never closed.
+
+    Threading's own exit hook has already let each writer thread finish the writes
+    queued to it (those threads are not daemons); left is the state not handed to a
+    writer yet, such as a change still waiting for the save timer. Only plain Python
+    state is used: Qt may have torn the window down already.
+    """
+    for window in list(_open_windows):
+        try:
+            window._flush_at_exit()
+        except Exception:  # one window's failure must not cost the others their settings
+            log.exception("could not save settings at exit")
+
+
+atexit.register(_flush_open_windows)
