@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from player.core.model import Sentence, Word
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class Closable(Protocol):
+    """Anything with threads or a device to release: playbacks, workers, outputs."""
+
+    def close(self) -> None: ...
+
+
+_C = TypeVar("_C", bound=Closable)
+
+
+class Closer(Protocol):
+    """The ``closing`` fixture (tests/conftest.py): ``thing = closing(make())`` closes
+    ``thing`` when the test ends, passed or failed."""
+
+    def __call__(self, thing: _C, /) -> _C: ...
 
 
 def source_article() -> Path:
