@@ -52,6 +52,13 @@ def procs() -> Iterator[list[subprocess.Popen[bytes]]]:
         proc.wait(timeout=10)
 
 
+def _default_sigint() -> None:
+    """In the child before exec: a run started in the background by a shell without job
+    control inherits Ctrl+C ignored, and Python then keeps it ignored; a terminal's
+    foreground program never has it so."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _small_pipe() -> tuple[int, int]:
     """A pipe that holds only one page, so a command's output cannot all fit before the
     reader goes away (a 64 KiB default pipe would hide the broken pipe)."""
@@ -114,6 +121,7 @@ def test_ctrl_c_during_say_exits_130_and_restores_the_terminal(
             stderr=slave,
             env=env,
             start_new_session=True,
+            preexec_fn=_default_sigint,
         )
         procs.append(proc)
         seen = _wait_for(master, b"Keys:", 90)
@@ -143,6 +151,7 @@ def test_ctrl_c_closes_the_window_and_exits_130(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
+        preexec_fn=_default_sigint,
     )
     procs.append(proc)
     assert proc.stdout is not None
