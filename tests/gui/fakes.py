@@ -154,7 +154,8 @@ class FakePlayback(Playback):
         if threaded:
             worker = threading.Thread(target=send)
             worker.start()
-            worker.join()
+            worker.join(10)  # bounded: a stuck listener fails the test instead of hanging it
+            assert not worker.is_alive(), "a listener blocked the playback's thread"
         else:
             send()
 

@@ -18,6 +18,7 @@ from player.core.playback.stream import Piece
 from player.core.speech import FakeSynthesizer
 from player.gui.audio import QtAudioOutput, _StreamDevice, qt_output_factory
 from tests.core.speech.speechkit import Recorder, make_story
+from tests.support import Closer
 
 
 def has_device() -> bool:
@@ -28,22 +29,21 @@ def has_device() -> bool:
     return True
 
 
-def test_stream_device_reads_what_the_core_wrote(qapp: QApplication) -> None:
+def test_stream_device_reads_what_the_core_wrote(qapp: QApplication, closing: Closer) -> None:
     stream = PcmStream(16000)
-    device = _StreamDevice(stream)
+    device = closing(_StreamDevice(stream))
     device.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
     assert device.isSequential() and device.bytesAvailable() == 0
     stream.write(b"\1\0" * 100, Piece(0))
     assert device.bytesAvailable() == 200
     assert bytes(device.read(64).data()) == b"\1\0" * 32
     assert stream.frames_read == 32
-    device.close()
 
 
-def test_output_opens_or_refuses_cleanly(qapp: QApplication) -> None:
+def test_output_opens_or_refuses_cleanly(qapp: QApplication, closing: Closer) -> None:
     before = threading.active_count()
     try:
-        output = QtAudioOutput(16000)
+        output = closing(QtAudioOutput(16000))
     except AudioOutputError as exc:
         assert "device" in str(exc)
     else:
@@ -56,40 +56,38 @@ def test_output_opens_or_refuses_cleanly(qapp: QApplication) -> None:
             time.sleep(0.02)
         assert output.frames_played() == 8000
         output.stop()
-        output.close()
+        output.close()  # what is tested here: the sink thread ends
         assert not output._thread.isRunning()
     assert threading.active_count() <= before
 
 
-def test_playback_through_qt_or_the_silent_clock(qapp: QApplication) -> None:
+def test_playback_through_qt_or_the_silent_clock(qapp: QApplication, closing: Closer) -> None:
     device = has_device()
     recorder = Recorder()
-    playback = create_playback(
-        make_story([["One two three.", "Four five."]]),
-        qt_output_factory,
-        synthesizer=FakeSynthesizer(),
-        settings=PlaybackSettings(rate=450),
-        listeners=(recorder,),
+    playback = closing(
+        create_playback(
+            make_story([["One two three.", "Four five."]]),
+            qt_output_factory,
+            synthesizer=FakeSynthesizer(),
+            settings=PlaybackSettings(rate=450),
+            listeners=(recorder,),
+        )
     )
-    try:
-        playback.play()
-        assert recorder.wait_for(recorder.finished, 15)
-        words = [(p.sentence, p.word) for p in recorder.positions() if p.word is not None]
-        assert words[0] == (0, 0) and words[-1] == (1, 1)
-        silent = [m for m in recorder.messages() if "No sound output" in m[0]]
-        assert len(silent) == (0 if device else 1)
-    finally:
-        playback.close()
+    playback.play()
+    assert recorder.wait_for(recorder.finished, 15)
+    words = [(p.sentence, p.word) for p in recorder.positions() if p.word is not None]
+    assert words[0] == (0, 0) and words[-1] == (1, 1)
+    silent = [m for m in recorder.messages() if "No sound output" in m[0]]
+    assert len(silent) == (0 if device else 1)
 
 
 @pytest.mark.parametrize("rate", [22050])
-def test_output_refuses_a_stream_of_another_rate(qapp: QApplication, rate: int) -> None:
+def test_output_refuses_a_stream_of_another_rate(
+    qapp: QApplication, rate: int, closing: Closer
+) -> None:
     try:
-        output = QtAudioOutput(rate)
+        output = closing(QtAudioOutput(rate))
     except AudioOutputError:
         pytest.skip("no audio device")
-    try:
-        with pytest.raises(AudioOutputError):
-            output.start(PcmStream(16000))
-    finally:
-        output.close()
+    with pytest.raises(AudioOutputError):
+        output.start(PcmStream(16000))

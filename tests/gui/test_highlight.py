@@ -70,7 +70,6 @@ def test_caret_and_selection_untouched_while_playing(
     # The view followed the voice with the scrollbar, the caret stayed where the reader left it.
     assert bar.value() > 0
     assert (pane.textCursor().position(), pane.textCursor().anchor()) == before
-    window.close()
 
 
 def test_pause_puts_caret_on_current_sentence(

@@ -6,7 +6,9 @@ window's state, and sends keys to ``QApplication.focusWidget()``.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Callable, Iterator
 
 from fakes import FakePlayback, open_window
 from PySide6.QtCore import QEventLoop, Qt, QTimer
@@ -40,14 +42,63 @@ def type_text(text: str) -> None:
     QTest.keyClicks(focus(), text)
 
 
-def later(*keys: tuple[Qt.Key, Qt.KeyboardModifier]) -> None:
-    """Press keys in the modal dialog that is about to open (exec blocks the test)."""
+#: how long a modal dialog may take to open and take focus before the test fails
+DIALOG_TIMEOUT_S = 10.0
+
+
+@contextlib.contextmanager
+def in_dialog(action: Callable[[], None]) -> Iterator[None]:
+    """Run ``action`` in the modal dialog the ``with`` block opens, once it has focus.
+
+    The dialog's exec() blocks the test until it closes, so a timer polls from the
+    dialog's own event loop until the dialog is shown with the focus inside it, then
+    acts. It waits as long as a busy machine takes to open the dialog: a fixed delay
+    could fire first and press the keys in the window, leaving exec() waiting for ever.
+    After DIALOG_TIMEOUT_S it gives up and closes the open dialog, so the test fails
+    instead of hanging.
+    """
+    outcome: list[str] = []
+    deadline = time.monotonic() + DIALOG_TIMEOUT_S
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        focused = QApplication.focusWidget()
+        if (
+            dialog is not None
+            and dialog.isVisible()
+            and focused is not None
+            and (focused is dialog or dialog.isAncestorOf(focused))
+        ):
+            timer.stop()
+            outcome.append("done")
+            action()
+        elif time.monotonic() > deadline:
+            timer.stop()
+            outcome.append("no dialog with focus")
+            if dialog is not None:
+                dialog.close()
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(poll)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.stop()
+    assert outcome == ["done"], outcome or "no dialog opened"
+
+
+def keys_in_dialog(
+    *keys: tuple[Qt.Key, Qt.KeyboardModifier],
+) -> contextlib.AbstractContextManager[None]:
+    """Press ``keys`` in the modal dialog the ``with`` block opens."""
 
     def send() -> None:
         for key, modifier in keys:
             QTest.keyClick(focus(), key, modifier)
 
-    QTimer.singleShot(50, send)
+    return in_dialog(send)
 
 
 def test_keyboard_only_session(
@@ -119,12 +170,12 @@ def test_keyboard_only_session(
 
     # Bookmark here, go elsewhere, come back with F2.
     marked = state.sentence
-    later(
+    with keys_in_dialog(
         (Key.Key_A, Mod.ControlModifier),
         (Key.Key_H, Mod.NoModifier),
         (Key.Key_Return, Mod.NoModifier),
-    )
-    press(Key.Key_B, Mod.ControlModifier)
+    ):
+        press(Key.Key_B, Mod.ControlModifier)
     story_key = next(iter(state.settings.get("bookmarks")))
     assert [b.name for b in state.settings.bookmarks(story_key)] == ["h"]
     press(Key.Key_Home, Mod.ControlModifier)
@@ -136,8 +187,8 @@ def test_keyboard_only_session(
     qtbot.waitUntil(lambda: state.state is PlaybackState.PAUSED)
     press(Key.Key_PageUp, Mod.AltModifier)
     press(Key.Key_PageUp, Mod.AltModifier)
-    later((Key.Key_Return, Mod.NoModifier))  # Go to the first bookmark in the list
-    press(Key.Key_B, Mod.ControlModifier | Mod.ShiftModifier)
+    with keys_in_dialog((Key.Key_Return, Mod.NoModifier)):  # Go to the first bookmark listed
+        press(Key.Key_B, Mod.ControlModifier | Mod.ShiftModifier)
     assert state.sentence == marked
 
     # The contents: Shift+F6 back to it, arrow to a segment, Enter goes there.
@@ -159,8 +210,8 @@ def test_keyboard_only_session(
         seen.append(focus().accessibleName())
         QTest.keyClick(focus(), Key.Key_Escape)
 
-    QTimer.singleShot(50, read_help)
-    press(Key.Key_F1)
+    with in_dialog(read_help):
+        press(Key.Key_F1)
     assert seen == ["Keyboard map"]
     assert focus().accessibleName() == "Story text"
 

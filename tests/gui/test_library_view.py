@@ -141,7 +141,6 @@ def test_ctrl_l_opens_the_library_and_a_story_from_it(
     QTest.keyClick(dialog.list, Qt.Key.Key_Return)
     # Loaded on a worker thread, so the window stays responsive with a large story.
     qtbot.waitUntil(lambda: window.story is not None and window.story.meta.title == "A good story")
-    window.close()
 
 
 def test_library_only_turns_open_into_the_library(
@@ -154,4 +153,3 @@ def test_library_only_turns_open_into_the_library(
     assert isinstance(window.library_dialog, LibraryDialog)
     assert window.library_dialog.isVisible()
     window.library_dialog.reject()
-    window.close()

@@ -36,7 +36,6 @@ def test_resume_at_the_sentence_where_reading_stopped(
     assert again.pane.textCursor().position() == again.pane.sentence_span(7)[0]
     assert ("seek", 7) in playbacks[-1].calls
     assert "Resuming" in again.message_label.text()
-    again.close()
 
 
 def test_settings_debounced_not_written_per_event(
@@ -61,12 +60,12 @@ def test_broken_story_names_file_and_line_and_keeps_current(
     assert window.open_story(bad) is False
     box = window.error_box
     assert isinstance(box, QMessageBox)
+    qtbot.addWidget(box)  # closed after the test, passed or failed
     qtbot.waitUntil(box.isVisible)
     assert "broken.txt" in box.text()
     assert "Line 5:" in box.informativeText()
     assert str(bad) in box.informativeText()
     assert window.story.meta.title == title  # type: ignore[union-attr]
-    box.close()
 
 
 def test_open_bundled_story_and_recent_list(window: MainWindow) -> None:
@@ -117,7 +116,8 @@ def test_a_slow_story_loads_without_freezing_the_window(
     timer.start(20)
     started = time.perf_counter()
     window.open_story_in_background(bundled_story_path())
-    assert time.perf_counter() - started < 0.1
+    # wall time, so with room for a busy machine; still well short of the 0.6 s load
+    assert time.perf_counter() - started < 0.3
     assert "Opening story.txt" in window.message_label.text()
     qtbot.waitUntil(
         lambda: window.story is not None and window.story.path is not None, timeout=5000
@@ -135,6 +135,7 @@ def test_a_broken_story_opened_in_the_background_is_reported(
     window.open_story_in_background(bad)
     qtbot.waitUntil(lambda: isinstance(window.error_box, QMessageBox))
     box = window.error_box
-    assert isinstance(box, QMessageBox) and "Line 5:" in box.informativeText()
+    assert isinstance(box, QMessageBox)
+    qtbot.addWidget(box)  # closed after the test, passed or failed
+    assert "Line 5:" in box.informativeText()
     assert window.story.meta.title == title  # type: ignore[union-attr]
-    box.close()

@@ -147,7 +147,6 @@ def test_second_voice_choice_is_applied_and_remembered(
     again.transport.second_voice.activated.emit(pick)
     assert block_voices(playbacks[-1]) == ["fake/en", "fake/en"]
     assert again.settings.get("second_voice") == "fake/en"
-    again.close()
 
 
 def test_locked_second_voice(qtbot: QtBot, story: Story, playbacks: list[FakePlayback]) -> None:
@@ -158,7 +157,6 @@ def test_locked_second_voice(qtbot: QtBot, story: Story, playbacks: list[FakePla
     window.set_second_voice("fake/en-us")
     assert block_voices(playbacks[-1]) == [None, None]
     assert "administrator" in window.message_label.text()
-    window.close()
 
 
 # Voices arrive by event
@@ -206,4 +204,3 @@ def test_voice_lists_fill_when_the_engine_has_loaded(qtbot: QtBot, story: Story)
     assert names == ["Default voice", "Fake", "Fake American"]
     assert window.transport.second_voice.count() == 4
     assert block_voices(made[-1]) == ["fake/en-us", "fake/en-us"]
-    window.close()

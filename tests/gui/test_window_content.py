@@ -143,7 +143,6 @@ def test_locked_rate_cannot_be_changed(
     assert settings.rate == 150
     assert "administrator" in window.message_label.text()
     assert ("set_rate", 150) in playbacks[-1].calls
-    window.close()
 
 
 def test_tab_order_follows_reading_order(qtbot: QtBot, window: MainWindow) -> None:

@@ -289,4 +289,3 @@ def test_locked_rate_holds_over_the_users_file(qtbot: QtBot, tmp_path: Path) -> 
     assert window.transport.rate.value() == 160 and not window.transport.rate.isEnabled()
     window.set_rate(300)
     assert settings.rate == 160
-    window.close()

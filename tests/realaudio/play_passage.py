@@ -6,6 +6,7 @@ server the test chose (Qt's PulseAudio connection is made once per process).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -16,7 +17,7 @@ from player.core.playback import AudioOutput, PlaybackSettings, create_playback
 from player.core.playback.timeline import pause_after
 from player.core.speech import create_synthesizer
 from player.gui.audio import qt_output_factory
-from tests.core.speech.speechkit import Recorder, make_story
+from tests.core.speech.speechkit import Recorder, make_story, sounding_ms
 
 PASSAGE = (("Every morning the boats went out before dawn.", "Most of them came back by noon."),)
 
@@ -30,29 +31,33 @@ def main() -> int:
         outputs.append(qt_output_factory(rate))
         return outputs[-1]
 
-    playback = create_playback(
-        make_story(PASSAGE),
-        factory,
-        synthesizer=create_synthesizer(),
-        settings=PlaybackSettings(rate=220),
-        listeners=(recorder,),
-    )
-    start = time.perf_counter()
-    playback.play()
-    finished = recorder.wait_for(recorder.finished, 30)
-    elapsed = time.perf_counter() - start
-    # what was queued: both sentences, with a pause between them
-    synth = create_synthesizer()
-    durations = [synth.synthesize(text, playback.voice, 220).duration_ms for text in PASSAGE[0]]
-    pause = pause_after(playback.story, 0, 220)
-    playback.close()
+    # closed however this ends, before the application goes
+    with contextlib.closing(
+        create_playback(
+            make_story(PASSAGE),
+            factory,
+            synthesizer=create_synthesizer(),
+            settings=PlaybackSettings(rate=220),
+            listeners=(recorder,),
+        )
+    ) as playback:
+        start = time.perf_counter()
+        playback.play()
+        finished = recorder.wait_for(recorder.finished, 30)
+        elapsed = time.perf_counter() - start
+        # what was queued: both sentences, with a pause between them
+        synth = create_synthesizer()
+        results = [synth.synthesize(text, playback.voice, 220) for text in PASSAGE[0]]
+        pause = pause_after(playback.story, 0, 220)
     del app
     print(
         json.dumps(
             {
                 "finished": finished,
                 "elapsed_s": elapsed,
-                "sentence_ms": durations,
+                "sentence_ms": [r.duration_ms for r in results],
+                # how long each sounds, measured as the test measures the recording
+                "sounding_ms": [sounding_ms(r.pcm, r.sample_rate) for r in results],
                 "messages": recorder.messages(),
                 "qt_output": bool(outputs),
                 "pause_ms": pause,

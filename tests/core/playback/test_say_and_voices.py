@@ -7,8 +7,7 @@ a tape of everything it read, so tests can check what would have been heard.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -18,6 +17,7 @@ from player.core.playback.api import PlaybackState, Position
 from player.core.playback.stream import Piece
 from player.core.speech import FakeSynthesizer, Voice, second_voice
 from tests.core.speech.speechkit import Recorder, Tape, make_story, taping
+from tests.support import Closer
 
 RATE = 300
 SPEED = 4.0
@@ -29,19 +29,22 @@ QUOTED = (
 
 
 class Live:
-    """A playback over the fake synthesizer with a taping clock, and its events."""
+    """A playback over the fake synthesizer with a taping clock, and its events;
+    ``closing`` closes it when the test ends."""
 
-    def __init__(self, story: Story, synth: FakeSynthesizer | None = None) -> None:
+    def __init__(self, story: Story, closing: Closer, synth: FakeSynthesizer | None = None) -> None:
         self.story = story
         self.synth = synth or FakeSynthesizer()
         self.recorder = Recorder()
         self.tapes: list[Tape] = []
-        self.playback: SpeechPlayback = create_playback(
-            story,
-            taping(self.tapes, SPEED),
-            synthesizer=self.synth,
-            settings=PlaybackSettings(rate=RATE),
-            listeners=(self.recorder,),
+        self.playback: SpeechPlayback = closing(
+            create_playback(
+                story,
+                taping(self.tapes, SPEED),
+                synthesizer=self.synth,
+                settings=PlaybackSettings(rate=RATE),
+                listeners=(self.recorder,),
+            )
         )
         assert self.playback.wait_ready()
 
@@ -68,26 +71,21 @@ class Live:
         )
 
     def settled(self) -> Position:
-        """The position once no more position events come (after a pause took effect)."""
-        while True:
-            count = len(self.recorder.positions())
-            time.sleep(0.05)
-            if len(self.recorder.positions()) == count:
-                return self.playback.position
+        """The position once a pause has taken effect: the clock stands still and its
+        last position has come, however late a busy machine runs the playback's thread."""
+        self.wait(lambda: bool(self.tapes) and self.tapes[-1].clock.paused.is_set())
+        assert self.recorder.wait_quiet(), self.recorder.events[-10:]
+        return self.playback.position
 
 
 @pytest.fixture
-def live() -> Iterator[Live]:
-    h = Live(make_story())
-    yield h
-    h.playback.close()
+def live(closing: Closer) -> Live:
+    return Live(make_story(), closing)
 
 
 @pytest.fixture
-def quoted() -> Iterator[Live]:
-    h = Live(make_story(QUOTED))
-    yield h
-    h.playback.close()
+def quoted(closing: Closer) -> Live:
+    return Live(make_story(QUOTED), closing)
 
 
 # say(): stopped
@@ -270,14 +268,11 @@ def test_a_jump_silences_a_waiting_text(live: Live) -> None:
     assert all(not tape.announcements() for tape in live.tapes)
 
 
-def test_no_speech_means_no_say(live: Live) -> None:
-    playback = create_playback(make_story(), None, synthesizer=None)
-    try:
-        assert playback.wait_ready()
-        playback.say("Anything")
-        assert not playback.speaking
-    finally:
-        playback.close()
+def test_no_speech_means_no_say(closing: Closer) -> None:
+    playback = closing(create_playback(make_story(), None, synthesizer=None))
+    assert playback.wait_ready()
+    playback.say("Anything")
+    assert not playback.speaking
 
 
 # The second voice
@@ -380,7 +375,17 @@ def test_voices_event_once_and_for_late_listeners(live: Live) -> None:
     assert late.of("voices") == voices
 
 
-def test_voices_are_empty_until_the_engine_has_loaded() -> None:
+class _Opener:
+    """Opens a gate on close: hand it to ``closing`` after what waits at the gate."""
+
+    def __init__(self, gate: threading.Event) -> None:
+        self.gate = gate
+
+    def close(self) -> None:
+        self.gate.set()
+
+
+def test_voices_are_empty_until_the_engine_has_loaded(closing: Closer) -> None:
     gate = threading.Event()
 
     class SlowToLoad(FakeSynthesizer):
@@ -389,18 +394,18 @@ def test_voices_are_empty_until_the_engine_has_loaded() -> None:
             return super().voices()
 
     recorder = Recorder()
-    playback = create_playback(make_story(), None, synthesizer=SlowToLoad(), listeners=(recorder,))
-    try:
-        assert playback.voices == [] and recorder.of("voices") == []
-        gate.set()
-        assert recorder.wait_for(lambda: bool(recorder.of("voices")))
-        assert [v.id for v in playback.voices] == ["fake/en", "fake/en-us", "fake/fr"]
-    finally:
-        gate.set()
-        playback.close()
+    # closed after the gate opens (newest first), so closing never waits out the 5 s
+    playback = closing(
+        create_playback(make_story(), None, synthesizer=SlowToLoad(), listeners=(recorder,))
+    )
+    closing(_Opener(gate))
+    assert playback.voices == [] and recorder.of("voices") == []
+    gate.set()
+    assert recorder.wait_for(lambda: bool(recorder.of("voices")))
+    assert [v.id for v in playback.voices] == ["fake/en", "fake/en-us", "fake/fr"]
 
 
-def test_listeners_without_the_voices_event_still_work() -> None:
+def test_listeners_without_the_voices_event_still_work(closing: Closer) -> None:
     class Old:
         def __init__(self) -> None:
             self.states: list[PlaybackState] = []
@@ -415,28 +420,24 @@ def test_listeners_without_the_voices_event_still_work() -> None:
         def on_finished(self) -> None: ...
 
     old = Old()
-    playback = create_playback(
-        make_story([["One two."]]),
-        taping([], 8.0),
-        synthesizer=FakeSynthesizer(),
-        settings=PlaybackSettings(rate=RATE),
+    playback = closing(
+        create_playback(
+            make_story([["One two."]]),
+            taping([], 8.0),
+            synthesizer=FakeSynthesizer(),
+            settings=PlaybackSettings(rate=RATE),
+        )
     )
-    try:
-        playback.add_listener(old)  # type: ignore[arg-type]  # deliberately lacks on_voices
-        playback.play()
-        assert Recorder().wait_for(lambda: PlaybackState.STOPPED in old.states)
-    finally:
-        playback.close()
+    playback.add_listener(old)  # type: ignore[arg-type]  # deliberately lacks on_voices
+    playback.play()
+    assert Recorder().wait_for(lambda: PlaybackState.STOPPED in old.states)
 
 
-def test_text_only_sends_no_voices() -> None:
+def test_text_only_sends_no_voices(closing: Closer) -> None:
     recorder = Recorder()
-    playback = create_playback(make_story(), None, synthesizer=None, listeners=(recorder,))
-    try:
-        assert recorder.wait_for(lambda: bool(recorder.of("voices")))
-        assert recorder.of("voices") == [[]]
-    finally:
-        playback.close()
+    closing(create_playback(make_story(), None, synthesizer=None, listeners=(recorder,)))
+    assert recorder.wait_for(lambda: bool(recorder.of("voices")))
+    assert recorder.of("voices") == [[]]
 
 
 # The stream's splice point

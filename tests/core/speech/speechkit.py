@@ -7,6 +7,7 @@ benchmark code, so it must not depend on pytest.
 from __future__ import annotations
 
 import math
+import sys
 import threading
 import time
 from array import array
@@ -23,6 +24,7 @@ from player.core.model import (
 )
 from player.core.playback.api import PlaybackState, Position
 from player.core.playback.output import OutputFactory, SilentClockOutput
+from player.core.playback.player import SpeechPlayback
 from player.core.playback.stream import PcmStream, Piece
 from player.core.speech.base import Voice
 from tests.support import sentence_of
@@ -122,6 +124,25 @@ class Recorder:
             time.sleep(0.005)
         return predicate()
 
+    def wait_quiet(self, quiet_s: float = 0.2, timeout: float = 10.0) -> bool:
+        """Wait until no event has come for ``quiet_s``, counted from this call at the
+        earliest; False if events still come at ``timeout``.
+
+        For the last events of a change that has taken effect (a pause: see
+        :class:`WatchedClock`), however late a busy machine lets the playback's thread
+        send them, rather than a fixed sleep.
+        """
+        called = time.perf_counter()
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                last = max(self.times[-1] if self.times else called, called)
+            if time.perf_counter() - last >= quiet_s:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+
     def more_positions_than(self, count: int) -> Callable[[], bool]:
         """A predicate: more than ``count`` position events have arrived."""
         return lambda: len(self.positions()) > count
@@ -136,11 +157,35 @@ def speech_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name.startswith(names)]
 
 
+class Driven:
+    """What a test needs around a playback it drives: waiting on recorded events and
+    positions. Subclasses set ``playback`` and ``recorder``."""
+
+    playback: SpeechPlayback
+    recorder: Recorder
+
+    def wait(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        assert self.recorder.wait_for(predicate, timeout), self.recorder.events[-10:]
+
+    def reached(self, sentence: int, word: int) -> Callable[[], bool]:
+        """A predicate: reading has got to ``word`` of ``sentence``, or past it (a test
+        looking late on a busy machine must not miss a word that came and went)."""
+        p = self.playback
+        return lambda: (p.position.sentence, p.position.word or 0) >= (sentence, word)
+
+    def first_word_since(self, count: int) -> Position:
+        """The first position with a word among those after the first ``count``."""
+        self.wait(lambda: any(q.word is not None for q in self.recorder.positions()[count:]))
+        return next(q for q in self.recorder.positions()[count:] if q.word is not None)
+
+
 class Tape:
     """What an output read from one stream, byte for byte, beside the stream's pieces."""
 
-    def __init__(self, stream: PcmStream) -> None:
+    def __init__(self, stream: PcmStream, clock: WatchedClock) -> None:
         self.stream = stream
+        #: the output that read it
+        self.clock = clock
         self._lock = threading.Lock()
         self._pcm = bytearray()
 
@@ -173,7 +218,24 @@ class Tape:
         return self.audio_of(lambda p: p.announcement and not p.pause)
 
 
-class TapeOutput(SilentClockOutput):
+class WatchedClock(SilentClockOutput):
+    """A silent clock that shows when the playback has paused it: ``paused`` is set from
+    the playback's thread once the clock stands still."""
+
+    def __init__(self, sample_rate: int, speed: float = 1.0) -> None:
+        super().__init__(sample_rate, speed=speed)
+        self.paused = threading.Event()
+
+    def pause(self) -> None:
+        super().pause()
+        self.paused.set()
+
+    def resume(self) -> None:
+        self.paused.clear()
+        super().resume()
+
+
+class TapeOutput(WatchedClock):
     """A silent clock that keeps a :class:`Tape` of every stream it was given."""
 
     def __init__(self, sample_rate: int, tapes: list[Tape], speed: float = 1.0) -> None:
@@ -181,7 +243,7 @@ class TapeOutput(SilentClockOutput):
         self.tapes = tapes
 
     def start(self, stream: PcmStream) -> None:
-        tape = Tape(stream)
+        tape = Tape(stream, self)
         self.tapes.append(tape)
         # the clock only ever calls read(): the tape passes it through and keeps a copy
         super().start(cast(PcmStream, tape))
@@ -189,6 +251,16 @@ class TapeOutput(SilentClockOutput):
 
 def taping(tapes: list[Tape], speed: float = 4.0) -> OutputFactory:
     return lambda rate: TapeOutput(rate, tapes, speed)
+
+
+def watching(clocks: list[WatchedClock], speed: float = 4.0) -> OutputFactory:
+    """An output factory that keeps every clock it made in ``clocks``, newest last."""
+
+    def make(rate: int) -> WatchedClock:
+        clocks.append(WatchedClock(rate, speed))
+        return clocks[-1]
+
+    return make
 
 
 def envelope_distance(a: bytes, b: bytes, window: int = 441) -> float:
@@ -211,3 +283,29 @@ def envelope_distance(a: bytes, b: bytes, window: int = 441) -> float:
     x += [0.0] * (n - len(x))
     y += [0.0] * (n - len(y))
     return sum(abs(p - q) for p, q in zip(x, y, strict=True)) / max(sum(x), 1.0)
+
+
+def sounding_ms(pcm: bytes, sample_rate: int, *, floor: int = 2, gap_ms: int = 10) -> int:
+    """How long ``pcm`` (16-bit mono) sounds: from its first to its last sample above
+    ``floor``, less every stretch of near-silence at least ``gap_ms`` long.
+
+    Unlike the time from first to last sound, this does not depend on the wall clock:
+    an output that ran dry for a moment (its process starved on a busy machine) puts
+    silence into a recording, which is left out here, as are pauses between sentences.
+    Speech played too slowly, twice or only in part still measures differently.
+    """
+    samples = array("h", pcm[: len(pcm) // 2 * 2])
+    if sys.byteorder == "big":
+        samples.byteswap()
+    sounding = [i for i, v in enumerate(samples) if abs(v) > floor]
+    if not sounding:
+        return 0
+    gap = sample_rate * gap_ms // 1000
+    total = run = 0
+    for v in samples[sounding[0] : sounding[-1] + 1]:
+        if abs(v) <= floor:
+            run += 1
+            continue
+        total += 1 + (run if run < gap else 0)
+        run = 0
+    return total * 1000 // sample_rate

@@ -16,6 +16,7 @@ from player.core.speech import (
     Voice,
     best_voice,
 )
+from tests.support import Closer
 
 
 def test_fake_word_times_rise_and_rate_shortens_audio() -> None:
@@ -54,32 +55,27 @@ def test_cache_drops_other_settings() -> None:
     assert len(cache) == 1 and CacheKey("a", "v1", 200) in cache
 
 
-def test_worker_runs_on_one_thread_and_caches() -> None:
+def test_worker_runs_on_one_thread_and_caches(closing: Closer) -> None:
     synth = FakeSynthesizer()
-    worker = SynthesisWorker(synth)
-    try:
-        futures = [worker.request(f"text {i}", "fake/en", 175, urgent=i == 3) for i in range(5)]
-        results = [f.result(5) for f in futures]
-        assert all(r.pcm for r in results)
-        assert synth.threads == {"speech-synthesis"}
-        again = worker.request("text 1", "fake/en", 175, urgent=True)
-        assert again.done() and synth.calls == 5
-    finally:
-        worker.close()
+    worker = closing(SynthesisWorker(synth))
+    futures = [worker.request(f"text {i}", "fake/en", 175, urgent=i == 3) for i in range(5)]
+    results = [f.result(5) for f in futures]
+    assert all(r.pcm for r in results)
+    assert synth.threads == {"speech-synthesis"}
+    again = worker.request("text 1", "fake/en", 175, urgent=True)
+    assert again.done() and synth.calls == 5
+    worker.close()  # what is tested here: the thread ends
     assert not worker.thread.is_alive()
 
 
-def test_worker_reports_failures_and_survives() -> None:
-    worker = SynthesisWorker(FakeSynthesizer(fail=lambda t: t == "bad"))
-    try:
-        with pytest.raises(SpeechError):
-            worker.request("bad", "fake/en", 175, urgent=True).result(5)
-        assert worker.request("good", "fake/en", 175, urgent=True).result(5).pcm
-    finally:
-        worker.close()
+def test_worker_reports_failures_and_survives(closing: Closer) -> None:
+    worker = closing(SynthesisWorker(FakeSynthesizer(fail=lambda t: t == "bad")))
+    with pytest.raises(SpeechError):
+        worker.request("bad", "fake/en", 175, urgent=True).result(5)
+    assert worker.request("good", "fake/en", 175, urgent=True).result(5).pcm
 
 
-def test_worker_cancels_prefetch() -> None:
+def test_worker_cancels_prefetch(closing: Closer) -> None:
     gate = threading.Event()
 
     class Slow(FakeSynthesizer):
@@ -87,16 +83,24 @@ def test_worker_cancels_prefetch() -> None:
             gate.wait(5)
             return super().synthesize(text, voice_id, rate_wpm)
 
-    worker = SynthesisWorker(Slow())
-    try:
-        first = worker.request("first", "fake/en", 175, urgent=True)
-        later = worker.request("later", "fake/en", 175, urgent=False)
-        worker.cancel_prefetch()
-        gate.set()
-        assert first.result(5).pcm
-        assert later.cancelled()
-    finally:
-        worker.close()
+    worker = closing(SynthesisWorker(Slow()))
+    closing(_Opener(gate))  # closed first: the worker's close never waits at the gate
+    first = worker.request("first", "fake/en", 175, urgent=True)
+    later = worker.request("later", "fake/en", 175, urgent=False)
+    worker.cancel_prefetch()
+    gate.set()
+    assert first.result(5).pcm
+    assert later.cancelled()
+
+
+class _Opener:
+    """Opens a gate on close: hand it to ``closing`` after what waits at the gate."""
+
+    def __init__(self, gate: threading.Event) -> None:
+        self.gate = gate
+
+    def close(self) -> None:
+        self.gate.set()
 
 
 VOICES = [

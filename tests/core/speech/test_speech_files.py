@@ -16,6 +16,7 @@ import pytest
 from player.core.speech import SpeechError
 from player.core.speech.audiofile import read_aiff, read_audio_file, read_wav, write_wav
 from player.core.speech.pyttsx3_files import Pyttsx3FileSynthesizer, estimate_words
+from tests.support import Closer
 
 SAMPLES = [0, 1000, -1000, 32767, -32768, 12345]
 
@@ -93,15 +94,13 @@ def test_estimated_words_spread_over_the_voiced_part() -> None:
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs the system espeak-ng")
-def test_pyttsx3_file_backend_with_the_espeak_driver() -> None:
-    synth = Pyttsx3FileSynthesizer("espeak")
-    try:
-        voices = {v.id: v for v in synth.voices()}
-        assert "gmw/en" in voices
-        slow = synth.synthesize("This is a file backend test.", "gmw/en", 120)
-        fast = synth.synthesize("This is a file backend test.", "gmw/en", 350)
-        assert slow.sample_rate == 22050 and len(slow.words) == 6
-        assert fast.duration_ms < slow.duration_ms * 0.6  # the rate was not lost
-    finally:
-        synth.close()
+def test_pyttsx3_file_backend_with_the_espeak_driver(closing: Closer) -> None:
+    synth = closing(Pyttsx3FileSynthesizer("espeak"))
+    voices = {v.id: v for v in synth.voices()}
+    assert "gmw/en" in voices
+    slow = synth.synthesize("This is a file backend test.", "gmw/en", 120)
+    fast = synth.synthesize("This is a file backend test.", "gmw/en", 350)
+    assert slow.sample_rate == 22050 and len(slow.words) == 6
+    assert fast.duration_ms < slow.duration_ms * 0.6  # the rate was not lost
+    synth.close()  # what is tested here: the helper process ends
     assert synth._proc is None
