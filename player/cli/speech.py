@@ -329,7 +329,7 @@ def _qt_audio() -> tuple[Any, Any]:
     try:
         from PySide6.QtCore import QCoreApplication
 
-        from player.gui.audio import qt_output_factory
+        from player.qtaudio import qt_output_factory
     except ImportError as exc:
         _error(f"Qt audio is not available ({exc}); reading on a silent clock")
         return None, None

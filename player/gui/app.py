@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import signal
 import socket
 import sys
@@ -33,12 +32,10 @@ def install_audio_output() -> None:
     Without it the core plays on a silent clock: highlighting still follows the text.
     """
     try:
-        audio = importlib.import_module("player.gui.audio")
-    except ImportError:
+        from player import qtaudio
+    except ImportError:  # a Qt without QtMultimedia
         return
-    install = getattr(audio, "install", None)
-    if callable(install):
-        install()
+    qtaudio.install()
 
 
 def real_playback(story: Story) -> Playback:
