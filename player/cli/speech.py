@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import select
 import sys
 import threading
 import time
@@ -274,14 +272,6 @@ class _Printer:
         """Nothing to print: the voice was chosen before reading began."""
 
 
-_ARROWS = {"\x1b[C": "n", "\x1b[D": "p", "\x1b[B": "]", "\x1b[A": "["}
-
-
-def _read_key(fd: int) -> str:
-    data = os.read(fd, 8).decode("utf-8", "replace")
-    return _ARROWS.get(data, data[:1])
-
-
 def run_say(ns: argparse.Namespace) -> int:
     from player.core.playback import PlaybackSettings, create_playback
 
@@ -339,7 +329,7 @@ def _qt_audio() -> tuple[Any, Any]:
     try:
         from PySide6.QtCore import QCoreApplication
 
-        from player.gui.audio import qt_output_factory
+        from player.qtaudio import qt_output_factory
     except ImportError as exc:
         _error(f"Qt audio is not available ({exc}); reading on a silent clock")
         return None, None
@@ -348,19 +338,16 @@ def _qt_audio() -> tuple[Any, Any]:
 
 
 def _key_loop(playback: Any, printer: _Printer) -> None:
-    import termios
-    import tty
+    from player.platform.terminal import DOWN, LEFT, RIGHT, UP, single_keys
 
-    fd = sys.stdin.fileno()
-    saved = termios.tcgetattr(fd)
-    try:
-        # cbreak, not raw: keys arrive one by one without echo, output keeps its newlines
-        tty.setcbreak(fd)
+    # The arrows do what the letters beside them in KEYS_HELP do.
+    arrows = {RIGHT: "n", LEFT: "p", DOWN: "]", UP: "["}
+    with single_keys(sys.stdin) as read_key:
         while not printer.done.is_set():
-            ready, _, _ = select.select([fd], [], [], 0.1)
-            if not ready:
+            key = read_key(0.1)
+            if key is None:
                 continue
-            key = _read_key(fd)
+            key = arrows.get(key, key)
             if key in ("q", "Q", "\x04"):
                 break
             if key == " ":
@@ -375,5 +362,3 @@ def _key_loop(playback: Any, printer: _Printer) -> None:
                 playback.skip_segment(-1)
         else:
             time.sleep(0.05)
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)

@@ -8,23 +8,34 @@ the window has painted the story's text.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib
-import signal
-import socket
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from player import APP_ID, APP_NAME, __version__
 from player.core.model import Story
 from player.core.playback.api import Playback
 from player.core.settings import Settings
 from player.gui import theme
+from player.gui.startup import EXIT_INTERRUPTED, ensure_application, quit_on_interrupt
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
+
+# Part of this module's interface (tests and tools start the app through it).
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "create_window",
+    "ensure_application",
+    "first_story",
+    "install_audio_output",
+    "main",
+    "parse_args",
+    "playback_factory",
+    "quit_on_interrupt",
+    "real_playback",
+    "real_voices",
+    "voice_lister",
+]
 
 
 def install_audio_output() -> None:
@@ -33,12 +44,10 @@ def install_audio_output() -> None:
     Without it the core plays on a silent clock: highlighting still follows the text.
     """
     try:
-        audio = importlib.import_module("player.gui.audio")
-    except ImportError:
+        from player import qtaudio
+    except ImportError:  # a Qt without QtMultimedia
         return
-    install = getattr(audio, "install", None)
-    if callable(install):
-        install()
+    qtaudio.install()
 
 
 def real_playback(story: Story) -> Playback:
@@ -86,17 +95,6 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(args))
 
 
-def ensure_application() -> QApplication:
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        return app
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)
-    return app
-
-
 def first_story(requested: Path | None, settings: Settings) -> list[Path]:
     """Stories to try in order: the one asked for, the last one read, the bundled one."""
     from player.paths import bundled_story_path
@@ -140,7 +138,9 @@ def main(args: list[str]) -> int:
     if ns.workstation or settings.workstation_forced:
         from player.gui.workstation import run_workstation
 
-        return run_workstation(ns, settings)
+        return run_workstation(
+            ns, settings, playback_factory=playback_factory, voice_lister=voice_lister
+        )
     app = ensure_application()
     window = create_window(args, settings)
     window.show()
@@ -152,49 +152,3 @@ def main(args: list[str]) -> int:
     status = int(app.exec())
     window.shutdown()
     return EXIT_INTERRUPTED if interrupted() else status
-
-
-# As a shell reports a program ended by Ctrl+C (128 + SIGINT).
-EXIT_INTERRUPTED = 130
-
-
-def quit_on_interrupt(app: QApplication, close: Callable[[], object]) -> Callable[[], bool]:
-    """Make Ctrl+C in the terminal end the app as the Quit command does: ``close`` (the
-    window's, which saves settings and stops speech), then quit the event loop. Returns a
-    function telling whether that happened.
-
-    While Qt's event loop runs, Python runs signal handlers only when some event wakes
-    it, which may be never; the signal's wakeup byte on a socket is that event.
-    """
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    try:
-        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
-    except ValueError:  # not the main thread: leave Ctrl+C as it was
-        reader.close()
-        writer.close()
-        return lambda: False
-    hit: list[bool] = []
-    signal.signal(signal.SIGINT, lambda _signum, _frame: hit.append(True))
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
-
-    def woken() -> None:
-        with contextlib.suppress(OSError):
-            reader.recv(64)
-        if hit:
-            notifier.setEnabled(False)
-            close()
-            app.quit()
-
-    notifier.activated.connect(woken)
-
-    def restore() -> None:
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        notifier.setEnabled(False)
-        reader.close()
-        writer.close()
-
-    app.aboutToQuit.connect(restore)
-    return lambda: bool(hit)

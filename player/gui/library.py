@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
@@ -33,13 +33,33 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.library import LibraryEntry, library_folder, scan_library
-
-if TYPE_CHECKING:
-    from player.gui.window import MainWindow
+from player.core.model import Story
+from player.core.settings import Settings
 
 Scanner = Callable[[Iterable[Path]], list[LibraryEntry]]
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 POLL_MS = 30
+
+
+class LibraryHost(Protocol):
+    """What the library list needs of the window it opens over (the main window).
+
+    A protocol rather than the window's class: the window imports this module, and
+    this module must not import the window back.
+    """
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def story(self) -> Story | None: ...
+
+    @property
+    def pane(self) -> QWidget: ...
+
+    def open_story_in_background(self, path: Path | str) -> None: ...
+
+    def activateWindow(self) -> None: ...
 
 
 class LibraryDialog(QDialog):
@@ -216,7 +236,7 @@ class LibraryDialog(QDialog):
         QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, text))
 
 
-def show_library(window: MainWindow, *, workstation: bool = False) -> LibraryDialog:
+def show_library(window: LibraryHost, *, workstation: bool = False) -> LibraryDialog:
     """Open the library list over ``window`` (window-modal, without a nested event loop)."""
     existing = getattr(window, "library_dialog", None)
     if isinstance(existing, LibraryDialog) and existing.isVisible():
@@ -229,7 +249,8 @@ def show_library(window: MainWindow, *, workstation: bool = False) -> LibraryDia
         getattr(window, "library_folder_override", None),
     )
     current = Path(window.story.path) if window.story and window.story.path else None
-    dialog = LibraryDialog(folder, window, current=current, workstation=workstation)
+    parent = window if isinstance(window, QWidget) else None
+    dialog = LibraryDialog(folder, parent, current=current, workstation=workstation)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.story_chosen.connect(window.open_story_in_background)
 

@@ -16,21 +16,18 @@ A new window rather than a cleaned one: whatever the patron changed (voice, rate
 zoom, theme, font, position, bookmarks, recent stories, splitter) goes with the old
 window, including state added to the window later.
 
-For automated tests, ``STORY_PLAYER_TEST_SCRIPT`` may name a JSON file of steps
-(:class:`ScriptRunner`); results are printed to standard output, nothing is written.
+Tests that drive the real app in a subprocess (tests/workstation/script_runner.py) give
+:func:`run_workstation` a session class of their own; the app itself has no test mode.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
@@ -56,12 +53,12 @@ from player.core.workstation import (
     refusal_for,
 )
 from player.gui.keymap import COMMANDS
-from player.gui.window import MainWindow
+from player.gui.startup import EXIT_INTERRUPTED, ensure_application, quit_on_interrupt
+from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
 from player.paths import bundled_story_path
 
 WindowFactory = Callable[[Settings], MainWindow]
 Clock = Callable[[], float]
-TEST_SCRIPT_VARIABLE = "STORY_PLAYER_TEST_SCRIPT"
 TICK_MS = 1000
 ADMIN_KEYS = ("idle_minutes", "idle_warning_seconds", "admin_quit_keys")
 
@@ -402,234 +399,24 @@ class WorkstationSession(QObject):
             self.window.shutdown()
 
 
-# A scripted patron, for tests that run the real app as a subprocess
-
-
-class ScriptRunner(QObject):
-    """Runs the steps of a JSON test script against a :class:`WorkstationSession`.
-
-    The script is ``{"timing": {"idle_seconds": S, "warning_seconds": S, "tick_ms": MS},
-    "steps": [{"do": ...}, ...]}``. Steps: ``wait_for`` (``what``: library, story,
-    warning, reset, playback; ``timeout``), ``choose`` (``title`` in the library list,
-    then Enter), ``key`` (``keys`` in QKeySequence text, sent to the focus widget),
-    ``type`` (``text``), ``open`` (``path``, through the same gate as everything else),
-    ``close`` (ask the window to close), ``report`` and ``admin_quit``. Each step prints
-    one JSON line. A failed step prints ``"ok": false`` and ends the app with status 3.
-    """
-
-    def __init__(self, session: WorkstationSession, steps: list[dict[str, Any]]) -> None:
-        super().__init__(session)
-        self.session = session
-        self.steps = steps
-        self.index = 0
-        self._deadline = 0.0
-
-    @staticmethod
-    def load(path: Path) -> dict[str, Any]:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
-            raise ValueError(f"{path}: expected {{'steps': [...]}}")
-        return data
-
-    def start(self) -> None:
-        QTimer.singleShot(200, self._run)
-
-    def _emit(self, step: dict[str, Any], ok: bool, **info: Any) -> None:
-        line = {"step": self.index, "do": step.get("do"), "name": step.get("name", ""), "ok": ok}
-        print(json.dumps({**line, **info}), flush=True)
-
-    def _next(self, delay_ms: int = 100) -> None:
-        self.index += 1
-        self._deadline = 0.0
-        QTimer.singleShot(delay_ms, self._run)
-
-    def _fail(self, step: dict[str, Any], why: str) -> None:
-        self._emit(step, False, error=why, state=self.state())
-        self.session.admin_quit(3)
-
-    def _run(self) -> None:
-        if self.index >= len(self.steps):
-            return
-        step = self.steps[self.index]
-        try:
-            done = self._do(step)
-        except Exception as exc:  # report it as a failed step rather than a silent hang
-            self._fail(step, f"{type(exc).__name__}: {exc}")
-            return
-        if done is None:  # still waiting
-            if not self._deadline:
-                self._deadline = time.monotonic() + float(step.get("timeout", 10))
-            if time.monotonic() > self._deadline:
-                self._fail(step, "timed out")
-                return
-            QTimer.singleShot(50, self._run)
-            return
-        if step.get("do") != "admin_quit":
-            self._next(int(step.get("delay_ms", 100)))
-
-    def _focus(self) -> QWidget:
-        return (
-            QApplication.focusWidget()
-            or QApplication.activeModalWidget()
-            or self.session.window
-            or QWidget()
-        )
-
-    def _do(self, step: dict[str, Any]) -> bool | None:
-        from PySide6.QtTest import QTest
-
-        session = self.session
-        window = session.window
-        assert window is not None
-        action = step.get("do")
-        if action == "wait_for":
-            what = step.get("what")
-            ready: dict[str, Callable[[], bool]] = {
-                "library": lambda: self._library() is not None and not self._library_scanning(),
-                "story": lambda: window.story is not None,
-                "warning": lambda: session.warning is not None and session.warning.isVisible(),
-                "reset": lambda: session.resets >= int(step.get("count", 1)),
-                "playback": lambda: window.playback is not None,
-            }
-            if not ready[str(what)]():
-                return None
-            self._emit(step, True, state=self.state())
-            return True
-        if action == "choose":
-            dialog = self._library()
-            if dialog is None:
-                raise RuntimeError("the library list is not open")
-            for row, entry in enumerate(dialog.entries):
-                if entry.title == step.get("title"):
-                    dialog.list.setCurrentRow(row)
-                    dialog.list.setFocus(Qt.FocusReason.OtherFocusReason)
-                    QTest.keyClick(dialog.list, Qt.Key.Key_Return)
-                    self._emit(step, True, state=self.state())
-                    return True
-            raise RuntimeError(f"no story titled {step.get('title')!r}")
-        if action in ("key", "type"):
-            # Sent from the event loop, not from here: a key may open a modal dialog whose
-            # nested loop must keep running the following steps.
-            def send() -> None:
-                if action == "key":
-                    QTest.keySequence(self._focus(), QKeySequence(str(step["keys"])))
-                else:
-                    QTest.keyClicks(self._focus(), str(step["text"]))
-
-            QTimer.singleShot(0, send)
-            self._emit(step, True)
-            return True
-        if action == "open":
-            opened = window.open_story(Path(str(step["path"])))
-            box = window.error_box
-            message = box.informativeText() if box is not None and box.isVisible() else ""
-            self._emit(step, True, opened=opened, message=message)
-            if box is not None:
-                box.close()
-            return True
-        if action == "close":
-            window.close()
-            self._emit(step, True, state=self.state())
-            return True
-        if action == "report":
-            self._emit(step, True, state=self.state())
-            return True
-        if action == "admin_quit":
-            self._emit(step, True)
-            QTest.keySequence(self._focus(), QKeySequence(session.config.admin_quit_keys))
-            return True
-        raise ValueError(f"unknown step {action!r}")
-
-    def _library(self) -> Any:
-        window = self.session.window
-        dialog = window.library_dialog if window is not None else None
-        with contextlib.suppress(RuntimeError):
-            if dialog is not None and dialog.isVisible():
-                return dialog
-        return None
-
-    def _library_scanning(self) -> bool:
-        dialog = self._library()
-        return bool(getattr(dialog, "scanning", False))
-
-    def state(self) -> dict[str, Any]:
-        """What a test checks: the window's visible state, as plain values."""
-        session = self.session
-        window = session.window
-        if window is None:
-            return {}
-        story = window.story
-        key = ""
-        if story is not None:
-            from player.gui.window import story_key
-
-            key = story_key(story)
-        library = self._library()
-        return {
-            "title": story.meta.title if story is not None else "",
-            "sentence": window.sentence,
-            "rate": window.settings.rate,
-            "rate_enabled": window.transport.rate.isEnabled(),
-            "bookmarks": len(window.settings.bookmarks(key)) if key else 0,
-            "recent": len(window.settings.recent_stories()),
-            "memory_only": window.settings.memory_only,
-            "full_screen": window.isFullScreen(),
-            "visible": window.isVisible(),
-            "quit_enabled": window.actions_by_id["quit"].isEnabled(),
-            "library_open": library is not None,
-            "library_rows": [library.list.item(i).text() for i in range(library.list.count())]
-            if library is not None
-            else [],
-            "warning_open": session.warning is not None,
-            "resets": session.resets,
-            "refused_closes": session.refused_closes,
-            "phase": session.policy.phase.value,
-            "none_refs": sys.getrefcount(None),
-        }
-
-
-def run_test_script(session: WorkstationSession, env: dict[str, str] | None = None) -> bool:
-    """Start the script named by ``STORY_PLAYER_TEST_SCRIPT``; False when there is none."""
-    env = dict(os.environ) if env is None else env
-    name = env.get(TEST_SCRIPT_VARIABLE, "")
-    if not name:
-        return False
-    try:
-        data = ScriptRunner.load(Path(name))
-    except (OSError, ValueError) as exc:
-        print(json.dumps({"step": -1, "ok": False, "error": str(exc)}), file=sys.stdout, flush=True)
-        session.admin_quit(3)
-        return True
-    ScriptRunner(session, list(data["steps"])).start()
-    return True
-
-
-def scripted_timing(env: dict[str, str] | None = None) -> tuple[float, float, int] | None:
-    """(idle seconds, warning seconds, tick ms) from the test script, when one is set."""
-    env = dict(os.environ) if env is None else env
-    name = env.get(TEST_SCRIPT_VARIABLE, "")
-    if not name:
-        return None
-    with contextlib.suppress(OSError, ValueError):
-        timing = ScriptRunner.load(Path(name)).get("timing")
-        if isinstance(timing, dict):
-            return (
-                float(timing.get("idle_seconds", 2)),
-                float(timing.get("warning_seconds", 2)),
-                int(timing.get("tick_ms", 100)),
-            )
-    return None
-
-
-def run_workstation(ns: argparse.Namespace, settings: Settings) -> int:
+def run_workstation(
+    ns: argparse.Namespace,
+    settings: Settings,
+    *,
+    playback_factory: PlaybackFactory | None,
+    voice_lister: VoiceLister | None,
+    session_type: type[WorkstationSession] = WorkstationSession,
+) -> int:
     """Run the app as a library workstation until the administrator's keys end it.
 
     ``ns`` is the parsed command line (``story``, ``library``); ``settings`` were loaded
     (in memory) before anything else, so the library folder and the system file are read
     from the real locations before this process's write locations are redirected.
+    ``playback_factory`` and ``voice_lister`` are given to every window, as
+    :mod:`player.gui.app` gives them to its own. ``session_type`` is for tests that run
+    the real app in a subprocess: tests/workstation/script_runner.py passes a subclass
+    that shortens the idle clock and plays a patron's steps. The app never changes it.
     """
-    from player.gui import app as app_module
-
     locked = settings.is_locked("library_folder")
     requested_folder: Path | None = getattr(ns, "library", None)
     if requested_folder is not None and locked:
@@ -640,37 +427,27 @@ def run_workstation(ns: argparse.Namespace, settings: Settings) -> int:
     scratch = SessionScratch()
     scratch.activate()
     try:
-        qapp = app_module.ensure_application()
+        qapp = ensure_application()
         values = {k: settings.get(k) for k in ADMIN_KEYS}
         config = WorkstationConfig.from_values(values, taken_shortcuts())
-        tick_ms = TICK_MS
-        timing = scripted_timing()
-        if timing is not None:
-            config = config.with_test_timing(timing[0], timing[1])
-            tick_ms = timing[2]
         for message in [*settings.messages, *config.messages]:
             # For the administrator's log; a patron cannot act on them.
             print(f"story-player: {message}", file=sys.stderr)
 
         def make_window(session_settings: Settings) -> MainWindow:
             return MainWindow(
-                session_settings,
-                playback_factory=app_module.playback_factory,
-                voice_lister=app_module.voice_lister,
+                session_settings, playback_factory=playback_factory, voice_lister=voice_lister
             )
 
-        session = WorkstationSession(
-            settings, config, make_window, library_override=folder, tick_ms=tick_ms
-        )
+        session = session_type(settings, config, make_window, library_override=folder)
         session.apply_default_theme(settings)
         session.start(getattr(ns, "story", None))
-        run_test_script(session)
         qapp.aboutToQuit.connect(session.shutdown)
-        interrupted = app_module.quit_on_interrupt(qapp, session.shutdown)
+        interrupted = quit_on_interrupt(qapp, session.shutdown)
         status = int(qapp.exec())
         session.shutdown()
         if interrupted():
-            return app_module.EXIT_INTERRUPTED
+            return EXIT_INTERRUPTED
         return session.exit_status or status
     finally:
         scratch.remove()

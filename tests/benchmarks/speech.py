@@ -147,7 +147,7 @@ def segment_jump_trials(
 
 def _timed_qt_class() -> Callable[[int], AudioOutput]:
     """A Qt output that keeps its streams (imported late: Qt only for measurement (c))."""
-    from player.gui.audio import QtAudioOutput
+    from player.qtaudio import QtAudioOutput
 
     class TimedQtOutput(QtAudioOutput):
         def __init__(self, sample_rate: int) -> None:

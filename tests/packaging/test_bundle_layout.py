@@ -108,6 +108,8 @@ def test_every_library_from_the_build_machine_has_its_notice() -> None:
         "QtPdf*",
         "QtQml*",
         "QtQuick*",
+        "QtTest*",
+        "libQt6Test*",
         "libqgtk3.so",
         "libqeglfs.so",
         "libqvnc.so",

@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication
 from player.core.playback import AudioOutput, PlaybackSettings, create_playback
 from player.core.playback.timeline import pause_after
 from player.core.speech import create_synthesizer
-from player.gui.audio import qt_output_factory
+from player.qtaudio import qt_output_factory
 from tests.core.speech.speechkit import Recorder, make_story, sounding_ms
 
 PASSAGE = (("Every morning the boats went out before dawn.", "Most of them came back by noon."),)

@@ -1,13 +1,13 @@
 """A scripted patron session on a library workstation leaves no trace on disk.
 
-The app runs as a subprocess (``python -m player --workstation``, offscreen Qt) with
-HOME, every XDG base directory and TMPDIR inside a fresh folder. The patron, driven
-by ``STORY_PLAYER_TEST_SCRIPT``, opens a story from the library list, adds a bookmark,
-changes the rate, plays and stops, is refused a story from outside the library and a
-close, then leaves; the idle warning comes, the countdown runs out and the player is
-back at the library with defaults. Then the administrator's keys quit. Every file and
-folder under HOME and TMPDIR must have the same size and modification time as before,
-and nothing may be added or removed.
+The app runs as a subprocess (``story-player --workstation`` through script_runner.py
+beside this file, offscreen Qt) with HOME, every XDG base directory and TMPDIR inside a
+fresh folder. The patron, driven by a JSON script, opens a story from the library list,
+adds a bookmark, changes the rate, plays and stops, is refused a story from outside the
+library and a close, then leaves; the idle warning comes, the countdown runs out and the
+player is back at the library with defaults. Then the administrator's keys quit. Every
+file and folder under HOME and TMPDIR must have the same size and modification time as
+before, and nothing may be added or removed.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The app's entry point with a scripted patron in the workstation session.
+RUNNER = Path(__file__).resolve().with_name("script_runner.py")
 STORY = """\
 title: A library test story
 language: en
@@ -101,8 +103,8 @@ def run_session(
         encoding="utf-8",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "player", "--workstation", *args],
-        env={**env, "STORY_PLAYER_TEST_SCRIPT": str(script)},
+        [sys.executable, str(RUNNER), str(script), "--workstation", *args],
+        env=env,
         cwd=base,
         capture_output=True,
         text=True,
@@ -214,8 +216,8 @@ def test_system_file_can_force_workstation_mode(tmp_path: Path) -> None:
     )
     # Without --workstation on the command line.
     done = subprocess.run(
-        [sys.executable, "-m", "player"],
-        env={**env, "STORY_PLAYER_TEST_SCRIPT": str(script)},
+        [sys.executable, str(RUNNER), str(script)],
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,
@@ -224,3 +226,18 @@ def test_system_file_can_force_workstation_mode(tmp_path: Path) -> None:
     lines = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
     forced = by_name(lines, "forced")["state"]
     assert forced["full_screen"] and forced["memory_only"] and not forced["quit_enabled"]
+
+
+@pytest.mark.slow
+def test_a_script_that_cannot_be_read_fails_the_run(tmp_path: Path) -> None:
+    env = make_home(tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(RUNNER), str(tmp_path / "missing.json"), "--workstation"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
+    assert done.returncode == 3, done.stderr
+    assert lines[0]["ok"] is False and "missing.json" in lines[0]["error"]

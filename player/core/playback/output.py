@@ -4,7 +4,7 @@ An output pulls from a :class:`~player.core.playback.stream.PcmStream` at the
 speed of real time and counts the frames actually played; that count is the
 playback clock. :class:`SilentClockOutput` does that with a thread and no
 device, so playback on a machine without sound produces the same events. The
-Qt implementation lives in :mod:`player.gui.audio`.
+Qt implementation lives in :mod:`player.qtaudio`.
 """
 
 from __future__ import annotations

@@ -1162,7 +1162,7 @@ def create_playback(
 
     ``output_factory(sample_rate)`` makes the audio output. By default it is the
     one installed with :func:`set_default_output_factory` (the Qt layer's
-    :func:`player.gui.audio.install`); None asks for the silent clock. A factory
+    :func:`player.qtaudio.install`); None asks for the silent clock. A factory
     raising :class:`AudioOutputError` (no device) also gives the silent clock,
     and the listeners are told once. ``synthesizer`` defaults
     to the best backend here (created on the control thread, closed by

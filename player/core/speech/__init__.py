@@ -82,6 +82,8 @@ def create_synthesizer(prefer: str | None = None) -> Synthesizer:
     if prefer == "none":
         raise NoSpeechEngine(f"No speech engine ({SPEECH_ENV}=none).")
     failures: list[str] = []
+    # The platform check stays here rather than in player.platform: it only orders this
+    # package's own backends, and the core may not reach up into the platform layer.
     candidates = [prefer] if prefer else ["espeak"]
     if not prefer and sys.platform == "win32":
         candidates.append("sapi5")

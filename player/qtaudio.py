@@ -1,5 +1,9 @@
 """The Qt audio output: a QAudioSink pulling PCM from the playback core's stream.
 
+A layer of its own between the platform services and the window: the window plays
+through it, and so does ``story-player say``, which needs QtCore and QtMultimedia
+but no widgets.
+
 QAudioSink must live on a thread running a Qt event loop, and the core calls
 its output from a plain Python thread, so each :class:`QtAudioOutput` owns a
 QThread; calls are carried to it by queued signals and, where the core needs

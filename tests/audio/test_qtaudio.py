@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from player.core.playback import AudioOutputError, PcmStream, PlaybackSettings, create_playback
 from player.core.playback.stream import Piece
 from player.core.speech import FakeSynthesizer
-from player.gui.audio import QtAudioOutput, _StreamDevice, qt_output_factory
+from player.qtaudio import QtAudioOutput, _StreamDevice, qt_output_factory
 from tests.core.speech.speechkit import Recorder, make_story
 from tests.support import Closer
 
