@@ -77,6 +77,7 @@ def _espeak_data_path() -> tuple[str | None, str | None]:
 
 def _check_speech(language: str, text: str) -> dict[str, Any]:
     """Synthesise ``text`` with the engine the app itself would pick."""
+    from player.core.options import DEFAULT_RATE_WPM
     from player.core.speech import NoSpeechEngine, SpeechError, best_voice, create_synthesizer
 
     try:
@@ -87,7 +88,7 @@ def _check_speech(language: str, text: str) -> dict[str, Any]:
     if voice is None:
         raise SmokeFailure(f"the speech engine {synth.name} offers no voice")
     try:
-        result = synth.synthesize(text, voice.id, 175)
+        result = synth.synthesize(text, voice.id, DEFAULT_RATE_WPM)
     except SpeechError as exc:
         raise SmokeFailure(f"synthesis failed: {exc}") from exc
     if not result.pcm:
