@@ -23,11 +23,14 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import logging
 import os
 import sys
 import time
 from collections.abc import Sequence
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 SMOKE_FLAG = "--smoke"
 HOLD_FLAG = "--hold-for-inspection"
@@ -60,7 +63,7 @@ def _espeak_data_path() -> tuple[str | None, str | None]:
     """
     try:
         from pyttsx3.drivers import _espeak
-    except Exception:
+    except (ImportError, OSError, RuntimeError, AttributeError):
         return None, None
     dll = getattr(_espeak, "dll", None)
     if dll is None:
@@ -189,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SmokeFailure as exc:
         print(f"story-player smoke: FAILED: {exc}", file=sys.stderr, flush=True)
         return 1
-    except Exception as exc:  # anything unforeseen is still a failed check, said in one line
+    except Exception as exc:  # anything unforeseen is still a failed check
+        log.exception("self-check failed")
         print(
             f"story-player smoke: FAILED: {type(exc).__name__}: {exc}",
             file=sys.stderr,
