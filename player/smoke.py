@@ -23,11 +23,14 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import logging
 import os
 import sys
 import time
 from collections.abc import Sequence
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 SMOKE_FLAG = "--smoke"
 HOLD_FLAG = "--hold-for-inspection"
@@ -60,7 +63,7 @@ def _espeak_data_path() -> tuple[str | None, str | None]:
     """
     try:
         from pyttsx3.drivers import _espeak
-    except Exception:
+    except (ImportError, OSError, RuntimeError, AttributeError):
         return None, None
     dll = getattr(_espeak, "dll", None)
     if dll is None:
@@ -77,6 +80,7 @@ def _espeak_data_path() -> tuple[str | None, str | None]:
 
 def _check_speech(language: str, text: str) -> dict[str, Any]:
     """Synthesise ``text`` with the engine the app itself would pick."""
+    from player.core.options import DEFAULT_RATE_WPM
     from player.core.speech import NoSpeechEngine, SpeechError, best_voice, create_synthesizer
 
     try:
@@ -87,7 +91,7 @@ def _check_speech(language: str, text: str) -> dict[str, Any]:
     if voice is None:
         raise SmokeFailure(f"the speech engine {synth.name} offers no voice")
     try:
-        result = synth.synthesize(text, voice.id, 175)
+        result = synth.synthesize(text, voice.id, DEFAULT_RATE_WPM)
     except SpeechError as exc:
         raise SmokeFailure(f"synthesis failed: {exc}") from exc
     if not result.pcm:
@@ -188,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SmokeFailure as exc:
         print(f"story-player smoke: FAILED: {exc}", file=sys.stderr, flush=True)
         return 1
-    except Exception as exc:  # anything unforeseen is still a failed check, said in one line
+    except Exception as exc:  # anything unforeseen is still a failed check
+        log.exception("self-check failed")
         print(
             f"story-player smoke: FAILED: {type(exc).__name__}: {exc}",
             file=sys.stderr,

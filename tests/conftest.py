@@ -59,6 +59,16 @@ def no_threads_left_behind() -> Iterator[None]:
         pytest.fail(f"the test left threads running: {names}", pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def app_logging_reset() -> Iterator[None]:
+    """A test that runs the command in-process sets up the app's log handlers; the next
+    test gets the logging pytest set up (``caplog`` needs records to reach the root)."""
+    yield
+    from player.platform.logfile import reset_logging
+
+    reset_logging()
+
+
 @pytest.fixture
 def closing() -> Iterator[Closer]:
     """Close what the test hands over when it ends, passed or failed, newest first.

@@ -27,6 +27,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
         description="Read news features aloud, with their text and photo captions.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="log everything, on stderr too")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     story.add_parsers(sub)
     speech.add_parsers(sub)
@@ -68,7 +69,13 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         from player.core.speech.pyttsx3_files import worker_main
 
         return worker_main(args[1:])
+    # --debug may come anywhere and applies to every command.
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    from player.platform.logfile import configure_logging
+
     if args and args[0] in SUBCOMMANDS:
+        configure_logging(debug=debug, to_disk=False)  # a command's messages are its output
         parser = _subcommand_parser()
         ns = parser.parse_args(args)
         status = int(ns.handler(ns))
@@ -78,6 +85,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
     if args and args[0] in ("--version", "-V"):
         print(f"story-player {__version__}")
         return 0
+    # The window keeps a log file, unless it is to leave nothing on disk (the window turns
+    # the file off again when the system settings ask for that).
+    private = "--memory-only" in args or "--workstation" in args
+    configure_logging(debug=debug, to_disk=not private)
     if sys.platform.startswith("linux"):
         # Before Qt loads: a missing system library would end in a raw ImportError, or an
         # abort in C++ for the xcb plugin's. A bundle's own copies are not checked.

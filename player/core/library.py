@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from player.core.model import Story
+from player.core.options import DEFAULT_RATE_WPM
 from player.core.storyfile import Problem, StoryFileError, load_story
 from player.paths import bundled_story_path
 
 STORY_FILE_NAME = "story.txt"
 SINGLE_FILE_SUFFIX = ".story.txt"
-WORDS_PER_MINUTE = 175
-"""The default speaking rate, used to estimate a story's length."""
 APP_DIR_NAME = "story-player"
 LIBRARY_DIR_NAME = "stories"
 
@@ -80,7 +79,7 @@ class LibraryEntry:
         """Estimated listening time in whole minutes, at least 1 for any text."""
         if not self.words:
             return 0
-        return max(1, round(self.words / WORDS_PER_MINUTE))
+        return max(1, round(self.words / DEFAULT_RATE_WPM))
 
     @property
     def length(self) -> str:

@@ -9,7 +9,16 @@ read only. Besides plain keys it may hold ``locked`` (a list of keys the user ca
 override) and ``memory_only`` (library workstation mode: nothing is read from or
 written to the user's file; everything lives in memory for the session).
 
-The user's file is JSON, written atomically (temporary file, then ``os.replace``). A
+Every key, its type, default and range are declared once in :mod:`player.core.options`;
+numbers are clamped to their range when read, so a hand-edited ``rate`` of 3000000000
+reads as the fastest rate, not as a crash.
+
+What the user chooses (preferences, ``settings.json``) and what the app remembers on its
+own (reading state: positions, bookmarks, recent stories, window layout; ``state.json``
+beside it) are kept in separate files. A ``settings.json`` from an earlier version holding
+both is split on the first save; nothing in it is lost.
+
+The user's files are JSON, written atomically (temporary file, then ``os.replace``). A
 file that cannot be parsed is set aside as ``*.damaged-TIMESTAMP`` and a message is
 kept in :attr:`Settings.messages` for the window to show.
 
@@ -31,40 +40,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from player.core import options
+
 APP_DIR_NAME: Final = "story-player"
 USER_FILE_NAME: Final = "settings.json"
 SYSTEM_FILE_NAMES: Final = ("settings.toml", "settings.json")
 MAX_RECENT: Final = 10
 MAX_REMEMBERED_STORIES: Final = 50
 
-DEFAULTS: Final[Mapping[str, Any]] = {
-    "voice": "",
-    # Quotations and posts: "" another voice of the main voice's language (if there is
-    # one), "off" the main voice, or a voice id.
-    "second_voice": "",
-    "rate": 175,
-    "volume": 1.0,
-    "single_key_commands": True,
-    # Percent of normal size, 50-400 (the older "zoom" key, in QTextEdit zoom steps, is gone).
-    "zoom_percent": 100,
-    # "" follows the desktop's light/dark/high-contrast preference at start.
-    "theme": "",
-    "reading_font": "",
-    "line_spacing": 100,
-    "self_voicing": False,
-    "window_geometry": "",
-    "window_splitter": "",
-    "recent_stories": [],
-    "last_story": "",
-    "positions": {},
-    "bookmarks": {},
-    # The story library; "" = the user's data folder (player.core.library.default_library_folder).
-    "library_folder": "",
-    # Library workstation mode (see player.core.workstation); set in the system file.
-    "idle_minutes": 5.0,
-    "idle_warning_seconds": 60,
-    "admin_quit_keys": "Ctrl+Shift+F12",
-}
+DEFAULTS: Final[Mapping[str, Any]] = options.DEFAULTS
+STATE_FILE_NAME: Final = "state.json"
 
 # Keys of the system file that configure the layers themselves rather than the app.
 _SYSTEM_CONTROL_KEYS: Final = frozenset({"locked", "memory_only", "workstation"})
@@ -76,10 +61,16 @@ class SettingsLocations:
 
     system_dir: Path
     user_dir: Path
+    #: where reading state is kept; the user's settings folder when not given
+    state_dir: Path | None = None
 
     @property
     def user_file(self) -> Path:
         return self.user_dir / USER_FILE_NAME
+
+    @property
+    def state_file(self) -> Path:
+        return (self.state_dir or self.user_dir) / STATE_FILE_NAME
 
     def system_file(self) -> Path | None:
         """The first system settings file that exists, TOML before JSON."""
@@ -227,14 +218,11 @@ class MemoryStore(Store):
         self.saves += 1
 
 
-def _type_ok(value: Any, default: Any) -> bool:
-    if isinstance(default, bool):
-        return isinstance(value, bool)
-    if isinstance(default, float):
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if isinstance(default, int):
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, type(default))
+def _accepted(key: str, value: Any, defaults: Mapping[str, Any]) -> bool:
+    option = options.BY_NAME.get(key)
+    if option is not None:
+        return option.accepts(value)
+    return key in defaults and isinstance(value, type(defaults[key]))
 
 
 @dataclass(frozen=True)
@@ -246,7 +234,11 @@ class Bookmark:
 
 
 class Settings:
-    """The merged view of the three layers, and the one place that changes the user's layer."""
+    """The merged view of the layers, and the one place that changes the user's files.
+
+    ``store`` keeps the user's preferences; ``state_store`` the reading state. Without a
+    ``state_store`` both live in ``store`` (a memory-only session, tests).
+    """
 
     def __init__(
         self,
@@ -254,6 +246,7 @@ class Settings:
         system: Mapping[str, Any] | None = None,
         defaults: Mapping[str, Any] = DEFAULTS,
         messages: Iterable[str] = (),
+        state_store: Store | None = None,
     ) -> None:
         system = dict(system or {})
         locked = system.get("locked", [])
@@ -267,25 +260,53 @@ class Settings:
         self._system_raw = copy.deepcopy(system)
         self.workstation_forced = system.get("workstation") is True
         self._defaults = dict(defaults)
+        self._state_keys = frozenset(k for k in self._defaults if k in options.STATE_KEYS)
+        # Reading state is the reader's own: an administrator's file does not set it.
         self._system = {
             k: v
             for k, v in system.items()
-            if k not in _SYSTEM_CONTROL_KEYS and k in self._defaults and _type_ok(v, defaults[k])
+            if k not in _SYSTEM_CONTROL_KEYS
+            and k in self._defaults
+            and k not in self._state_keys
+            and _accepted(k, v, self._defaults)
         }
         self._store = store
-        self._user = {
-            k: v
-            for k, v in store.load().items()
-            if k in self._defaults and _type_ok(v, defaults[k])
-        }
-        self.messages: list[str] = [*messages, *store.messages]
-        self.dirty = False
+        self._state_store = state_store
+        loaded = {k: v for k, v in store.load().items() if _accepted(k, v, self._defaults)}
+        self._user = {k: v for k, v in loaded.items() if k not in self._state_keys}
+        # Reading state found among the preferences comes from a version that kept one
+        # file; it is taken over and moves to the state file on the next save.
+        self._state = {k: v for k, v in loaded.items() if k in self._state_keys}
+        migrated = state_store is not None and bool(self._state)
+        if state_store is not None:
+            self._state.update(
+                (k, v)
+                for k, v in state_store.load().items()
+                if k in self._state_keys and _accepted(k, v, self._defaults)
+            )
+        self.messages: list[str] = [
+            *messages,
+            *store.messages,
+            *(state_store.messages if state_store is not None else ()),
+        ]
+        self._user_dirty = migrated
+        self._state_dirty = migrated
+
+    @property
+    def dirty(self) -> bool:
+        """Whether something changed since the last write was handed out."""
+        return self._user_dirty or self._state_dirty
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        # Set by a caller whose write failed: everything is written again next time.
+        self._user_dirty = self._state_dirty = value
 
     @classmethod
     def load(
         cls, locations: SettingsLocations | None = None, memory_only: bool = False
     ) -> Settings:
-        """Read the system file and the user's file; ``memory_only`` (or the system file's
+        """Read the system file and the user's files; ``memory_only`` (or the system file's
         ``memory_only``) keeps the user's layer in memory and starts it empty."""
         locations = locations or settings_locations()
         messages: list[str] = []
@@ -297,12 +318,14 @@ class Settings:
             except DamagedSettingsError as exc:
                 # An administrator's file is not ours to move; report it and go on without it.
                 messages.append(f"The system settings file could not be read ({exc}).")
-        store: Store
         if memory_only or system.get("memory_only") is True or system.get("workstation") is True:
-            store = MemoryStore()
-        else:
-            store = FileStore(locations.user_file)
-        return cls(store, system, messages=messages)
+            return cls(MemoryStore(), system, messages=messages)
+        return cls(
+            FileStore(locations.user_file),
+            system,
+            messages=messages,
+            state_store=FileStore(locations.state_file),
+        )
 
     @property
     def memory_only(self) -> bool:
@@ -318,6 +341,8 @@ class Settings:
 
     def layer_of(self, key: str) -> str:
         """``"user"``, ``"system"`` or ``"default"``: which layer gives ``key`` its value."""
+        if key in self._state_keys:
+            return "user" if key in self._state else "default"
         if key in self._user and not self.is_locked(key):
             return "user"
         if key in self._system:
@@ -325,30 +350,42 @@ class Settings:
         return "default"
 
     def get(self, key: str) -> Any:
+        """The value of ``key``, brought into its declared range."""
+        if key in self._state_keys:
+            return copy.deepcopy(self._state.get(key, self._defaults[key]))
         layer = self.layer_of(key)
         source = {"user": self._user, "system": self._system, "default": self._defaults}[layer]
-        return copy.deepcopy(source[key])
+        value = copy.deepcopy(source[key])
+        return options.clamp(key, value) if key in options.BY_NAME else value
 
     def set(self, key: str, value: Any) -> bool:
         """Change the user's layer; False (and no change) when the key is locked."""
         if key not in self._defaults:
             raise KeyError(key)
-        if not _type_ok(value, self._defaults[key]):
+        if not _accepted(key, value, self._defaults):
             raise TypeError(f"{key}: expected {type(self._defaults[key]).__name__}")
+        if key in self._state_keys:
+            if self._state.get(key) != value:
+                self._state[key] = copy.deepcopy(value)
+                self._state_dirty = True
+            return True
         if self.is_locked(key):
             return False
         if self._user.get(key) != value:
             self._user[key] = copy.deepcopy(value)
-            self.dirty = True
+            self._user_dirty = True
         return True
 
     def reset(self, key: str) -> None:
         """Forget the user's value so the system or built-in one applies again."""
-        if self._user.pop(key, None) is not None:
-            self.dirty = True
+        if key in self._state_keys:
+            if self._state.pop(key, None) is not None:
+                self._state_dirty = True
+        elif self._user.pop(key, None) is not None:
+            self._user_dirty = True
 
     def flush(self) -> None:
-        """Write the user's layer if it changed. Raises OSError when the disk refuses."""
+        """Write the user's files if they changed. Raises OSError when the disk refuses."""
         write = self.pending_write()
         if write is not None:
             try:
@@ -358,18 +395,33 @@ class Settings:
                 raise
 
     def pending_write(self) -> Callable[[], None] | None:
-        """When the user's layer changed: a function writing a copy of it as it is now.
+        """When something changed: a function writing a copy of it as it is now.
 
         The copy makes the function safe to run on another thread while settings keep
-        changing, so a window can leave the disk to a worker. The layer counts as saved
-        from here on; a caller whose write fails sets ``dirty`` again.
+        changing, so a window can leave the disk to a worker. It is made once per write,
+        never per change. The layers count as saved from here on; a caller whose write
+        fails sets ``dirty`` again.
         """
         if not self.dirty:
             return None
-        data = copy.deepcopy(self._user)
-        store = self._store
-        self.dirty = False
-        return lambda: store.save(data)
+        store, state_store = self._store, self._state_store
+        writes: list[tuple[Store, dict[str, Any]]] = []
+        if state_store is None:
+            writes.append((store, copy.deepcopy({**self._user, **self._state})))
+        else:
+            # State first: a crash between the two writes leaves it in both files, never
+            # in neither (the old single file is only rewritten after the state file).
+            if self._state_dirty:
+                writes.append((state_store, copy.deepcopy(self._state)))
+            if self._user_dirty:
+                writes.append((store, copy.deepcopy(self._user)))
+        self._user_dirty = self._state_dirty = False
+
+        def write() -> None:
+            for target, data in writes:
+                target.save(data)
+
+        return write
 
     # Typed accessors the window uses; values are clamped so a file cannot push them out of range.
 
@@ -379,7 +431,7 @@ class Settings:
 
     @property
     def volume(self) -> float:
-        return min(1.0, max(0.0, float(self.get("volume"))))
+        return float(self.get("volume"))
 
     @property
     def voice(self) -> str:
@@ -394,20 +446,31 @@ class Settings:
         self.set("last_story", path)
 
     def position_for(self, story_key: str) -> int | None:
-        value = self.get("positions").get(story_key)
+        value = self._state_table("positions").get(story_key)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def remember_position(self, story_key: str, sentence: int) -> None:
-        positions: dict[str, Any] = self.get("positions")
+        """Called for every sentence read: changes the table in place, copies nothing,
+        and marks nothing changed when the place is the one already kept."""
+        positions = self._state_table("positions")
+        if positions.get(story_key) == sentence and next(reversed(positions)) == story_key:
+            return
         positions.pop(story_key, None)
         positions[story_key] = sentence
         # Dicts keep insertion order: the oldest stories fall off first.
         while len(positions) > MAX_REMEMBERED_STORIES:
             positions.pop(next(iter(positions)))
-        self.set("positions", positions)
+        self._state_dirty = True
+
+    def _state_table(self, key: str) -> dict[str, Any]:
+        """The reading-state table ``key`` itself (not a copy), made when absent."""
+        table = self._state.get(key)
+        if not isinstance(table, dict):
+            table = self._state[key] = {}
+        return table
 
     def bookmarks(self, story_key: str) -> list[Bookmark]:
-        entries = self.get("bookmarks").get(story_key, [])
+        entries = self._state_table("bookmarks").get(story_key, [])
         result = []
         for entry in entries if isinstance(entries, list) else []:
             if (
@@ -419,12 +482,12 @@ class Settings:
         return sorted(result, key=lambda b: b.sentence)
 
     def _set_bookmarks(self, story_key: str, marks: list[Bookmark]) -> None:
-        table: dict[str, Any] = self.get("bookmarks")
+        table = self._state_table("bookmarks")
         if marks:
             table[story_key] = [{"name": b.name, "sentence": b.sentence} for b in marks]
         else:
             table.pop(story_key, None)
-        self.set("bookmarks", table)
+        self._state_dirty = True
 
     def add_bookmark(self, story_key: str, name: str, sentence: int) -> Bookmark:
         mark = Bookmark(name, sentence)

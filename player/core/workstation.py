@@ -29,15 +29,14 @@ from pathlib import Path
 from typing import Any, Final
 
 from player.core.library import is_inside
-
-DEFAULT_IDLE_MINUTES: Final = 5.0
-DEFAULT_WARNING_SECONDS: Final = 60
-#: WCAG 2.2.1 asks for at least 20 seconds to extend a time limit with a simple action.
-MIN_WARNING_SECONDS: Final = 20
-#: Shorter than this and a patron reading a long paragraph on screen would be interrupted.
-MIN_IDLE_MINUTES: Final = 1.0
-MAX_IDLE_MINUTES: Final = 24 * 60.0
-DEFAULT_ADMIN_QUIT_KEYS: Final = "Ctrl+Shift+F12"
+from player.core.options import (
+    DEFAULT_ADMIN_QUIT_KEYS,
+    DEFAULT_IDLE_MINUTES,
+    DEFAULT_WARNING_SECONDS,
+    MAX_IDLE_MINUTES,
+    MIN_IDLE_MINUTES,
+    MIN_WARNING_SECONDS,
+)
 
 #: The name of the private folder made for each workstation session.
 SCRATCH_PREFIX: Final = "story-player-session-"

@@ -29,12 +29,15 @@ readers whose screen reader is not detected, and for tests).
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import re
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
+
+log = logging.getLogger(__name__)
 
 #: Runs a command, giving its standard output, or None when it failed or timed out.
 Runner = Callable[[Sequence[str], float], str | None]
@@ -271,6 +274,7 @@ class ScreenReaderDetector:
             try:
                 answer = self._probe()
             except Exception:  # a broken platform call must not take the app down
+                log.exception("screen-reader check failed; treated as unknown")
                 answer = None
         with self._lock:
             self._answer = answer

@@ -29,7 +29,7 @@ def test_resume_at_the_sentence_where_reading_stopped(
     playbacks[-1].advance()
     qtbot.waitUntil(lambda: first.sentence == 7)
     first.close()
-    assert where.user_file.exists()
+    assert where.state_file.exists()  # the place is reading state, kept apart
 
     again = open_window(qtbot, Settings.load(where), make_story(), playbacks)
     assert again.sentence == 7

@@ -21,14 +21,17 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from player.core import options
 from player.core.model import BlockType, Story
 
 if TYPE_CHECKING:
     from player.core.speech.base import Voice
 
-MIN_RATE_WPM = 80
-MAX_RATE_WPM = 450
-DEFAULT_RATE_WPM = 175
+# Declared with the settings, the one place for every default and range; named here too
+# because the playback API is where callers look for them.
+MIN_RATE_WPM = options.MIN_RATE_WPM
+MAX_RATE_WPM = options.MAX_RATE_WPM
+DEFAULT_RATE_WPM = options.DEFAULT_RATE_WPM
 
 
 class PlaybackState(Enum):

@@ -17,6 +17,7 @@ the fallback.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import threading
 from types import ModuleType
@@ -31,6 +32,8 @@ from player.core.speech.base import (
     Voice,
     WordMark,
 )
+
+log = logging.getLogger(__name__)
 
 _EVENT_WORD = 1
 _EVENT_END_OF_LIST = 0
@@ -65,7 +68,8 @@ class _EspeakState:
                 if event.type == _EVENT_WORD:
                     self.events.append((event.text_position, event.length, event.audio_position))
                 i += 1
-        except Exception:
+        except Exception:  # raising into C would take the process down
+            log.exception("espeak-ng's synthesis callback failed; the sentence is dropped")
             self.abort = True
         return 1 if self.abort else 0
 
@@ -79,7 +83,8 @@ def _wheel_paths() -> tuple[str, str] | None:
     try:
         library = str(espeakng_loader.get_library_path())
         data = str(espeakng_loader.get_data_path())
-    except Exception:
+    except (OSError, RuntimeError, AttributeError, ValueError):
+        log.debug("espeakng-loader gives no paths", exc_info=True)
         return None
     if not (os.path.exists(library) and os.path.isdir(data)):
         return None
@@ -104,7 +109,7 @@ def _load() -> _EspeakState:
             wheel = None
     try:
         from pyttsx3.drivers import _espeak
-    except Exception as exc:  # RuntimeError when no library is found at all
+    except (ImportError, OSError, RuntimeError, AttributeError) as exc:  # no library at all
         _init_error = f"espeak-ng could not be loaded: {exc}"
         raise NoSpeechEngine(_init_error) from exc
     path = data_path.encode() if data_path else None

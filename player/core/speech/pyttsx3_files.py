@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import array
 import json
+import logging
 import os
 import re
 import subprocess
@@ -38,6 +39,8 @@ from player.core.speech.base import (
     WordMark,
     normalize_language,
 )
+
+log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\S+")
 _SILENCE = 300  # |sample| below this counts as silence when finding the voiced part
@@ -243,7 +246,8 @@ def _serve(driver: str | None, out: IO[str]) -> int:
                 answer({"ok": True})
             else:
                 answer({"ok": False, "error": f"unknown request {op!r}"})
-        except Exception as exc:
+        except Exception as exc:  # the parent gets every failure as an answer
+            log.exception("speech request %r failed", op)
             answer({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
     return 0
 
