@@ -7,10 +7,8 @@ Scanning reads files, so views run it off the GUI thread.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,41 +19,17 @@ from player.paths import bundled_story_path
 
 STORY_FILE_NAME = "story.txt"
 SINGLE_FILE_SUFFIX = ".story.txt"
-APP_DIR_NAME = "story-player"
-LIBRARY_DIR_NAME = "stories"
 
 
-def default_library_folder(
-    platform: str | None = None,
-    env: Mapping[str, str] | None = None,
-    home: Path | None = None,
-) -> Path:
-    """The user's own library folder when the settings name none.
-
-    Linux: ``$XDG_DATA_HOME/story-player/stories`` (``~/.local/share/...``); Windows:
-    ``%APPDATA%\\story-player\\stories``; macOS: ``~/Library/Application Support/story-player/
-    stories``. Nothing creates it: a reader (or an administrator) makes it and puts stories there.
-    """
-    platform = sys.platform if platform is None else platform
-    env = os.environ if env is None else env
-    home = Path.home() if home is None else home
-    if platform.startswith("win"):
-        root = Path(env["APPDATA"]) if env.get("APPDATA") else home / "AppData" / "Roaming"
-    elif platform == "darwin":
-        root = home / "Library" / "Application Support"
-    else:
-        root = Path(env["XDG_DATA_HOME"]) if env.get("XDG_DATA_HOME") else home / ".local" / "share"
-    return root / APP_DIR_NAME / LIBRARY_DIR_NAME
-
-
-def library_folder(setting: str, override: Path | None = None) -> Path:
-    """The library folder: ``--library DIR``, else the ``library_folder`` setting, else the
-    user's data folder. ``~`` in the setting means the user's home."""
+def library_folder(setting: str, override: Path | None = None, *, default: Path) -> Path:
+    """The library folder: ``--library DIR``, else the ``library_folder`` setting, else
+    ``default`` (the user's data folder: player.platform.folders.default_library_folder).
+    ``~`` in the setting means the user's home."""
     if override is not None:
         return override.expanduser()
     if setting.strip():
         return Path(setting.strip()).expanduser()
-    return default_library_folder()
+    return default
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import sys
 import tempfile
 import time
 import tomllib
@@ -42,7 +41,6 @@ from typing import Any, Final
 
 from player.core import options
 
-APP_DIR_NAME: Final = "story-player"
 USER_FILE_NAME: Final = "settings.json"
 SYSTEM_FILE_NAMES: Final = ("settings.toml", "settings.json")
 MAX_RECENT: Final = 10
@@ -57,7 +55,8 @@ _SYSTEM_CONTROL_KEYS: Final = frozenset({"locked", "memory_only", "workstation"}
 
 @dataclass(frozen=True)
 class SettingsLocations:
-    """Where the system-wide and the user's settings live on this platform."""
+    """Where the system-wide and the user's settings live (player.platform.folders says
+    where that is on each operating system)."""
 
     system_dir: Path
     user_dir: Path
@@ -79,30 +78,6 @@ class SettingsLocations:
             if candidate.is_file():
                 return candidate
         return None
-
-
-def settings_locations(
-    platform: str | None = None,
-    env: Mapping[str, str] | None = None,
-    home: Path | None = None,
-) -> SettingsLocations:
-    """The settings directories: XDG on Linux, ProgramData/APPDATA on Windows,
-    Application Support on macOS. Arguments exist so tests can ask for any platform."""
-    platform = sys.platform if platform is None else platform
-    env = os.environ if env is None else env
-    home = Path.home() if home is None else home
-    if platform.startswith("win"):
-        system = Path(env.get("PROGRAMDATA", r"C:\ProgramData"))
-        user = Path(env["APPDATA"]) if env.get("APPDATA") else home / "AppData" / "Roaming"
-        return SettingsLocations(system / APP_DIR_NAME, user / APP_DIR_NAME)
-    if platform == "darwin":
-        support = "Library/Application Support"
-        return SettingsLocations(Path("/") / support / APP_DIR_NAME, home / support / APP_DIR_NAME)
-    # XDG: the first entry of XDG_CONFIG_DIRS is the one an administrator edits.
-    config_dirs = [d for d in env.get("XDG_CONFIG_DIRS", "").split(":") if d]
-    system_root = Path(config_dirs[0]) if config_dirs else Path("/etc/xdg")
-    user_root = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else home / ".config"
-    return SettingsLocations(system_root / APP_DIR_NAME, user_root / APP_DIR_NAME)
 
 
 class DamagedSettingsError(Exception):
@@ -303,12 +278,9 @@ class Settings:
         self._user_dirty = self._state_dirty = value
 
     @classmethod
-    def load(
-        cls, locations: SettingsLocations | None = None, memory_only: bool = False
-    ) -> Settings:
+    def load(cls, locations: SettingsLocations, memory_only: bool = False) -> Settings:
         """Read the system file and the user's files; ``memory_only`` (or the system file's
         ``memory_only``) keeps the user's layer in memory and starts it empty."""
-        locations = locations or settings_locations()
         messages: list[str] = []
         system: dict[str, Any] = {}
         system_file = locations.system_file()

@@ -20,6 +20,8 @@ from player.core.settings import Settings
 from player.gui import theme
 from player.gui.startup import EXIT_INTERRUPTED, ensure_application, quit_on_interrupt
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
+from player.platform.folders import settings_locations
+from player.platform.logfile import keep_log_off_disk
 
 # Part of this module's interface (tests and tools start the app through it).
 __all__ = [
@@ -113,7 +115,7 @@ def first_story(requested: Path | None, settings: Settings) -> list[Path]:
 def create_window(args: Sequence[str], settings: Settings | None = None) -> MainWindow:
     """The window with its story loaded, not yet shown. A QApplication must exist."""
     ns = parse_args(args)
-    settings = settings or Settings.load(memory_only=ns.memory_only)
+    settings = settings or Settings.load(settings_locations(), memory_only=ns.memory_only)
     app = QApplication.instance()
     if isinstance(app, QApplication):
         # Before the widgets exist: styling them once is cheaper than re-styling them all.
@@ -134,7 +136,10 @@ def main(args: list[str]) -> int:
     except SystemExit as exc:  # --help or a usage error: argparse has printed why
         return int(exc.code or 0)
     # Before Qt starts: a workstation redirects where Qt and its libraries write.
-    settings = Settings.load(memory_only=ns.memory_only or ns.workstation)
+    settings = Settings.load(settings_locations(), memory_only=ns.memory_only or ns.workstation)
+    if settings.memory_only:
+        # The system settings may ask for a session that leaves nothing on disk.
+        keep_log_off_disk()
     if ns.workstation or settings.workstation_forced:
         from player.gui.workstation import run_workstation
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from player.core.library import LibraryEntry, library_folder, scan_library
 from player.core.model import Story
 from player.core.settings import Settings
+from player.platform.folders import default_library_folder
 
 Scanner = Callable[[Iterable[Path]], list[LibraryEntry]]
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
@@ -247,6 +248,7 @@ def show_library(window: LibraryHost, *, workstation: bool = False) -> LibraryDi
     folder = library_folder(
         str(window.settings.get("library_folder")),
         getattr(window, "library_folder_override", None),
+        default=default_library_folder(),
     )
     current = Path(window.story.path) if window.story and window.story.path else None
     parent = window if isinstance(window, QWidget) else None

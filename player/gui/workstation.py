@@ -56,6 +56,7 @@ from player.gui.keymap import COMMANDS
 from player.gui.startup import EXIT_INTERRUPTED, ensure_application, quit_on_interrupt
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
 from player.paths import bundled_story_path
+from player.platform.folders import default_library_folder
 
 WindowFactory = Callable[[Settings], MainWindow]
 Clock = Callable[[], float]
@@ -207,7 +208,11 @@ class WorkstationSession(QObject):
     # The folder and the gate
 
     def library_folder(self) -> Path:
-        return library_folder(str(self.settings.get("library_folder")), self.library_override)
+        return library_folder(
+            str(self.settings.get("library_folder")),
+            self.library_override,
+            default=default_library_folder(),
+        )
 
     def gate(self, path: Path) -> str | None:
         return refusal_for(path, [self.library_folder()])
@@ -422,7 +427,9 @@ def run_workstation(
     if requested_folder is not None and locked:
         print("--library ignored: the administrator set library_folder.", file=sys.stderr)
     folder = library_folder(
-        str(settings.get("library_folder")), None if locked else requested_folder
+        str(settings.get("library_folder")),
+        None if locked else requested_folder,
+        default=default_library_folder(),
     ).absolute()
     scratch = SessionScratch()
     scratch.activate()

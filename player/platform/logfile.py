@@ -95,6 +95,17 @@ class _LazyFileHandler(logging.handlers.RotatingFileHandler):
         super().emit(record)
 
 
+def keep_log_off_disk() -> None:
+    """Stop writing the log file, from now on (a session that must leave nothing behind,
+    found out after the log was set up). The file is made only when there is something to
+    write, so a session that turns it off at start has never made one."""
+    logger = logging.getLogger("player")
+    for handler in [h for h in _installed if isinstance(h, logging.FileHandler)]:
+        logger.removeHandler(handler)
+        handler.close()
+        _installed.remove(handler)
+
+
 def reset_logging() -> None:
     """Remove what :func:`configure_logging` set up (tests, a host embedding the app)."""
     logger = logging.getLogger("player")

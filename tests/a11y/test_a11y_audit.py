@@ -72,8 +72,12 @@ def test_hidden_widgets_are_not_audited(qtbot: QtBot) -> None:
 def test_the_real_window_passes_the_audit(qtbot: QtBot) -> None:
     """The window as the app builds it (speech left out: it is not needed to audit)."""
     app_module = pytest.importorskip("player.gui.app")
+    from player.platform.folders import settings_locations
+
     window = app_module.MainWindow(
-        app_module.Settings.load(memory_only=True), playback_factory=None, voice_lister=None
+        app_module.Settings.load(settings_locations(), memory_only=True),
+        playback_factory=None,
+        voice_lister=None,
     )
     qtbot.addWidget(window)
     for path in app_module.first_story(None, window.settings):

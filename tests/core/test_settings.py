@@ -14,7 +14,6 @@ from player.core.settings import (
     Settings,
     SettingsLocations,
     atomic_write_json,
-    settings_locations,
 )
 
 
@@ -162,34 +161,3 @@ def test_file_store_round_trip(tmp_path: Path) -> None:
     store = FileStore(tmp_path / "deep" / "settings.json")
     store.save({"voice": "x"})
     assert store.load() == {"voice": "x"}
-
-
-@pytest.mark.parametrize(
-    ("platform", "env", "system", "user"),
-    [
-        ("linux", {}, "/etc/xdg/story-player", "/home/u/.config/story-player"),
-        (
-            "linux",
-            {"XDG_CONFIG_HOME": "/cfg", "XDG_CONFIG_DIRS": "/site:/etc/xdg"},
-            "/site/story-player",
-            "/cfg/story-player",
-        ),
-        (
-            "darwin",
-            {},
-            "/Library/Application Support/story-player",
-            "/home/u/Library/Application Support/story-player",
-        ),
-    ],
-)
-def test_locations_per_platform(platform: str, env: dict[str, str], system: str, user: str) -> None:
-    where = settings_locations(platform, env, Path("/home/u"))
-    assert where.system_dir == Path(system)
-    assert where.user_dir == Path(user)
-
-
-def test_locations_on_windows() -> None:
-    env = {"PROGRAMDATA": "C:/ProgramData", "APPDATA": "C:/Users/u/AppData/Roaming"}
-    where = settings_locations("win32", env, Path("C:/Users/u"))
-    assert where.system_dir == Path("C:/ProgramData") / "story-player"
-    assert where.user_file == Path("C:/Users/u/AppData/Roaming") / "story-player" / "settings.json"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from player.core.library import default_library_folder, library_folder
+from player.core.library import library_folder
 from player.core.settings import MemoryStore, Settings, SettingsLocations
 from player.core.workstation import (
     DEFAULT_ADMIN_QUIT_KEYS,
@@ -111,20 +111,11 @@ def test_refusal_outside_the_library(tmp_path: Path) -> None:
     assert refusal_for(library / ".." / "elsewhere.story.txt", [library]) is not None
 
 
-def test_default_library_folders() -> None:
-    home = Path("/home/reader")
-    assert default_library_folder("linux", {}, home) == home / ".local/share/story-player/stories"
-    assert default_library_folder("linux", {"XDG_DATA_HOME": "/data"}, home) == Path(
-        "/data/story-player/stories"
-    )
-    assert default_library_folder("win32", {"APPDATA": "C:/Users/r/AppData/Roaming"}, home) == (
-        Path("C:/Users/r/AppData/Roaming/story-player/stories")
-    )
-    assert default_library_folder("darwin", {}, home) == (
-        home / "Library/Application Support/story-player/stories"
-    )
-    assert library_folder("", Path("/srv/lib")) == Path("/srv/lib")
-    assert library_folder("/srv/stories") == Path("/srv/stories")
+def test_the_library_folder_comes_from_the_override_the_setting_or_the_default() -> None:
+    default = Path("/home/r/.local/share/story-player/stories")
+    assert library_folder("", Path("/srv/lib"), default=default) == Path("/srv/lib")
+    assert library_folder("/srv/stories", default=default) == Path("/srv/stories")
+    assert library_folder("  ", default=default) == default
 
 
 def test_private_environment_points_everything_into_the_scratch(tmp_path: Path) -> None:
