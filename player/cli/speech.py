@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from player.core.model import BlockType, Story
+from player.core.model import Story
 from player.core.playback.api import (
     DEFAULT_RATE_WPM,
     MAX_RATE_WPM,
@@ -23,6 +23,7 @@ from player.core.playback.api import (
     PlaybackState,
     Position,
 )
+from player.core.playback.voices import SECOND_VOICE_BLOCKS
 
 if TYPE_CHECKING:
     from player.core.speech.base import Voice
@@ -169,22 +170,15 @@ def _pick_voice(synth: Any, story: Story, wanted: str | None) -> str | None:
     return chosen.id
 
 
-SECOND_VOICE_BLOCKS = (BlockType.QUOTATION, BlockType.POST)
-
-
 def _pick_second_voice(voices: Any, main: str, wanted: str) -> tuple[bool, str | None]:
     """(ok, voice id or None for the main voice) for ``--second-voice``."""
-    from player.core.speech import second_voice
+    from player.core.playback.voices import UnknownVoiceError, second_voice_for
 
-    if wanted == "off":
-        return True, None
-    if wanted == "auto":
-        chosen = second_voice(voices, main)
-        return True, chosen.id if chosen is not None else None
-    if any(v.id == wanted for v in voices):
-        return True, wanted
-    _error(f"there is no voice {wanted!r} for --second-voice (see `story-player voices`)")
-    return False, None
+    try:
+        return True, second_voice_for(voices, main, wanted)
+    except UnknownVoiceError:
+        _error(f"there is no voice {wanted!r} for --second-voice (see `story-player voices`)")
+        return False, None
 
 
 def run_export(ns: argparse.Namespace) -> int:

@@ -60,8 +60,8 @@ from player.core.playback.api import (
     PlaybackState,
     Position,
 )
+from player.core.playback.voices import UnknownVoiceError, second_voice_for
 from player.core.settings import Settings
-from player.core.speech.base import second_voice
 from player.gui import fonts
 from player.gui import theme as themes
 from player.gui.announce import Announcer, ScreenReaderWatch
@@ -572,16 +572,12 @@ class MainWindow(QMainWindow):
         if not voices:
             return  # still loading: applied again by _on_voices
         known = {v.id for v in voices}
-        choice = str(self.settings.get("second_voice"))
+        main = self.settings.voice if self.settings.voice in known else playback.voice
         voice_id: str | None
-        if choice == "off":
-            voice_id = None
-        elif choice:
-            voice_id = choice if choice in known else None
-        else:
-            main = self.settings.voice if self.settings.voice in known else playback.voice
-            automatic = second_voice(voices, main)
-            voice_id = automatic.id if automatic is not None else None
+        try:
+            voice_id = second_voice_for(voices, main, str(self.settings.get("second_voice")))
+        except UnknownVoiceError:
+            voice_id = None  # a stored voice this engine lacks: the main voice
         with contextlib.suppress(Exception):  # the story still reads in the main voice
             for block_type in (BlockType.QUOTATION, BlockType.POST):
                 playback.set_block_voice(block_type, voice_id)

@@ -21,6 +21,8 @@ from player.core.model import (
 from player.core.navigation import Navigator, estimate_ms
 from player.core.playback.api import (
     DEFAULT_RATE_WPM,
+    MAX_RATE_WPM,
+    MIN_RATE_WPM,
     Playback,
     PlaybackListener,
     PlaybackState,
@@ -124,9 +126,16 @@ FAKE_VOICES = (
 
 
 class FakePlayback(Playback):
-    """A playback that moves only when a test tells it to, and records every call."""
+    """A playback that moves only when a test tells it to, and records every call.
 
-    def __init__(self, story: Story) -> None:
+    It keeps the real playback's contract (tests/core/playback/test_contract.py runs
+    against both): states change only from the states the real one changes them from,
+    rate, volume and jumps are clamped, unknown voices are refused with an error
+    message, and the voices come by the voices event (at once, or with
+    ``voices_loaded=False`` when a test calls :meth:`finish_loading`).
+    """
+
+    def __init__(self, story: Story, *, voices_loaded: bool = True) -> None:
         self._story = story
         self._state = PlaybackState.STOPPED
         self._position = Position(0)
@@ -141,8 +150,21 @@ class FakePlayback(Playback):
         #: the voice per block type, as set_block_voice left it
         self.block_voices: dict[BlockType, str | None] = {}
         self.closed = False
+        self.loaded = voices_loaded
 
     # Driving it from a test
+
+    def finish_loading(self) -> None:
+        """The engine has loaded: the voices event, as the real one sends it once."""
+        if self.loaded:
+            return
+        self.loaded = True
+        for listener in list(self._listeners):
+            listener.on_voices(self.voices)
+
+    def _message(self, text: str, level: str) -> None:
+        for listener in list(self._listeners):
+            listener.on_message(text, level)
 
     def emit_position(self, position: Position, threaded: bool = False) -> None:
         self._position = position
@@ -174,6 +196,8 @@ class FakePlayback(Playback):
         return position
 
     def _set_state(self, state: PlaybackState) -> None:
+        if state is self._state:
+            return  # as the real one: an event only for a change
         self._state = state
         for listener in list(self._listeners):
             listener.on_state(state)
@@ -194,22 +218,37 @@ class FakePlayback(Playback):
 
     def add_listener(self, listener: PlaybackListener) -> None:
         self._listeners.append(listener)
-        listener.on_voices(self.voices)  # as the real one does once its engine has loaded
+        if self.loaded:  # as the real one does to a listener added after its engine loaded
+            listener.on_voices(self.voices)
+
+    def _clamped(self, sentence: int) -> int:
+        return min(max(sentence, 0), self._story.sentence_count - 1)
 
     def play(self, from_sentence: int | None = None) -> None:
         self.calls.append(("play", from_sentence))
+        if not self._story.refs:
+            for listener in list(self._listeners):
+                listener.on_finished()  # nothing to read: done at once
+            return
+        if from_sentence is None and self._state is PlaybackState.PAUSED:
+            self._set_state(PlaybackState.PLAYING)
+            return
+        if from_sentence is None and self._state is PlaybackState.PLAYING:
+            return
         if from_sentence is not None:
-            self._position = Position(from_sentence)
+            self._position = Position(self._clamped(from_sentence))
         self._set_state(PlaybackState.PLAYING)
         self.emit_position(self._position)
 
     def pause(self) -> None:
         self.calls.append(("pause", None))
-        self._set_state(PlaybackState.PAUSED)
+        if self._state is PlaybackState.PLAYING:
+            self._set_state(PlaybackState.PAUSED)
 
     def resume(self) -> None:
         self.calls.append(("resume", None))
-        self._set_state(PlaybackState.PLAYING)
+        if self._state is PlaybackState.PAUSED:
+            self._set_state(PlaybackState.PLAYING)
 
     def stop(self) -> None:
         self.calls.append(("stop", None))
@@ -217,7 +256,8 @@ class FakePlayback(Playback):
 
     def seek(self, sentence: int) -> None:
         self.calls.append(("seek", sentence))
-        self.emit_position(Position(sentence))
+        if self._story.refs:
+            self.emit_position(Position(self._clamped(sentence)))
 
     def skip_sentence(self, delta: int) -> None:
         self.calls.append(("skip_sentence", delta))
@@ -240,7 +280,7 @@ class FakePlayback(Playback):
 
     def set_rate(self, wpm: int) -> None:
         self.calls.append(("set_rate", wpm))
-        self._rate = wpm
+        self._rate = min(max(int(wpm), MIN_RATE_WPM), MAX_RATE_WPM)
 
     @property
     def volume(self) -> float:
@@ -248,7 +288,7 @@ class FakePlayback(Playback):
 
     def set_volume(self, volume: float) -> None:
         self.calls.append(("set_volume", volume))
-        self._volume = volume
+        self._volume = min(max(float(volume), 0.0), 1.0)
 
     @property
     def voice(self) -> str:
@@ -256,24 +296,43 @@ class FakePlayback(Playback):
 
     def set_voice(self, voice_id: str) -> None:
         self.calls.append(("set_voice", voice_id))
-        self._voice = voice_id
+        if self._known(voice_id):
+            self._voice = voice_id
+
+    def _known(self, voice_id: str) -> bool:
+        """Checked against the voices the engine will have, as the real one checks a
+        command queued while it loads once it has loaded."""
+        if any(v.id == voice_id for v in FAKE_VOICES):
+            return True
+        self._message(f"There is no voice {voice_id!r}.", "error")
+        return False
 
     @property
     def voices(self) -> list[Voice]:
-        return list(FAKE_VOICES)
+        return list(FAKE_VOICES) if self.loaded else []
+
+    def block_voice(self, block_type: BlockType) -> str | None:
+        return self.block_voices.get(block_type)
 
     def set_block_voice(self, block_type: BlockType, voice_id: str | None) -> None:
-        self.block_voices[block_type] = voice_id
+        voice_id = voice_id or None
+        if voice_id is None or self._known(voice_id):
+            self.block_voices[block_type] = voice_id
 
     def say(self, text: str, *, interrupt: bool = False) -> None:
-        self.said.append((text, interrupt))
+        text = " ".join(text.split())
+        if text and not self.closed:
+            self.said.append((text, interrupt))
 
     def time_left_ms(self) -> int:
+        if not self._story.refs:
+            return 0
         return estimate_ms(self._story, self._position.sentence, self._rate)
 
     def close(self) -> None:
         self.calls.append(("close", None))
         self.closed = True
+        self._set_state(PlaybackState.STOPPED)
 
 
 def open_window(

@@ -12,9 +12,7 @@ from PySide6.QtWidgets import QLabel, QMenu
 from pytestqt.qtbot import QtBot
 
 from player.core.model import BlockType, Story
-from player.core.playback.api import PlaybackListener
 from player.core.settings import MemoryStore, Settings
-from player.core.speech.base import Voice
 from player.gui.app import real_voices
 from player.gui.window import MainWindow
 
@@ -166,22 +164,7 @@ class LateVoices(FakePlayback):
     """A playback whose engine is still loading when the window gets it."""
 
     def __init__(self, story: Story) -> None:
-        super().__init__(story)
-        self.loaded = False
-        self.listeners: list[PlaybackListener] = []
-
-    @property
-    def voices(self) -> list[Voice]:
-        return super().voices if self.loaded else []
-
-    def add_listener(self, listener: PlaybackListener) -> None:
-        self.listeners.append(listener)
-        self._listeners.append(listener)  # no voices event yet
-
-    def finish_loading(self) -> None:
-        self.loaded = True
-        for listener in self.listeners:
-            listener.on_voices(self.voices)
+        super().__init__(story, voices_loaded=False)  # finish_loading sends the voices
 
 
 def test_voice_lists_fill_when_the_engine_has_loaded(qtbot: QtBot, story: Story) -> None:

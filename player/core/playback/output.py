@@ -180,3 +180,71 @@ def set_default_output_factory(factory: OutputFactory | None) -> None:
 
 def default_output_factory() -> OutputFactory | None:
     return _default_factory
+
+
+class OutputSlot:
+    """A playback's one output: made on first need, and replaced by the silent clock
+    when there is no device or the device fails, so the text still follows the reading.
+
+    Used by the playback's control thread only. ``on_silent(reason)`` is told each time
+    the silent clock stands in for a device; it does so once at most, since the factory
+    is dropped with it.
+    """
+
+    def __init__(
+        self,
+        factory: OutputFactory | None,
+        silent_reason: str | None,
+        on_silent: Callable[[str], None],
+    ) -> None:
+        self._factory = factory
+        #: why there is no factory, to say once the output is first needed
+        self._silent_reason = silent_reason
+        self._on_silent = on_silent
+        self.current: AudioOutput | None = None
+
+    def ensure(self, sample_rate: int, volume: float) -> AudioOutput:
+        """The output, made at ``sample_rate`` if there is none yet."""
+        output = self.current
+        if output is not None:
+            return output
+        if self._factory is None:
+            if self._silent_reason:
+                return self.use_silent_clock(self._silent_reason, sample_rate, volume)
+            output = SilentClockOutput(sample_rate)
+        else:
+            try:
+                output = self._factory(sample_rate)
+            except AudioOutputError as exc:
+                return self.use_silent_clock(str(exc), sample_rate, volume)
+        output.set_volume(volume)
+        self.current = output
+        return output
+
+    def use_silent_clock(self, reason: str, sample_rate: int, volume: float) -> AudioOutput:
+        """Close the output and go on with the silent clock from now on."""
+        if self.current is not None:
+            self.current.close()
+        self._factory = None  # from now on the silent clock, said only once
+        self._silent_reason = None
+        output = SilentClockOutput(sample_rate)
+        output.set_volume(volume)
+        self.current = output
+        self._on_silent(reason)
+        return output
+
+    def stop(self) -> None:
+        if self.current is not None:
+            self.current.stop()
+
+    def close(self, *, stop: bool = True) -> None:
+        """Close the output (stopping it first unless told it is stopped); a later
+        :meth:`ensure` makes a new one."""
+        output, self.current = self.current, None
+        if output is None:
+            return
+        try:
+            if stop:
+                output.stop()
+        finally:
+            output.close()
