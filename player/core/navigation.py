@@ -5,7 +5,8 @@ jumps to "personal stories" and "the public reaction" find their kinds by a word
 in the kind's id or label (see :data:`PERSONAL_STORY` and :data:`PUBLIC_REACTION`)
 rather than by a fixed list.
 
-Also here: what "Where am I" says, and a time estimate for when no voice is loaded.
+Also here: the wording of where the reader is ("Where am I", and what jumps and Back
+and Forward announce), and a time estimate for when no voice is loaded.
 Nothing here imports Qt.
 """
 
@@ -245,3 +246,31 @@ def whereabouts(story: Story, sentence: int, time_left_ms: int) -> Whereabouts |
         sentence_count=segment.sentence_count,
         time_left_ms=time_left_ms,
     )
+
+
+def segment_words(story: Story, segment: int) -> str:
+    """A segment as announced after a jump: its kind, then its title (the title alone when
+    the kind would only repeat it)."""
+    if not 0 <= segment < len(story.segments):
+        return ""
+    seg = story.segments[segment]
+    kind = seg.kind.label
+    if not kind or kind.casefold() == seg.title.casefold():
+        return seg.title
+    return f"{kind}: {seg.title}"
+
+
+def place_words(story: Story, sentence: int) -> str:
+    """The segment and, inside it, the sentence, as Back and Forward announce them.
+
+    A segment's first sentence is said as the segment alone: that is where its heading is.
+    """
+    if not story.refs:
+        return ""
+    sentence = max(0, min(sentence, story.sentence_count - 1))
+    segment = story.refs[sentence].segment
+    first = story.first_sentence_of_segment(segment) or 0
+    words = segment_words(story, segment)
+    if sentence == first:
+        return words
+    return f"{words}, sentence {sentence - first + 1}"

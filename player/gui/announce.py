@@ -15,12 +15,13 @@ error are not on screen where focus is, so they are announced:
   callback is never called: two voices at once are worse than one.
 
 Whether a screen reader runs comes from :mod:`player.platform.screenreader`,
-checked off the GUI thread by :class:`ScreenReaderWatch`.
+checked off the GUI thread by :class:`ScreenReaderWatch`; the answer comes back
+through :func:`~player.gui.background.deliver_to`, which drops it once the watch
+is deleted.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+from player.gui.background import deliver_to
 from player.platform.screenreader import ScreenReaderDetector, default_detector
 
 SelfVoice = Callable[[str], None]
@@ -53,7 +55,6 @@ class ScreenReaderWatch(QObject):
     """
 
     changed = Signal(object)  # bool | None
-    _answered = Signal(object)
 
     def __init__(
         self, detector: ScreenReaderDetector | None = None, parent: QObject | None = None
@@ -62,8 +63,9 @@ class ScreenReaderWatch(QObject):
         self.detector = detector or default_detector()
         self._last: bool | None = None
         self._last_check = 0.0
-        # Queued: the answer arrives from the worker thread.
-        self._answered.connect(self._on_answer, Qt.ConnectionType.QueuedConnection)
+        # The answer arrives on the worker thread; this hands it to the GUI thread, and the
+        # worker never touches the watch, which the window may be deleting meanwhile.
+        self._deliver = deliver_to(self._on_answer, receiver=self)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._on_state)
@@ -76,12 +78,6 @@ class ScreenReaderWatch(QObject):
         """Check again in a worker thread."""
         self._last_check = time.monotonic()
         self.detector.check_async(self._deliver)
-
-    def _deliver(self, answer: bool | None) -> None:
-        # In the worker thread. The watcher may be deleted while the check runs (the
-        # window closed); then nobody is waiting for the answer and PySide says so.
-        with contextlib.suppress(RuntimeError):
-            self._answered.emit(answer)
 
     def _on_state(self, state: Qt.ApplicationState) -> None:
         if state == Qt.ApplicationState.ApplicationActive and (

@@ -4,7 +4,9 @@ Each row reads, to the eye and to a screen reader alike, as
 :meth:`~player.core.library.LibraryEntry.describe` gives it: title, kind of content
 and length, or the problem that keeps a broken story from opening. The bundled
 story is always first. Scanning reads and parses every story file, so it runs on a
-worker thread; the list says "Looking for stories…" meanwhile.
+worker thread (:func:`~player.gui.background.run_in_background`, which also keeps a
+dialog closed meanwhile from being touched); the list says "Looking for stories…"
+meanwhile.
 
 Enter (or the default button, Open) opens the current story. A broken story stays
 in the list so the reader learns why it is not there to read; choosing it says so.
@@ -12,13 +14,13 @@ in the list so the reader learns why it is not there to read; choosing it says s
 
 from __future__ import annotations
 
-import threading
+import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,11 +37,13 @@ from PySide6.QtWidgets import (
 from player.core.library import LibraryEntry, library_folder, scan_library
 from player.core.model import Story
 from player.core.settings import Settings
+from player.gui.background import Generation, run_in_background
 from player.platform.folders import default_library_folder
+
+log = logging.getLogger(__name__)
 
 Scanner = Callable[[Iterable[Path]], list[LibraryEntry]]
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
-POLL_MS = 30
 
 
 class LibraryHost(Protocol):
@@ -126,12 +130,8 @@ class LibraryDialog(QDialog):
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(buttons)
 
-        # The worker thread touches no Qt object (emitting from a thread while the dialog is
-        # being deleted can deadlock); the GUI thread collects its answer with a timer.
-        self._future: Future[list[LibraryEntry]] | None = None
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._collect)
+        # A rescan while one runs: only the newer list is shown.
+        self._scans = Generation()
         self.resize(720, 460)
         self.list.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_buttons()
@@ -143,29 +143,21 @@ class LibraryDialog(QDialog):
         """Scan the folder again on a worker thread; the list fills when it is done."""
         self.scanning = True
         self.status.setText(f"Looking for stories in {self.folder}…")
-        future: Future[list[LibraryEntry]] = Future()
         folders = [self.folder]
-        scanner = self.scanner
+        scanner = self.scanner  # the worker gets what it needs, never the dialog
+        run_in_background(
+            lambda: scanner(folders),
+            self._collect,
+            receiver=self,
+            generation=self._scans,
+            name="library-scan",
+        )
 
-        def work() -> None:
-            try:
-                future.set_result(scanner(folders))
-            except Exception as exc:  # a scan failure must reach the reader, not a log
-                future.set_exception(exc)
-
-        self._future = future
-        threading.Thread(target=work, name="library-scan", daemon=True).start()
-        self._poll.start()
-
-    def _collect(self) -> None:
-        future = self._future
-        if future is None or not future.done():
-            return
-        self._poll.stop()
-        self._future = None
+    def _collect(self, future: Future[list[LibraryEntry]]) -> None:
         self.scanning = False
         error = future.exception()
         if error is not None:
+            log.warning("the library could not be read: %s", error)
             self.status.setText(f"The library could not be read: {error or type(error).__name__}")
             self._announce(self.status.text())
             return

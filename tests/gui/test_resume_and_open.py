@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from fakes import FakePlayback, make_story, open_window
@@ -10,9 +12,10 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from player.core.model import Story
+from player.core.session import story_key
 from player.core.settings import Settings, SettingsLocations
 from player.gui import app as app_module
-from player.gui.window import MainWindow, story_key
+from player.gui.window import MainWindow
 
 BAD_STORY = (
     "format: story-player 1\ntitle: T\nlanguage: en\n\n== nonsense-kind: Hello\n\nSome text.\n"
@@ -139,3 +142,29 @@ def test_a_broken_story_opened_in_the_background_is_reported(
     qtbot.addWidget(box)  # closed after the test, passed or failed
     assert "Line 5:" in box.informativeText()
     assert window.story.meta.title == title  # type: ignore[union-attr]
+
+
+def test_of_two_stories_opened_quickly_the_newer_is_shown(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """The first story loads slowly (a large file, a network drive) and arrives last."""
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    release = threading.Event()
+    loaded: list[str] = []
+
+    def loader(path: Path) -> Story:
+        if path == first:
+            release.wait(5)
+        loaded.append(path.stem)
+        story = make_story()
+        return Story(replace(story.meta, title=path.stem), story.segments, path=path)
+
+    window.story_loader = loader
+    window.open_story_in_background(first)
+    window.open_story_in_background(second)
+    qtbot.waitUntil(lambda: window.story is not None and window.story.meta.title == "second")
+    release.set()
+    qtbot.waitUntil(lambda: loaded == ["second", "first"])
+    qtbot.wait(100)  # the first story's result has come back by now, and was dropped
+    assert window.story is not None and window.story.meta.title == "second"
+    assert window.settings.recent_stories()[0] == str(second.resolve())

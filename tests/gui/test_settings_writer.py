@@ -136,3 +136,25 @@ def test_settings_are_saved_when_the_interpreter_exits_with_the_window_open(
     assert done.returncode == 0 and "leaving" in done.stdout, done.stderr[-2000:]
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["rate"] == 240 and saved["volume"] == 0.5
+
+
+def test_the_writer_keeps_the_order_and_flushes_behind_writes_in_flight(qtbot: QtBot) -> None:
+    """The writer on its own (player.gui.settings_writer), without a window."""
+    from PySide6.QtCore import QObject
+
+    from player.gui.settings_writer import SettingsWriter
+
+    store = SlowStore(delay=0.2)
+    settings = Settings(store)
+    owner = QObject()
+    failures: list[str] = []
+    writer = SettingsWriter(settings, owner, failed=failures.append)
+    written: list[int] = []
+    store.save = lambda data: (time.sleep(0.1), written.append(data["rate"]))  # type: ignore[method-assign]
+    settings.set("rate", 200)
+    writer.save_now()
+    settings.set("rate", 210)
+    writer.save_now()
+    settings.set("rate", 220)  # not handed to the writer yet: the flush queues it last
+    writer.close()
+    assert written == [200, 210, 220] and not settings.dirty and failures == []

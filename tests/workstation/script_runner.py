@@ -33,10 +33,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from player.core.session import story_key
 from player.core.settings import Settings
 from player.core.workstation import WorkstationConfig
 from player.gui import workstation
-from player.gui.window import MainWindow, story_key
+from player.gui.window import MainWindow
 from player.gui.workstation import WorkstationSession
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,77 @@
+"""The command registry: one QAction per keymap entry, and the menus built from them.
+
+:mod:`player.gui.keymap` says what the commands are (text, shortcuts, menu);
+here they become actions on a window, each calling the handler the window names
+for it, and the menu bar is laid out in keymap order. Window-wide shortcuts, so
+that a key works wherever focus is in the window (the reading pane's single keys
+are its own, see :mod:`player.gui.reading`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+
+from player.gui.keymap import COMMANDS, MENUS
+
+log = logging.getLogger(__name__)
+
+#: the playback buttons under the text, left to right
+TRANSPORT_COMMANDS = (
+    "previous_segment",
+    "previous_sentence",
+    "play_pause",
+    "next_sentence",
+    "next_segment",
+)
+#: commands that end a group in their menu (a separator follows)
+GROUP_ENDS = frozenset(
+    ("open", "stop", "previous_paragraph", "forward_10s", "rate_reset", "line_spacing_less")
+)
+#: commands that are on or off, shown checked in their menu
+CHECKABLE = ("single_keys", "self_voicing")
+
+
+class CommandRegistry:
+    """The window's actions by command id."""
+
+    def __init__(self, window: QWidget, handler: Callable[[str], Callable[[], None]]) -> None:
+        self.actions: dict[str, QAction] = {}
+        for command in COMMANDS:
+            action = QAction(command.text, window)
+            action.setShortcuts([QKeySequence(s) for s in command.shortcuts])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(command.description)
+            action.setStatusTip(command.description)
+            run = handler(command.id)
+            action.triggered.connect(lambda _checked=False, h=run: h())
+            window.addAction(action)
+            self.actions[command.id] = action
+        for command_id in CHECKABLE:
+            self.actions[command_id].setCheckable(True)
+
+    def __getitem__(self, command_id: str) -> QAction:
+        return self.actions[command_id]
+
+    def build_menus(
+        self, bar: QMenuBar, after: Mapping[str, Callable[[QMenu], None]]
+    ) -> dict[str, QMenu]:
+        """Every menu in keymap order; ``after[id]`` adds to the menu right after a command
+        (File > Recent Stories after Open, the View choices after the spacing commands)."""
+        menus = {name: bar.addMenu(f"&{name}") for name in MENUS}
+        for command in COMMANDS:
+            menu = menus[command.menu]
+            menu.addAction(self.actions[command.id])
+            extra = after.get(command.id)
+            if extra is not None:
+                extra(menu)
+            if command.id in GROUP_ENDS:
+                menu.addSeparator()
+        return menus
+
+    def transport_actions(self) -> list[QAction]:
+        return [self.actions[c] for c in TRANSPORT_COMMANDS]
