@@ -22,6 +22,7 @@ output of :func:`player.core.playback.create_playback`.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -30,6 +31,8 @@ from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudi
 
 from player.core.playback.output import AudioOutput, AudioOutputError, set_default_output_factory
 from player.core.playback.stream import PcmStream
+
+log = logging.getLogger(__name__)
 
 DEFAULT_BUFFER_MS = 100
 _CALL_TIMEOUT_S = 3.0
@@ -109,7 +112,8 @@ class _SinkHost(QObject):
             self.timer.setInterval(_POLL_MS)
             self.timer.timeout.connect(self._poll)
             reply.ok(device.description())
-        except Exception as exc:
+        except Exception as exc:  # any failure of the device is reported to the caller
+            log.exception("the audio device could not be opened")
             reply.fail(f"the audio device could not be opened: {exc}")
 
     @Slot(object, object)

@@ -22,6 +22,7 @@ is deleted.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Callable
@@ -32,6 +33,8 @@ from PySide6.QtWidgets import QWidget
 
 from player.gui.background import deliver_to
 from player.platform.screenreader import ScreenReaderDetector, default_detector
+
+log = logging.getLogger(__name__)
 
 SelfVoice = Callable[[str], None]
 #: Delivers a message another way; True when it did (then no announcement event is posted).
@@ -118,6 +121,7 @@ class Announcer:
         try:
             return self._screen_reader()
         except Exception:  # detection is advisory; a failure must not lose the message
+            log.exception("screen-reader detection failed")
             return None
 
     def will_self_voice(self) -> bool:
@@ -160,6 +164,7 @@ class Announcer:
         try:
             return bool(self.cue(text))
         except Exception:  # the announcement event is the fallback; never lose the message
+            log.exception("the message cue failed; announcing instead")
             return False
 
     def error(self, text: str) -> bool:

@@ -10,6 +10,7 @@ elsewhere.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from concurrent.futures import Future
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 
 from player.core.speech.base import SpeechError, Synthesizer, SynthResult
 from player.core.speech.cache import CacheKey, SynthCache
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -108,6 +111,7 @@ class SynthesisWorker:
             except SpeechError as exc:
                 error: BaseException | None = exc
             except Exception as exc:  # a backend bug must not kill the thread
+                log.exception("the speech engine failed on a sentence")
                 error = SpeechError(f"{type(exc).__name__}: {exc}")
             else:
                 error = None
