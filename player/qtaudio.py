@@ -111,6 +111,7 @@ class _SinkHost(QObject):
             self.timer = QTimer()
             self.timer.setInterval(_POLL_MS)
             self.timer.timeout.connect(self._poll)
+            log.info("audio output: %s", device.description())
             reply.ok(device.description())
         except Exception as exc:  # any failure of the device is reported to the caller
             log.exception("the audio device could not be opened")

@@ -8,12 +8,15 @@ the window has painted the story's text.
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from player import __version__
 from player.core.model import Story
 from player.core.playback.api import Playback
 from player.core.settings import Settings
@@ -22,6 +25,8 @@ from player.gui.startup import EXIT_INTERRUPTED, ensure_application, quit_on_int
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
 from player.platform.folders import settings_locations
 from player.platform.logfile import keep_log_off_disk
+
+log = logging.getLogger(__name__)
 
 # Part of this module's interface (tests and tools start the app through it).
 __all__ = [
@@ -140,6 +145,13 @@ def main(args: list[str]) -> int:
     if settings.memory_only:
         # The system settings may ask for a session that leaves nothing on disk.
         keep_log_off_disk()
+    log.info(
+        "Story Player %s, Python %s, %s%s",
+        __version__,
+        sys.version.split()[0],
+        sys.platform,
+        ", memory only" if settings.memory_only else "",
+    )
     if ns.workstation or settings.workstation_forced:
         from player.gui.workstation import run_workstation
 

@@ -359,8 +359,10 @@ class MainWindow(CommandHandlers):
         from player.gui.dialogs import show_story_error
 
         if isinstance(result, Story):
+            log.info("opened %s (%d sentences)", path, result.sentence_count)
             self.set_story(result)
             return True
+        log.warning("could not open %s: %d problems", path, len(result))
         self.error_box = show_story_error(self, path, result)
         return False
 

@@ -191,6 +191,12 @@ class ControlThread(RunEngine):
             with self._lock:
                 self._voice_table.main = chosen.id
                 self._estimates.voices_changed()
+        log.info(
+            "speech: %s, %d voices, reading voice %s",
+            getattr(synth, "name", type(synth).__name__),
+            len(voices),
+            chosen.id if chosen is not None else "none",
+        )
         cache = SynthCache(self._settings.cache_entries, self._settings.cache_bytes)
         self._worker = SynthesisWorker(synth, cache)
         self._send_voices(voices)
