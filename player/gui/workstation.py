@@ -48,7 +48,6 @@ from player.core.workstation import (
     IdleEvent,
     IdlePhase,
     IdlePolicy,
-    SessionScratch,
     WorkstationConfig,
     refusal_for,
 )
@@ -57,6 +56,7 @@ from player.gui.startup import EXIT_INTERRUPTED, ensure_application, quit_on_int
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
 from player.paths import bundled_story_path
 from player.platform.folders import default_library_folder
+from player.platform.scratch import SessionScratch
 
 WindowFactory = Callable[[Settings], MainWindow]
 Clock = Callable[[], float]

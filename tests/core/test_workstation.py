@@ -1,8 +1,7 @@
-"""Library workstation mode without Qt: idle clock, admin configuration, scratch folder, limits."""
+"""Library workstation mode without Qt: idle clock, admin configuration, limits."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,11 @@ from player.core.settings import MemoryStore, Settings, SettingsLocations
 from player.core.workstation import (
     DEFAULT_ADMIN_QUIT_KEYS,
     MIN_WARNING_SECONDS,
-    SCRATCH_PREFIX,
     IdleEvent,
     IdlePhase,
     IdlePolicy,
-    SessionScratch,
     WorkstationConfig,
     check_admin_keys,
-    private_environment,
     refusal_for,
 )
 from player.paths import bundled_story_path
@@ -116,35 +112,6 @@ def test_the_library_folder_comes_from_the_override_the_setting_or_the_default()
     assert library_folder("", Path("/srv/lib"), default=default) == Path("/srv/lib")
     assert library_folder("/srv/stories", default=default) == Path("/srv/stories")
     assert library_folder("  ", default=default) == default
-
-
-def test_private_environment_points_everything_into_the_scratch(tmp_path: Path) -> None:
-    env = private_environment(tmp_path, platform="linux", env={})
-    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
-        assert Path(env[name]).is_relative_to(tmp_path)
-    assert env["TMPDIR"] == env["TEMP"] == env["TMP"] == str(tmp_path / "tmp")
-    # No D-Bus autolaunch (it writes ~/.dbus/session-bus).
-    assert env["DBUS_SESSION_BUS_ADDRESS"].startswith(f"unix:path={tmp_path}")
-    kept = private_environment(tmp_path, "linux", {"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x"})
-    assert "DBUS_SESSION_BUS_ADDRESS" not in kept
-
-
-def test_scratch_is_made_private_and_removed(tmp_path: Path) -> None:
-    stale = tmp_path / f"{SCRATCH_PREFIX}999999999-abc"
-    stale.mkdir()
-    env: dict[str, str] = {"XDG_CACHE_HOME": "/home/reader/.cache"}
-    scratch = SessionScratch(tmp_path)
-    path = scratch.activate(env)
-    assert not stale.exists()  # its process is gone
-    assert path.parent == tmp_path and oct(path.stat().st_mode & 0o777) == "0o700"
-    assert env["XDG_CACHE_HOME"] == str(path / "xdg_cache_home")
-    assert (path / "tmp").is_dir()
-    mine = tmp_path / f"{SCRATCH_PREFIX}{os.getpid()}-live"
-    mine.mkdir()
-    SessionScratch(tmp_path).sweep_stale()
-    assert mine.exists()  # a running process's folder is left alone
-    scratch.remove()
-    assert not path.exists()
 
 
 def test_system_file_forces_workstation_and_fresh_sessions(tmp_path: Path) -> None:
