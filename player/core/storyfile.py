@@ -9,7 +9,9 @@ traceback.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -544,31 +546,49 @@ def parse_story(text: str, path: Path) -> Story:
     return Story(meta, segments, path, tuple(parser.lexicon))
 
 
+def _too_big(size: int) -> str:
+    return (
+        f"the file is {size / 1_048_576:.1f} MB; a story file may be at most "
+        f"{MAX_FILE_BYTES // 1_048_576} MB (is this the right file?)"
+    )
+
+
 def read_story_text(path: Path) -> str:
-    """The text of a story file, or StoryFileError saying why it cannot be read."""
+    """The text of a story file, or StoryFileError saying why it cannot be read.
+
+    Only a regular file is read, and never more than the size limit: a FIFO would block
+    the reader forever and a device such as ``/dev/zero`` reports size 0 and never ends.
+    The file is opened without blocking and checked on the open descriptor, so it cannot
+    be swapped for something else between the check and the read.
+    """
+
+    def fail(text: str) -> StoryFileError:
+        return StoryFileError([Problem(path, 0, text)])
+
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise StoryFileError([Problem(path, 0, "the file does not exist")]) from None
+        raise fail("the file does not exist") from None
+    except IsADirectoryError:
+        raise fail("this is a folder, not a story file") from None
     except OSError as exc:
-        raise StoryFileError([Problem(path, 0, f"cannot read the file: {exc.strerror}")]) from None
-    if path.is_dir():
-        raise StoryFileError([Problem(path, 0, "this is a folder, not a story file")])
-    if size > MAX_FILE_BYTES:
-        raise StoryFileError(
-            [
-                Problem(
-                    path,
-                    0,
-                    f"the file is {size / 1_048_576:.1f} MB; a story file may be at most "
-                    f"{MAX_FILE_BYTES // 1_048_576} MB (is this the right file?)",
-                )
-            ]
-        )
+        raise fail(f"cannot read the file: {exc.strerror}") from None
     try:
-        data = path.read_bytes()
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise fail("this is a folder, not a story file")
+        if not stat.S_ISREG(info.st_mode):
+            raise fail("this is not a regular file (a device, a pipe or a socket)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise fail(_too_big(info.st_size))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise StoryFileError([Problem(path, 0, f"cannot read the file: {exc.strerror}")]) from None
+        raise fail(f"cannot read the file: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:  # it grew while being read
+        raise fail(_too_big(len(data)))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from player.core.storyfile import (
     builtin_kinds,
     load_story,
     problems_of,
+    read_story_text,
 )
 from player.paths import bundled_story_path
 from tests.support import source_article
@@ -398,3 +402,29 @@ def test_article_copy_matches_the_shared_original() -> None:
     if not shared.exists():
         pytest.skip("no shared/ beside the repository to compare the copy with")
     assert (REPO / "tests" / "data" / "article.txt").read_bytes() == shared.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_only_regular_files_are_read(tmp_path: Path, kind: str) -> None:
+    """A FIFO would block every reader forever; /dev/zero says size 0 and never ends."""
+    if kind == "fifo":
+        target = tmp_path / "story.txt"
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/zero")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "player", "check", str(target)],
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "not a regular file" in done.stdout + done.stderr
+
+
+def test_a_file_over_the_limit_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(StoryFileError, match="at most 5 MB"):
+        read_story_text(big)
