@@ -132,6 +132,28 @@ def atomic_write_json(path: Path, data: Mapping[str, Any]) -> None:
         raise
 
 
+#: A temporary file older than this is left from a crash, not being written right now.
+STALE_TEMPORARY_SECONDS: Final = 60.0
+
+
+def sweep_temporary_files(path: Path, now: float | None = None) -> None:
+    """Remove what :func:`atomic_write_json` left beside ``path`` when the process was
+    killed between writing and renaming: those copies hold positions and recent stories,
+    which must not pile up on a shared machine. A file still being written by another
+    window (seconds old) is left alone."""
+    now = time.time() if now is None else now
+    try:
+        candidates = list(path.parent.glob(f".{path.name}.*.tmp"))
+    except OSError:
+        return
+    for leftover in candidates:
+        try:
+            if now - leftover.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                leftover.unlink()
+        except OSError:  # gone already, or not ours to remove: the next start tries again
+            continue
+
+
 class Store(ABC):
     """Where the user's layer is kept between runs."""
 
@@ -158,6 +180,7 @@ class FileStore(Store):
         return self._messages
 
     def load(self) -> dict[str, Any]:
+        sweep_temporary_files(self.path)
         try:
             return parse_settings_file(self.path)
         except DamagedSettingsError as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -161,3 +163,18 @@ def test_file_store_round_trip(tmp_path: Path) -> None:
     store = FileStore(tmp_path / "deep" / "settings.json")
     store.save({"voice": "x"})
     assert store.load() == {"voice": "x"}
+
+
+def test_temporary_files_left_by_a_crash_are_removed_at_the_next_start(
+    locations: SettingsLocations,
+) -> None:
+    locations.user_dir.mkdir(parents=True)
+    stale = locations.user_dir / ".settings.json.k2j4h1.tmp"
+    stale.write_text('{"positions": {"a": 3}}')
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    fresh = locations.user_dir / ".settings.json.f00f00.tmp"  # another window writing now
+    fresh.write_text("{}")
+    Settings.load(locations)
+    assert not stale.exists()
+    assert fresh.exists()
