@@ -71,6 +71,22 @@ class Option:
             return isinstance(value, int) and not isinstance(value, bool)
         return isinstance(value, self.type)
 
+    def in_range(self, value: Any) -> bool:
+        """Whether a value of this option's type lies within its bounds."""
+        if self.type not in (int, float):
+            return True
+        low = self.minimum if self.minimum is not None else -math.inf
+        high = self.maximum if self.maximum is not None else math.inf
+        return bool(low <= value <= high)
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` cannot be this option's value, or None when it can."""
+        if not self.accepts(value):
+            return f"expected {_KIND_WORDS.get(self.type, self.type.__name__)}"
+        if not self.in_range(value):
+            return f"{value!r} is outside {_range(self)}"
+        return None
+
     def clamp(self, value: Any) -> Any:
         """``value`` brought into range; values of other types are returned unchanged."""
         if self.type not in (int, float) or isinstance(value, bool):
@@ -83,6 +99,15 @@ class Option:
             value = self.maximum
         return self.type(value)
 
+
+_KIND_WORDS: Final[Mapping[type, str]] = {
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    str: "text",
+    list: "a list",
+    dict: "a table",
+}
 
 OPTIONS: Final[tuple[Option, ...]] = (
     Option("voice", str, "", "the reading voice's id (`story-player voices`); empty: the best "

@@ -48,6 +48,8 @@ MAX_REMEMBERED_STORIES: Final = 50
 
 DEFAULTS: Final[Mapping[str, Any]] = options.DEFAULTS
 STATE_FILE_NAME: Final = "state.json"
+#: Far more than 50 stories' places and bookmarks need; a bigger file is not ours.
+MAX_SETTINGS_BYTES: Final = 4 * 1024 * 1024
 
 # Keys of the system file that configure the layers themselves rather than the app.
 _SYSTEM_CONTROL_KEYS: Final = frozenset({"locked", "memory_only", "workstation"})
@@ -85,18 +87,29 @@ class DamagedSettingsError(Exception):
 
 
 def parse_settings_file(path: Path) -> dict[str, Any]:
-    """Read a JSON or TOML settings file; a missing file is empty."""
+    """Read a JSON or TOML settings file; a missing file is empty.
+
+    Bounded before it is parsed: at most :data:`MAX_SETTINGS_BYTES` are read, and a
+    structure nested too deeply for the parser is a damaged file, not a crash.
+    """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SETTINGS_BYTES + 1)
     except FileNotFoundError:
         return {}
     except OSError as exc:
         raise DamagedSettingsError(f"{path}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_SETTINGS_BYTES:
+        raise DamagedSettingsError(
+            f"{path}: larger than {MAX_SETTINGS_BYTES // 1_048_576} MB, not a settings file"
+        )
     try:
         if path.suffix == ".toml":
             data: Any = tomllib.loads(raw.decode("utf-8"))
         else:
             data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+    except RecursionError:
+        raise DamagedSettingsError(f"{path}: nested too deeply") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise DamagedSettingsError(f"{path}: {exc}") from exc
     if not isinstance(data, dict):
@@ -223,6 +236,29 @@ def _accepted(key: str, value: Any, defaults: Mapping[str, Any]) -> bool:
     return key in defaults and isinstance(value, type(defaults[key]))
 
 
+def _valid(
+    data: Mapping[str, Any], defaults: Mapping[str, Any], where: str, problems: list[str]
+) -> dict[str, Any]:
+    """The entries of ``data`` that are known settings with a usable value. A value of the
+    wrong type or out of range is dropped alone, with a message naming it; the rest of the
+    file (bookmarks included) is kept. Unknown keys (a newer version's) are passed over."""
+    kept: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in defaults:
+            continue
+        option = options.BY_NAME.get(key)
+        problem = (
+            option.problem(value)
+            if option is not None
+            else (None if _accepted(key, value, defaults) else "of the wrong type")
+        )
+        if problem is None:
+            kept[key] = value
+        else:
+            problems.append(f"Ignored {key!r} in {where}: {problem}; using the default.")
+    return kept
+
+
 @dataclass(frozen=True)
 class Bookmark:
     """A named place in a story."""
@@ -263,29 +299,26 @@ class Settings:
         self._system = {
             k: v
             for k, v in system.items()
-            if k not in _SYSTEM_CONTROL_KEYS
-            and k in self._defaults
-            and k not in self._state_keys
-            and _accepted(k, v, self._defaults)
+            if k not in _SYSTEM_CONTROL_KEYS and k in self._defaults and k not in self._state_keys
         }
         self._store = store
         self._state_store = state_store
-        loaded = {k: v for k, v in store.load().items() if _accepted(k, v, self._defaults)}
+        problems: list[str] = []
+        self._system = _valid(self._system, self._defaults, "system settings", problems)
+        loaded = _valid(store.load(), self._defaults, "your settings", problems)
         self._user = {k: v for k, v in loaded.items() if k not in self._state_keys}
         # Reading state found among the preferences comes from a version that kept one
         # file; it is taken over and moves to the state file on the next save.
         self._state = {k: v for k, v in loaded.items() if k in self._state_keys}
         migrated = state_store is not None and bool(self._state)
         if state_store is not None:
-            self._state.update(
-                (k, v)
-                for k, v in state_store.load().items()
-                if k in self._state_keys and _accepted(k, v, self._defaults)
-            )
+            state = _valid(state_store.load(), self._defaults, "your reading state", problems)
+            self._state.update((k, v) for k, v in state.items() if k in self._state_keys)
         self.messages: list[str] = [
             *messages,
             *store.messages,
             *(state_store.messages if state_store is not None else ()),
+            *problems,
         ]
         self._user_dirty = migrated
         self._state_dirty = migrated
