@@ -126,7 +126,14 @@ class ReadingPane(QTextEdit):
                 bases.append(base)
                 cursor.insertText(block.text, char)
                 spans.extend((base + s.start, base + s.end) for s in block.sentences)
+        old = self.document()
+        # Qt deletes the document it made itself when another is set, but not one whose
+        # parent is the pane: without this each story opened would keep the previous
+        # document (and its layout) alive for as long as the window lives.
+        ours = old.parent() is self
         self.setDocument(doc)
+        if ours:
+            old.deleteLater()
         self._spans = spans
         self._starts = [a for a, _ in spans]
         self._block_bases = bases
