@@ -20,6 +20,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import (
@@ -232,7 +233,8 @@ class LibraryDialog(QDialog):
 def show_library(window: LibraryHost, *, workstation: bool = False) -> LibraryDialog:
     """Open the library list over ``window`` (window-modal, without a nested event loop)."""
     existing = getattr(window, "library_dialog", None)
-    if isinstance(existing, LibraryDialog) and existing.isVisible():
+    # The list deletes itself on close; the window's reference then names a dead object.
+    if isinstance(existing, LibraryDialog) and shiboken6.isValid(existing) and existing.isVisible():
         existing.raise_()
         existing.activateWindow()
         existing.list.setFocus(Qt.FocusReason.OtherFocusReason)

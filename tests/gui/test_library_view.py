@@ -6,8 +6,9 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+import shiboken6
 from fakes import make_story
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QAccessible, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -141,6 +142,23 @@ def test_ctrl_l_opens_the_library_and_a_story_from_it(
     QTest.keyClick(dialog.list, Qt.Key.Key_Return)
     # Loaded on a worker thread, so the window stays responsive with a large story.
     qtbot.waitUntil(lambda: window.story is not None and window.story.meta.title == "A good story")
+
+
+def test_the_library_opens_again_after_it_was_closed(
+    qtbot: QtBot, settings: Settings, tmp_path: Path
+) -> None:
+    """The list deletes itself on close; the next Ctrl+L must make a new one."""
+    window = text_window(qtbot, settings)
+    window.library_folder_override = library(tmp_path)
+    for _ in range(3):
+        window.cmd_library()
+        dialog = window.library_dialog
+        assert isinstance(dialog, LibraryDialog)
+        qtbot.waitUntil(dialog.isVisible)
+        wait_scanned(qtbot, dialog)
+        dialog.reject()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert not shiboken6.isValid(dialog)
 
 
 def test_library_only_turns_open_into_the_library(
