@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -438,7 +439,10 @@ class CommandHandlers(QMainWindow):
             yield
         finally:
             self.activateWindow()
-            if before is not None and before.isVisible():
+            # The widget that had focus may be gone by now (a story reopened while the
+            # dialog was up rebuilds the panes); touching it would raise here and skip
+            # what the caller does with the dialog's results.
+            if before is not None and shiboken6.isValid(before) and before.isVisible():
                 before.setFocus(Qt.FocusReason.OtherFocusReason)
             else:
                 self.pane.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shiboken6
 from fakes import FakePlayback
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from player.core.model import Story
@@ -69,3 +72,21 @@ def test_contents_activation_jumps(qtbot: QtBot, window: MainWindow, story: Stor
     window.contents.segment_activated.emit(4)
     assert window.sentence == _first(story, 4)
     assert window.pane.hasFocus() or not window.isActiveWindow()
+
+
+def test_focus_is_restored_even_when_its_widget_died_meanwhile(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Leaving a dialog after the widget that had focus was deleted must not raise: the
+    caller's code after the dialog (applying bookmark deletions, say) would be skipped."""
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    label = QLabel("gone soon", window)
+    label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    label.show()
+    label.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is label)
+    with window._restoring_focus():
+        shiboken6.delete(label)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.pane)
