@@ -13,11 +13,17 @@ which styles ``QFrame#card``, ``QFrame#card[marked="true"]`` and
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtGui import QFont, QImageReader, QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from player.core.images import MAX_PIXELS, image_problem
 from player.core.model import Photo, Segment
+
+log = logging.getLogger(__name__)
 
 
 def _styled(label: QLabel, *, bold: bool = False, italic: bool = False) -> QLabel:
@@ -43,6 +49,20 @@ def describe(photo: Photo) -> str:
     return " ".join(parts)
 
 
+def _load_picture(path: Path) -> QPixmap:
+    """The picture for a card, or a null pixmap when it must not or cannot be shown: an SVG
+    that refers to other files, or a picture too large to decode for a small card (its
+    size is read from the header before anything is decoded)."""
+    if image_problem(path) is not None:
+        return QPixmap()
+    reader = QImageReader(str(path))
+    size = reader.size()
+    if size.isValid() and size.width() * size.height() > MAX_PIXELS:
+        log.warning("image %s not shown: %d x %d pixels", path, size.width(), size.height())
+        return QPixmap()
+    return QPixmap.fromImageReader(reader)
+
+
 class PhotoCard(QFrame):
     """One photo, or the caption card standing in for it. Focusable so keyboard users reach it."""
 
@@ -59,7 +79,7 @@ class PhotoCard(QFrame):
         heading = _styled(QLabel(photo.label), bold=True)
         heading.setWordWrap(True)
         layout.addWidget(heading)
-        pixmap = QPixmap(str(photo.image)) if photo.image is not None else QPixmap()
+        pixmap = _load_picture(photo.image) if photo.image is not None else QPixmap()
         if not pixmap.isNull():
             image = QLabel()
             image.setPixmap(pixmap.scaledToWidth(280, Qt.TransformationMode.SmoothTransformation))
