@@ -36,12 +36,12 @@ finds them) and to the punctuation between words:
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from player.core.text.splitter import looks_like_url, split_words
@@ -287,50 +287,129 @@ def _speak_gap(gap: str, where: _GapPlace) -> str:
     return " "
 
 
-@lru_cache(maxsize=32)
-def _compile_lexicon(
-    lexicon: tuple[tuple[str, str], ...],
-) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
-    """One pattern for the whole lexicon, longest written form first so that
-    it wins where entries overlap, and the spoken forms by group number - 1.
-    A single pass also keeps one entry from rewriting another's output."""
-    entries = sorted((e for e in lexicon if e[0]), key=lambda e: len(e[0]), reverse=True)
-    if not entries:
-        return None
-    alternatives = []
-    for written, _ in entries:
-        before = r"(?<!\w)" if re.match(r"\w", written[0]) else ""
-        after = r"(?!\w)" if re.match(r"\w", written[-1]) else ""
-        alternatives.append(f"{before}({re.escape(written)}){after}")
-    return re.compile("|".join(alternatives)), tuple(spoken for _, spoken in entries)
+def _is_word(char: str) -> bool:
+    """What ``\\w`` matches in a str pattern."""
+    return char.isalnum() or char == "_"
+
+
+#: a trie node: next character -> node, and at key "" the spoken form ending here
+_Trie = dict[str, "_Trie | str"]
+
+
+def _build_trie(lexicon: Sequence[tuple[str, str]]) -> _Trie | None:
+    """The written forms as a character trie. The first entry for a written form wins,
+    as in the file's order."""
+    root: _Trie = {}
+    for written, spoken in lexicon:
+        if not written:
+            continue
+        node = root
+        for char in str(written):
+            child = node.setdefault(char, {})
+            assert isinstance(child, dict)
+            node = child
+        node.setdefault("", str(spoken))
+    return root or None
+
+
+#: id(lexicon) -> (the lexicon, its length, its trie). By identity, not by value: hashing
+#: a long lexicon for every block would cost as much as the lookups it saves.
+_tries: dict[int, tuple[Sequence[tuple[str, str]], int, _Trie | None]] = {}
+
+
+def _lexicon_trie(lexicon: Sequence[tuple[str, str]]) -> _Trie | None:
+    """The trie of ``lexicon``, built once per lexicon (a story's is shared by its blocks)."""
+    hit = _tries.get(id(lexicon))
+    if hit is not None and hit[0] is lexicon and hit[1] == len(lexicon):
+        return hit[2]
+    trie = _build_trie(lexicon)
+    if len(_tries) >= 32:
+        _tries.clear()
+    _tries[id(lexicon)] = (lexicon, len(lexicon), trie)
+    return trie
+
+
+def _lexicon_matches(text: str, trie: _Trie) -> list[tuple[int, int, str]]:
+    """(start, end, spoken) of each lexicon match, left to right, not overlapping.
+
+    At each position the longest written form that matches as a whole word wins (a form
+    starting or ending with a letter or digit needs a non-word character or the text's
+    edge beside it). Time grows with the text's length times the longest written form,
+    never with the number of entries.
+    """
+    matches: list[tuple[int, int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        best: tuple[int, str] | None = None
+        if not (_is_word(text[i]) and i > 0 and _is_word(text[i - 1])):
+            node: _Trie | str = trie
+            j = i
+            while j < n and isinstance(node, dict):
+                node = node.get(text[j], "")
+                if not isinstance(node, dict):
+                    break
+                j += 1
+                spoken = node.get("")
+                if isinstance(spoken, str) and not (
+                    _is_word(text[j - 1]) and j < n and _is_word(text[j])
+                ):
+                    best = (j, spoken)
+        if best is None:
+            i += 1
+            continue
+        matches.append((i, best[0], best[1]))
+        i = best[0]
+    return matches
 
 
 def _apply_lexicon(
     text: str, spans: list[tuple[int, int]], lexicon: Sequence[tuple[str, str]]
 ) -> str:
-    """Replace lexicon matches in ``text``, moving ``spans`` (-1 spans are
-    left alone) so that they still cover the same words."""
-    compiled = _compile_lexicon(tuple((str(w), str(s)) for w, s in lexicon))
-    if compiled is None:
+    """Replace lexicon matches in ``text``, moving ``spans`` (-1 spans are left alone) so
+    that they still cover the same words: a word that overlaps a match covers its
+    replacement. One pass over the text and one lookup per span."""
+    if not lexicon:
         return text
-    pattern, replacements = compiled
-    # Right to left, so earlier match positions stay valid.
-    for match in reversed(list(pattern.finditer(text))):
-        if match.lastindex is None:
-            continue
-        replacement = replacements[match.lastindex - 1]
-        low, high = match.span()
-        delta = len(replacement) - (high - low)
-        text = text[:low] + replacement + text[high:]
-        for n, (start, end) in enumerate(spans):
-            if start < 0 or end <= low:
-                continue
-            if start >= high:
-                spans[n] = (start + delta, end + delta)
-                continue
-            # The word overlaps the match: it now covers the replacement.
-            spans[n] = (min(start, low), end + delta if end > high else low + len(replacement))
-    return text
+    trie = _lexicon_trie(lexicon)
+    if trie is None:
+        return text
+    matches = _lexicon_matches(text, trie)
+    if not matches:
+        return text
+    out: list[str] = []
+    lows: list[int] = []  # each match's start in the new text
+    shift_after: list[int] = []  # total length change once past each match
+    last = 0
+    shift = 0
+    for low, high, spoken in matches:
+        out.append(text[last:low])
+        lows.append(low + shift)
+        out.append(spoken)
+        shift += len(spoken) - (high - low)
+        shift_after.append(shift)
+        last = high
+    out.append(text[last:])
+    starts = [low for low, _, _ in matches]
+    ends = [high for _, high, _ in matches]
+
+    def moved_start(p: int) -> int:
+        k = bisect.bisect_right(starts, p) - 1  # the last match starting at or before p
+        if k >= 0 and p < ends[k]:
+            return lows[k]  # inside a match: its replacement's start
+        done = bisect.bisect_right(ends, p)  # matches that ended at or before p
+        return p + (shift_after[done - 1] if done else 0)
+
+    def moved_end(p: int) -> int:
+        k = bisect.bisect_left(starts, p) - 1  # the last match starting before p
+        if k >= 0 and p < ends[k]:
+            return lows[k] + len(matches[k][2])  # inside a match: its replacement's end
+        done = bisect.bisect_right(ends, p)
+        return p + (shift_after[done - 1] if done else 0)
+
+    for n, (start, end) in enumerate(spans):
+        if start >= 0:
+            spans[n] = (moved_start(start), moved_end(end))
+    return "".join(out)
 
 
 def _photo_number(text: str, start: int, end: int, begin: int, stop: int) -> str | None:
