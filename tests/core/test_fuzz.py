@@ -134,4 +134,3 @@ def test_any_settings_file_content_gives_valid_settings(data: dict[str, Any]) ->
 def test_any_text_has_a_spoken_form(text: str, lexicon: list[tuple[str, str]]) -> None:
     spoken = to_spoken(text, 0, None, lexicon)
     assert isinstance(spoken.text, str)
-
