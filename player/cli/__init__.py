@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from player import __version__
+from player import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, __version__
 
 SUBCOMMANDS = ("outline", "check", "voices", "export", "say")
 
@@ -32,12 +32,6 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     story.add_parsers(sub)
     speech.add_parsers(sub)
     return parser
-
-
-# Exit statuses of a command stopped from outside, as a shell reports a process killed by
-# that signal (128 + the signal's number): Ctrl+C, and output into a closed pipe.
-EXIT_INTERRUPTED = 128 + 2
-EXIT_BROKEN_PIPE = 128 + 13
 
 
 def main(argv: Sequence[str] | None = None) -> int:

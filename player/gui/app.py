@@ -16,12 +16,12 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from player import __version__
+from player import EXIT_INTERRUPTED, __version__
 from player.core.model import Story
 from player.core.playback.api import Playback
 from player.core.settings import Settings
 from player.gui import theme
-from player.gui.startup import EXIT_INTERRUPTED, ensure_application, quit_on_interrupt
+from player.gui.startup import ensure_application, quit_on_interrupt
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
 from player.platform.folders import settings_locations
 from player.platform.logfile import keep_log_off_disk

@@ -32,10 +32,6 @@ def ensure_application() -> QApplication:
     return app
 
 
-# As a shell reports a program ended by Ctrl+C (128 + SIGINT).
-EXIT_INTERRUPTED = 130
-
-
 def quit_on_interrupt(app: QApplication, close: Callable[[], object]) -> Callable[[], bool]:
     """Make Ctrl+C in the terminal end the app as the Quit command does: ``close`` (the
     window's, which saves settings and stops speech), then quit the event loop. Returns a

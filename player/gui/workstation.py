@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from player import EXIT_INTERRUPTED
 from player.core.library import library_folder
 from player.core.playback.api import PlaybackState
 from player.core.settings import Settings
@@ -52,7 +53,7 @@ from player.core.workstation import (
     refusal_for,
 )
 from player.gui.keymap import COMMANDS
-from player.gui.startup import EXIT_INTERRUPTED, ensure_application, quit_on_interrupt
+from player.gui.startup import ensure_application, quit_on_interrupt
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
 from player.paths import bundled_story_path
 from player.platform.folders import default_library_folder
