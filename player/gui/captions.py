@@ -14,14 +14,19 @@ which styles ``QFrame#card``, ``QFrame#card[marked="true"]`` and
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Final
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QImageReader, QPixmap
+from PySide6.QtGui import QFont, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from player.core.images import MAX_PIXELS, image_problem
 from player.core.model import Photo, Segment
+from player.gui.background import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +54,65 @@ def describe(photo: Photo) -> str:
     return " ".join(parts)
 
 
-def _load_picture(path: Path) -> QPixmap:
-    """The picture for a card, or a null pixmap when it must not or cannot be shown: an SVG
-    that refers to other files, or a picture too large to decode for a small card (its
-    size is read from the header before anything is decoded)."""
-    if image_problem(path) is not None:
-        return QPixmap()
+#: the width cards show pictures at; decoding scales to it
+CARD_WIDTH: Final = 280
+#: scaled pictures kept, so going back to a segment shows its photos at once
+_CACHE_SIZE: Final = 32
+_cache: OrderedDict[tuple[str, int, int], QImage] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cache_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _cached(path: Path) -> QImage | None:
+    key = _cache_key(path)
+    with _cache_lock:
+        if key is None or key not in _cache:
+            return None
+        _cache.move_to_end(key)
+        return _cache[key]
+
+
+def decode_picture(path: Path) -> QImage:
+    """The picture for a card, scaled to the card, or a null image when it must not or
+    cannot be shown: an SVG that refers to other files, or a picture too large to decode
+    for a small card (its size is read from the header before anything is decoded).
+
+    Runs on a worker thread: QImage and QImageReader, unlike QPixmap, may be used off the
+    GUI thread, and a large photograph takes seconds to decode.
+    """
+    cached = _cached(path)
+    if cached is not None:
+        return cached
+    key = _cache_key(path)
+    if key is None or image_problem(path) is not None:
+        return QImage()
     reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
     size = reader.size()
     if size.isValid() and size.width() * size.height() > MAX_PIXELS:
         log.warning("image %s not shown: %d x %d pixels", path, size.width(), size.height())
-        return QPixmap()
-    return QPixmap.fromImageReader(reader)
+        return QImage()
+    if size.isValid() and size.width() > CARD_WIDTH:
+        # JPEG and SVG decode straight at the smaller size; others are scaled after.
+        reader.setScaledSize(size.scaled(CARD_WIDTH, 1_000_000, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull():
+        log.warning("image %s not shown: %s", path, reader.errorString())
+        return image
+    if image.width() != CARD_WIDTH:
+        image = image.scaledToWidth(CARD_WIDTH, Qt.TransformationMode.SmoothTransformation)
+    with _cache_lock:
+        _cache[key] = image
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return image
 
 
 class PhotoCard(QFrame):
@@ -79,16 +131,23 @@ class PhotoCard(QFrame):
         heading = _styled(QLabel(photo.label), bold=True)
         heading.setWordWrap(True)
         layout.addWidget(heading)
-        pixmap = _load_picture(photo.image) if photo.image is not None else QPixmap()
-        if not pixmap.isNull():
-            image = QLabel()
-            image.setPixmap(pixmap.scaledToWidth(280, Qt.TransformationMode.SmoothTransformation))
-            image.setAccessibleName(photo.alt or photo.caption)
-            layout.addWidget(image)
+        self.picture = _styled(QLabel(), italic=True)
+        self.picture.setWordWrap(True)
+        layout.addWidget(self.picture)
+        image = photo.image
+        cached = _cached(image) if image is not None else None
+        if cached is not None:
+            self._show_picture(cached)
+        elif image is not None and image.is_file():
+            self.picture.setText("Loading photograph…")
+            run_in_background(
+                lambda: decode_picture(image),
+                self._picture_decoded,
+                receiver=self,
+                name="picture",
+            )
         else:
-            placeholder = _styled(QLabel("Photograph not available"), italic=True)
-            placeholder.setWordWrap(True)
-            layout.addWidget(placeholder)
+            self.picture.setText("Photograph not available")
         for text in (
             photo.caption,
             f"Alt text: {photo.alt}" if photo.alt else "",
@@ -100,6 +159,21 @@ class PhotoCard(QFrame):
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 layout.addWidget(label)
         self.set_marked(False)
+
+    def _picture_decoded(self, future: Future[QImage]) -> None:
+        try:
+            image = future.result()
+        except Exception:  # a picture that fails leaves the caption card
+            log.exception("image %s could not be decoded", self.photo.image)
+            image = QImage()
+        self._show_picture(image)
+
+    def _show_picture(self, image: QImage) -> None:
+        if image.isNull():
+            self.picture.setText("Photograph not available")
+            return
+        self.picture.setPixmap(QPixmap.fromImage(image))
+        self.picture.setAccessibleName(self.photo.alt or self.photo.caption)
 
     def set_marked(self, marked: bool) -> None:
         self.badge.setVisible(marked)
