@@ -134,6 +134,8 @@ def show_story_error(
     """A modal error naming the file and each problem's line; the current story stays open."""
     headline, details = story_error_text(path, problems)
     box = QMessageBox(parent)
+    # One box per refused story: gone once read, not kept for the window's lifetime.
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("Story could not be opened")
     box.setText(headline)

@@ -346,14 +346,14 @@ class CommandHandlers(QMainWindow):
         from player.gui.dialogs import BookmarkDialog
 
         dialog = BookmarkDialog(self.session.bookmarks(), self)
-        with self._restoring_focus():
-            result = dialog.exec()
+        result = self._run_modal(dialog)
         chosen = dialog.chosen if result else None
-        if dialog.deleted:
+        deleted = dialog.deleted
+        if deleted:
             self.schedule_save()
             # Said in the dialog as each went; once more only if the list is not followed
             # by a jump, which has its own message.
-            message = self.session.delete_bookmarks(dialog.deleted)
+            message = self.session.delete_bookmarks(deleted)
             self.notify(message, announce=chosen is None)
         if chosen is not None:
             self._to_bookmark(self.session.go_to_bookmark(chosen))
@@ -413,8 +413,7 @@ class CommandHandlers(QMainWindow):
         # Dialog modules load on first use: nothing the first paint does not need.
         from player.gui.dialogs import KeyboardDialog
 
-        with self._restoring_focus():
-            KeyboardDialog(self).exec()
+        self._run_modal(KeyboardDialog(self))
 
     def cmd_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -426,6 +425,17 @@ class CommandHandlers(QMainWindow):
                 f"{APP_NAME} {__version__}\nReads news features aloud, with their text and "
                 "photo captions.",
             )
+
+    def _run_modal(self, dialog: QDialog) -> int:
+        """Run ``dialog`` until it closes and return its result, with focus given back and
+        the dialog deleted afterwards: a dialog parented to the window would otherwise
+        live as long as the window, one more each time it is opened (a workstation's
+        window lives all day)."""
+        with self._restoring_focus():
+            try:
+                return dialog.exec()
+            finally:
+                dialog.deleteLater()
 
     @contextlib.contextmanager
     def _restoring_focus(self) -> Iterator[None]:
