@@ -12,6 +12,12 @@ initialised once. The ``espeakng-loader`` wheel's library is loaded first
 (``RTLD_GLOBAL``) so pyttsx3's own ``dlopen`` of ``libespeak-ng.so.1`` resolves
 to it and speech works after a plain ``pip install``; the system library is
 the fallback.
+
+A voice whose language dictionary is missing from the data folder (the wheel ships
+none for Faroese, Karakalpak and the Xextan test voice) is not offered and not
+loaded: espeak-ng prints "Can't read dictionary file", keeps going with the previous
+voice's freed dictionary, and later crashes the process or leaks memory with every
+sentence.
 """
 
 from __future__ import annotations
@@ -56,6 +62,10 @@ class _EspeakState:
         self.voice: str | None = None
         self.abort = False
         self.voices: list[Voice] | None = None
+        #: the espeak-ng-data folder in use, where each voice's dictionary must be
+        self.data_dir: str | None = None
+        #: voice id -> why it cannot be spoken, for voices checked so far
+        self.unusable: dict[str, str | None] = {}
 
     def callback(self, wav: Any, numsamples: int, events: Any) -> int:
         # Runs inside espeak_Synth on the synthesising thread; must never raise.
@@ -118,9 +128,60 @@ def _load() -> _EspeakState:
         _init_error = "espeak-ng failed to initialise (no voice data found?)"
         raise NoSpeechEngine(_init_error)
     state = _EspeakState(_espeak, int(rate), library)
+    state.data_dir = data_path or _data_dir(_espeak)
     _espeak.SetSynthCallback(state.callback)
     _state = state
     return state
+
+
+def _data_dir(module: ModuleType) -> str | None:
+    """The data folder the library found by itself (``espeak_Info``)."""
+    try:
+        info = module.dll.espeak_Info
+        info.restype = ctypes.c_char_p
+        info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
+        path = ctypes.c_char_p()
+        info(ctypes.byref(path))
+    except (AttributeError, OSError, ValueError):
+        return None
+    return path.value.decode("utf-8", "replace") if path.value else None
+
+
+def voice_dictionary(voice_file: str) -> str | None:
+    """The dictionary a voice file makes espeak-ng load: its ``dictionary`` line, else
+    its first ``language`` up to the first hyphen (as espeak-ng's LoadVoice does)."""
+    language: str | None = None
+    dictionary: str | None = None
+    for line in voice_file.splitlines():
+        words = line.split("//", 1)[0].split()
+        if len(words) < 2:
+            continue
+        if words[0] == "language" and language is None and words[1] != "variant":
+            language = words[1].split("-", 1)[0]
+        elif words[0] == "dictionary":
+            dictionary = words[1]
+    return dictionary or language
+
+
+def dictionary_problem(data_dir: str | None, voice_id: str) -> str | None:
+    """Why espeak-ng could not load ``voice_id`` safely, or None. A voice whose file is
+    not where the data folder keeps voices is given the benefit of the doubt."""
+    if not data_dir:
+        return None
+    for folder in ("lang", "voices"):
+        path = os.path.join(data_dir, folder, *voice_id.split("/"))
+        if os.path.isfile(path):
+            break
+    else:
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            dictionary = voice_dictionary(handle.read(65_536))
+    except OSError:
+        return None
+    if dictionary is None or os.path.isfile(os.path.join(data_dir, f"{dictionary}_dict")):
+        return None
+    return f"its dictionary {dictionary}_dict is not installed"
 
 
 def _parse_languages(voice: Any, offset: int) -> tuple[str, ...]:
@@ -171,16 +232,29 @@ class EspeakSynthesizer(Synthesizer):
                 for v in es.ListVoices():
                     ident = (v.identifier or b"").decode("utf-8", "replace")
                     name = (v.name or b"").decode("utf-8", "replace")
-                    if ident:
+                    if ident and self._problem(ident) is None:
                         found.append(Voice(ident, name, _parse_languages(v, offset)))
                 state.voices = found
             return list(state.voices)
+
+    def _problem(self, voice_id: str) -> str | None:
+        """Why ``voice_id`` must not be loaded (checked once per voice); call under _LOCK."""
+        state = self._state
+        if voice_id not in state.unusable:
+            problem = dictionary_problem(state.data_dir, voice_id)
+            if problem is not None:
+                log.warning("espeak-ng voice %s is not offered: %s", voice_id, problem)
+            state.unusable[voice_id] = problem
+        return state.unusable[voice_id]
 
     def synthesize(self, text: str, voice_id: str, rate_wpm: int) -> SynthResult:
         with _LOCK:
             state = self._state
             es = state.module
             if voice_id != state.voice:
+                problem = self._problem(voice_id)
+                if problem is not None:
+                    raise SpeechError(f"espeak-ng cannot speak {voice_id!r}: {problem}")
                 if es.SetVoiceByName(voice_id.encode("utf-8")) != 0:
                     state.voice = None
                     raise SpeechError(f"espeak-ng has no voice {voice_id!r}")
