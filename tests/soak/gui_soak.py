@@ -120,7 +120,7 @@ def key_of(shortcut: str) -> tuple[Qt.Key, Qt.KeyboardModifier] | None:
     sequence = QKeySequence(shortcut)
     if sequence.count() != 1:
         return None
-    combination = sequence[0]
+    combination = sequence[0]  # type: ignore[index]  # the stubs miss __getitem__
     return combination.key(), combination.keyboardModifiers()
 
 
