@@ -56,7 +56,14 @@ def run_check(ns: argparse.Namespace) -> int:
     print(
         f"{story.path}: valid story, {len(story.segments)} segments, "
         f"{story.sentence_count} sentences"
+        + (
+            f", {len(story.warnings)} warning{'s' if len(story.warnings) != 1 else ''}"
+            if story.warnings
+            else ""
+        )
     )
+    for line, message in story.warnings:
+        print(f"  {story.path}:{line}: warning: {message}")
     return 0
 
 

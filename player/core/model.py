@@ -173,6 +173,9 @@ class Story:
     path: Path | None = None
     lexicon: tuple[tuple[str, str], ...] = ()
     refs: tuple[SentenceRef, ...] = field(default=(), compare=False)
+    #: (line, message) of what an author should fix but a reader can live with
+    #: (a photo not found, a respelling espeak would spell out)
+    warnings: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         refs: list[SentenceRef] = []

@@ -60,7 +60,11 @@ _FIELD_RE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9-]*)\s*:\s*(?P<value>.*?)\s*
 _END_RE = re.compile(r"^==\s*end\s*$", re.IGNORECASE)
 _KIND_ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_HANDLE_RE = re.compile(r"^@[A-Za-z0-9_]{1,30}$")
+_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+#: Twitter/X "@name", Bluesky "@name.bsky.social" (any domain), Mastodon "@name@server"
+_HANDLE_RE = re.compile(rf"^@(?:[A-Za-z0-9_]{{1,30}}|{_DOMAIN}|[A-Za-z0-9_.]{{1,64}}@{_DOMAIN})$")
+#: a respelling part espeak-ng would spell letter by letter ("WAH" is said "W A H")
+_CAPITALISED_RE = re.compile(r"\b[A-Z]{2,}\b")
 _PHOTO_NUMBER_RE = re.compile(r"^(?P<n>\d{1,3})\s*(?:(?:/|of)\s*(?P<m>\d{1,3}))?$")
 
 
@@ -121,6 +125,7 @@ class _Parser:
         self.header: dict[str, tuple[str, int]] = {}
         self.kinds: dict[str, tuple[str, str, int]] = {}
         self.lexicon: list[tuple[str, str]] = []
+        self.warnings: list[tuple[int, str]] = []
         self.segments: list[_RawSegment] = []
         self.end_line: int | None = None
 
@@ -142,9 +147,13 @@ class _Parser:
         for number, raw in enumerate(self.lines, start=1):
             line = raw.rstrip()
             stripped = line.strip()
-            if fence is not None and (_END_RE.match(stripped) or _SEGMENT_RE.match(stripped)):
-                # A heading inside a block means its closing ':::' is missing; say so here
-                # rather than swallowing the rest of the story into the block.
+            if fence is not None and (
+                _END_RE.match(stripped)
+                or _SEGMENT_RE.match(stripped)
+                or (stripped.startswith(":::") and stripped != ":::")
+            ):
+                # A heading or a block opening inside a block means its closing ':::' is
+                # missing; say so here rather than swallowing the rest into the block.
                 self._unclosed(fence)
                 fence = None
             if fence is not None:
@@ -273,7 +282,17 @@ class _Parser:
         if not sep or not written.strip() or not spoken.strip():
             self.problem(number, "a lexicon entry is written as 'Word = how to say it'")
         else:
-            self.lexicon.append((written.strip(), spoken.strip()))
+            said = spoken.strip()
+            self.lexicon.append((written.strip(), said))
+            outside_phonemes = re.sub(r"\[\[.*?\]\]", " ", said)
+            if capitals := _CAPITALISED_RE.findall(outside_phonemes):
+                self.warnings.append(
+                    (
+                        number,
+                        f"espeak-ng spells out capitalised parts letter by letter: write "
+                        f"{', '.join(repr(c) for c in capitals)} in lowercase",
+                    )
+                )
 
     def _segment_heading(self, text: str, number: int) -> None:
         m = _SEGMENT_RE.match(text)
@@ -299,6 +318,25 @@ class _Parser:
             self.problem(number, f"'{key}' is given twice in this {block.type} block")
         else:
             block.fields[key] = (value, number)
+
+
+def _find_ignoring_case(root: Path, rel: Path) -> Path | None:
+    """``root / rel`` where each name may differ in case from what is on disk, or None.
+    Only the folders on the way are listed, so this costs nothing for a found image."""
+    here = root
+    for part in rel.parts:
+        if part in ("", "."):
+            continue
+        try:
+            names = {p.name.casefold(): p for p in here.iterdir()}
+        except OSError:
+            return None
+        match = names.get(part.casefold())
+        if match is None:
+            return None
+        here = match
+    resolved = here.resolve()
+    return resolved if resolved.is_file() and resolved.is_relative_to(root) else None
 
 
 def _clip(text: str, limit: int = 60) -> str:
@@ -413,7 +451,8 @@ class _Builder:
         if handle and not _HANDLE_RE.match(handle):
             self.problem(
                 raw.fields["handle"][1],
-                f"handle '{handle}' should look like '@name' (letters, digits and _)",
+                f"handle '{handle}' should look like '@name' (X/Twitter), "
+                "'@name.bsky.social' (Bluesky) or '@name@server.social' (Mastodon)",
             )
         date = self.date(*raw.fields["date"]) if "date" in raw.fields else None
         link = f.get("link", "")
@@ -501,10 +540,26 @@ class _Builder:
             known = ", ".join(sorted(IMAGE_SUFFIXES))
             self.problem(line, f"image '{value}' is not an image file ({known})")
             return None
-        if not target.is_file():
-            self.problem(line, f"image '{value}' was not found in {target.parent}")
-            return None
-        return target
+        if target.is_file():
+            return target
+        found = _find_ignoring_case(self.root, rel)
+        if found is not None:
+            shown = found.relative_to(self.root).as_posix()
+            self.p.warnings.append(
+                (
+                    line,
+                    f"image '{value}' is named '{shown}' in the folder; it is shown, but write "
+                    "the name as it is: other systems tell the difference",
+                )
+            )
+            return found
+        self.p.warnings.append(
+            (
+                line,
+                f"image '{value}' was not found in {target.parent}; its caption is shown instead",
+            )
+        )
+        return None
 
     def sentences(self, text: str, prefix: str = "") -> tuple[Sentence, ...]:
         out: list[Sentence] = []
@@ -543,7 +598,9 @@ def parse_story(text: str, path: Path) -> Story:
         parser.problem(1, "the story has no text")
     if parser.problems:
         raise StoryFileError(sorted(parser.problems, key=lambda p: p.line))
-    return Story(meta, segments, path, tuple(parser.lexicon))
+    return Story(
+        meta, segments, path, tuple(parser.lexicon), warnings=tuple(sorted(parser.warnings))
+    )
 
 
 def _too_big(size: int) -> str:

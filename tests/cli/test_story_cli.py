@@ -64,6 +64,22 @@ def test_check_truncated_copy_reports_line(
     assert any(line.strip().startswith(f"{broken}:") for line in err.splitlines()[1:])
 
 
+def test_check_passes_with_warnings_named_by_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "title: T\nlanguage: en\n\n[lexicon]\nAquiles = ah-KEE-less\n\n== introduction: Start\n\n"
+        "Words.\n\n::: photo\nimage: gone.jpg\n---\nA yard.\n:::\n\n== end\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(story)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("2 warnings")
+    assert out[1].strip().startswith(f"{story}:5: warning:") and "'KEE'" in out[1]
+    assert out[2].strip().startswith(f"{story}:12: warning:") and "gone.jpg" in out[2]
+
+
 def test_check_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(tmp_path / "none.txt")]) == 1
     assert "does not exist" in capsys.readouterr().err

@@ -309,16 +309,72 @@ def test_image_outside_story_folder(tmp_path: Path) -> None:
     assert found[0].line == 9
 
 
-def test_image_absolute_missing_or_not_an_image(tmp_path: Path) -> None:
+def test_image_absolute_or_not_an_image(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x")
     text = MINIMAL
-    for image in ("/etc/hostname", "missing.png", "notes.txt"):
+    for image in ("/etc/hostname", "notes.txt"):
         text += f"\n::: photo\nimage: {image}\n---\nCaption.\n:::\n"
     found = problems(tmp_path, text)
-    assert len(found) == 3
+    assert len(found) == 2
     assert "relative" in found[0].message
-    assert "not found" in found[1].message
-    assert "not an image" in found[2].message
+    assert "not an image" in found[1].message
+
+
+def test_a_missing_image_is_a_warning_and_the_caption_stays(tmp_path: Path) -> None:
+    text = MINIMAL + "\n::: photo\nimage: images/missing.png\nalt: A yard\n---\nCaption.\n:::\n"
+    story = load_story(write(tmp_path, text))
+    photo = story.segments[0].photos[0]
+    assert photo.image is None and photo.caption == "Caption." and photo.alt == "A yard"
+    [(line, message)] = story.warnings
+    assert line == 9 and "images/missing.png" in message and "not found" in message
+
+
+def test_an_image_named_in_another_case_is_found_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "Images").mkdir()
+    tiny_png(tmp_path / "Images" / "Yard.PNG")
+    text = MINIMAL + "\n::: photo\nimage: images/yard.png\n---\nCaption.\n:::\n"
+    story = load_story(write(tmp_path, text))
+    assert story.segments[0].photos[0].image == (tmp_path / "Images" / "Yard.PNG").resolve()
+    [(line, message)] = story.warnings
+    assert line == 9 and "'Images/Yard.PNG'" in message
+
+
+def test_a_block_left_open_before_another_block_is_reported_at_its_opening(
+    tmp_path: Path,
+) -> None:
+    text = MINIMAL + (
+        "\n::: quote\nspeaker: Ana\n---\nFirst words.\n"
+        "\n::: quote\nspeaker: Luis\n---\nSecond words.\n:::\n"
+    )
+    p = only_problem(tmp_path, text)
+    assert p.line == 8 and "never closed" in p.message
+
+
+@pytest.mark.parametrize(
+    "handle", ["@gdub520", "@ana.bsky.social", "@ana@mastodon.social", "@x_y@social.example.org"]
+)
+def test_handles_of_every_network(tmp_path: Path, handle: str) -> None:
+    text = MINIMAL + f"\n::: post\nauthor: Ana\nhandle: {handle}\n---\nHi.\n:::\n"
+    story = load_story(write(tmp_path, text))
+    assert story.segments[0].blocks[-1].post.handle == handle  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("handle", ["nobody", "@", "@a b", "@ana@", "@.bsky.social", "@ana@x"])
+def test_what_is_not_a_handle(tmp_path: Path, handle: str) -> None:
+    text = MINIMAL + f"\n::: post\nauthor: Ana\nhandle: {handle}\n---\nHi.\n:::\n"
+    p = only_problem(tmp_path, text)
+    assert "Bluesky" in p.message and "Mastodon" in p.message
+
+
+def test_capitalised_respellings_are_a_warning(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "== introduction",
+        "[lexicon]\nAquiles = ah-KEE-less\nSerdán = sair-dahn\nÑúñez = [[J'uJes]]\n\n"
+        "== introduction",
+    )
+    story = load_story(write(tmp_path, text))
+    [(line, message)] = story.warnings
+    assert line == 5 and "'KEE'" in message and "lowercase" in message
 
 
 def test_empty_story(tmp_path: Path) -> None:
