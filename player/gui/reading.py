@@ -39,6 +39,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
 
 from player.core.model import BlockType, Story
+from player.core.text.utf16 import Utf16Offsets
 from player.gui.keymap import pane_key_table
 from player.gui.theme import DEFAULT_THEME, HighlightFormats, current_theme_id, highlight_formats
 from player.gui.zoom import unzoomed_app_point_size
@@ -86,6 +87,7 @@ class ReadingPane(QTextEdit):
         self._spans: list[tuple[int, int]] = []
         self._starts: list[int] = []
         self._block_bases: list[int] = []
+        self._block_units: list[Utf16Offsets] = []
         self._headings: list[int] = []
         self._story: Story | None = None
         font = self.font()
@@ -103,6 +105,7 @@ class ReadingPane(QTextEdit):
         cursor = QTextCursor(doc)
         spans: list[tuple[int, int]] = []
         bases: list[int] = []
+        units: list[Utf16Offsets] = []
         headings: list[int] = []
 
         self._heading(cursor, story.meta.title, 1, first=True)
@@ -124,8 +127,11 @@ class ReadingPane(QTextEdit):
                     cursor.insertText(f"{block.photo.label}: ", label)
                 base = cursor.position()
                 bases.append(base)
+                # The core's offsets count code points, Qt's positions UTF-16 units.
+                to16 = Utf16Offsets(block.text)
+                units.append(to16)
                 cursor.insertText(block.text, char)
-                spans.extend((base + s.start, base + s.end) for s in block.sentences)
+                spans.extend((base + to16(s.start), base + to16(s.end)) for s in block.sentences)
         old = self.document()
         # Qt deletes the document it made itself when another is set, but not one whose
         # parent is the pane: without this each story opened would keep the previous
@@ -137,6 +143,7 @@ class ReadingPane(QTextEdit):
         self._spans = spans
         self._starts = [a for a, _ in spans]
         self._block_bases = bases
+        self._block_units = units
         self._headings = headings
         self._marked = (None, None)
         self.setExtraSelections([])
@@ -197,9 +204,12 @@ class ReadingPane(QTextEdit):
             ref = self._story.refs[sentence]
             words = self._story.sentence(ref).words
             if 0 <= word < len(words):
-                base = self._block_bases[self._block_number(sentence)]
+                number = self._block_number(sentence)
+                base, to16 = self._block_bases[number], self._block_units[number]
                 w = words[word]
-                selections.append(self._mark(base + w.start, base + w.end, formats.word))
+                selections.append(
+                    self._mark(base + to16(w.start), base + to16(w.end), formats.word)
+                )
         self.setExtraSelections(selections)
         self.scroll_into_view(start, end)
 
