@@ -433,12 +433,15 @@ class _Builder:
         if raw.type == "paragraph":
             return Block(BlockType.PARAGRAPH, body, self.sentences(body), raw.line)
         if raw.type == "quote":
+            # The speaker is shown under the quotation, as a post's author is, and said
+            # before it: a listener hears who speaks before hearing what is said.
+            speaker = f.get("speaker", "")
             return Block(
                 BlockType.QUOTATION,
-                body,
-                self.sentences(body),
+                f"{body}\n— {speaker}" if speaker else body,
+                self.sentences(body, prefix=f"{speaker} said: " if speaker else ""),
                 raw.line,
-                speaker=f.get("speaker", ""),
+                speaker=speaker,
             )
         if raw.type == "photo":
             photo = self.photo(raw, body, "image", "alt", "credit", "number")

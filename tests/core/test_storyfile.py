@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from player.core.model import BlockType
+from player.core.model import Block, BlockType
 from player.core.storyfile import (
     MAX_FILE_BYTES,
     Problem,
@@ -97,7 +97,16 @@ def test_bundled_story_segments() -> None:
 
 def test_bundled_story_keeps_every_word_in_order() -> None:
     story = load_story(bundled_story_path())
-    shown = "\n".join(b.text for s in story.segments for b in s.blocks)
+
+    def article_text(block: Block) -> str:
+        # A quotation's speaker line is the player's own, not the article's.
+        if block.type is BlockType.QUOTATION:
+            body, line = block.text.rsplit("\n", 1)
+            assert line == f"— {block.speaker}"
+            return body
+        return block.text
+
+    shown = "\n".join(article_text(b) for s in story.segments for b in s.blocks)
     assert shown.split() == ARTICLE.read_text(encoding="utf-8").split()
 
 
@@ -348,6 +357,21 @@ def test_a_block_left_open_before_another_block_is_reported_at_its_opening(
     )
     p = only_problem(tmp_path, text)
     assert p.line == 8 and "never closed" in p.message
+
+
+def test_a_quotation_shows_and_says_its_speaker(tmp_path: Path) -> None:
+    text = MINIMAL + (
+        "\n::: quote\nspeaker: José Ñúñez\n---\n“We read at night. Then we sleep.”\n:::\n"
+    )
+    block = load_story(write(tmp_path, text)).segments[0].blocks[-1]
+    assert block.text == "“We read at night. Then we sleep.”\n— José Ñúñez"
+    first, second = block.sentences
+    assert first.spoken.startswith("José Ñúñez said: ")
+    assert not second.spoken.startswith("José")
+    # The displayed words still map onto what is said after the prefix.
+    word = first.words[0]
+    shown = block.text[word.start : word.end]
+    assert first.spoken[word.spoken_start : word.spoken_end] in (shown, shown.strip("“"))
 
 
 @pytest.mark.parametrize(

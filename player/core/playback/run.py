@@ -49,7 +49,7 @@ from player.core.playback.timeline import (
     pause_after,
     scaled_pause,
 )
-from player.core.playback.voices import VoiceTable
+from player.core.playback.voices import VoiceTable, speaker_ranks, speaker_voices
 from player.core.speech import SpeechError, SynthesisWorker, SynthResult, Voice
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,9 @@ class RunEngine:
         self._rate = clamp_rate(settings.rate)
         self._volume = min(max(settings.volume, 0.0), 1.0)
         self._voice_table = VoiceTable(
-            settings.voice or "", [story.block_of(r).type for r in story.refs]
+            settings.voice or "",
+            [story.block_of(r).type for r in story.refs],
+            speaker_ranks(story),
         )
         self._estimates = TimeEstimates(story, self._rate, self._voice_table.voice_for)
         self._speaking = False
@@ -434,7 +436,12 @@ class RunEngine:
             return
         table = self._voice_table
         with self._lock:
-            old = table.set_block_voice(block_type, voice_id)
+            others = (
+                speaker_voices(self._voices, table.main, voice_id)
+                if voice_id is not None and block_type is BlockType.QUOTATION
+                else []
+            )
+            old = table.set_block_voice(block_type, voice_id, others)
             self._estimates.voices_changed()
             voices, rate = table.in_use(), self._rate
             position = self._position

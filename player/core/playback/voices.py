@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from player.core.model import BlockType
-from player.core.speech.base import Voice, best_voice, second_voice
+from player.core.model import BlockType, Story
+from player.core.speech.base import Voice, best_voice, other_voices, second_voice
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,12 @@ def second_voice_for(voices: Sequence[Voice], main_id: str, choice: str) -> str 
     raise UnknownVoiceError(choice)
 
 
+def speaker_voices(voices: Sequence[Voice], main_id: str, quotation_voice: str) -> list[str]:
+    """More voices for the later speakers of a segment: the other voices of the main
+    voice's language, best first, after the quotation voice itself."""
+    return [v.id for v in other_voices(voices, main_id) if v.id != quotation_voice]
+
+
 def choose_main_voice(
     voices: Sequence[Voice], wanted: str, language: str
 ) -> tuple[Voice | None, str | None]:
@@ -78,30 +84,70 @@ class VoiceTable:
     Not thread-safe on its own: the playback guards it with its lock.
     """
 
-    def __init__(self, main: str, block_types: Sequence[BlockType]) -> None:
+    def __init__(
+        self,
+        main: str,
+        block_types: Sequence[BlockType],
+        speaker_ranks: Sequence[int] | None = None,
+    ) -> None:
         self.main = main
         self._blocks: dict[BlockType, str] = {}
         self._block_types = list(block_types)  # per sentence, in story order
+        #: per sentence: which speaker of its segment says it (0 the first to speak,
+        #: 1 the next...), -1 outside quotations
+        self._ranks = list(speaker_ranks) if speaker_ranks is not None else []
+        #: the quotation voices by speaker rank; the first is the quotation voice itself
+        self._speakers: list[str] = []
 
     def block_voice(self, block_type: BlockType) -> str | None:
         return self._blocks.get(block_type)
 
-    def set_block_voice(self, block_type: BlockType, voice_id: str | None) -> str | None:
-        """Set it (None: the main voice again); the voice it had before."""
+    def set_block_voice(
+        self, block_type: BlockType, voice_id: str | None, others: Sequence[str] = ()
+    ) -> str | None:
+        """Set it (None: the main voice again); the voice it had before. For quotations,
+        ``others`` are more voices of the language for the second, third... speaker of a
+        segment (see :func:`speaker_ranks`); with none, every speaker has ``voice_id``."""
         old = self._blocks.get(block_type)
         if voice_id is None:
             self._blocks.pop(block_type, None)
         else:
             self._blocks[block_type] = voice_id
+        if block_type is BlockType.QUOTATION:
+            self._speakers = (
+                [voice_id, *(v for v in others if v not in (voice_id, self.main))]
+                if voice_id is not None
+                else []
+            )
         return old
 
     def block_type_of(self, sentence: int) -> BlockType:
         return self._block_types[sentence]
 
     def voice_for(self, sentence: int) -> str:
-        """The voice ``sentence`` is read in: its block type's, else the main one."""
+        """The voice ``sentence`` is read in: its speaker's in a quotation, its block
+        type's, else the main one."""
+        if self._speakers and sentence < len(self._ranks) and self._ranks[sentence] >= 0:
+            return self._speakers[self._ranks[sentence] % len(self._speakers)]
         return self._blocks.get(self._block_types[sentence], self.main)
 
     def in_use(self) -> set[str]:
         """Every voice some sentence is read in (audio in any other is stale)."""
-        return {self.main, *self._blocks.values()}
+        used = {self._speakers[r % len(self._speakers)] for r in self._ranks if r >= 0}
+        return {self.main, *self._blocks.values(), *(used if self._speakers else ())}
+
+
+def speaker_ranks(story: Story) -> list[int]:
+    """Per sentence, which speaker of its segment says it: 0 for the first speaker to be
+    quoted in the segment, 1 for the next one, and so on; -1 outside quotations. Each
+    segment starts again at 0, so an interview's two voices stay the same two voices."""
+    ranks: list[int] = []
+    for segment in story.segments:
+        order: dict[str, int] = {}
+        for block in segment.blocks:
+            if block.type is BlockType.QUOTATION:
+                rank = order.setdefault(block.speaker.strip().casefold(), len(order))
+            else:
+                rank = -1
+            ranks.extend([rank] * len(block.sentences))
+    return ranks

@@ -130,8 +130,8 @@ def best_voice(voices: Sequence[Voice], language: str) -> Voice | None:
 _REGION = re.compile(r"^(?:[a-z]{2}|[0-9]{3})$")
 
 
-def second_voice(voices: Sequence[Voice], main_id: str) -> Voice | None:
-    """Another voice of the main voice's language, for quotations and posts; None if none.
+def other_voices(voices: Sequence[Voice], main_id: str) -> list[Voice]:
+    """The other voices of the main voice's language, best first, for quotations and posts.
 
     A listener should hear at once that a quotation or a post began, yet still
     hear their own language, so only voices whose main language is the main
@@ -144,10 +144,9 @@ def second_voice(voices: Sequence[Voice], main_id: str) -> Voice | None:
     """
     main = next((v for v in voices if v.id == main_id), None)
     if main is None or not main.languages:
-        return None
+        return []
     primary = normalize_language(main.languages[0]).split("-", 1)[0]
-    best: tuple[int, int] | None = None
-    chosen: Voice | None = None
+    ranked: list[tuple[tuple[int, int], Voice]] = []
     for order, voice in enumerate(voices):
         if voice.id == main.id or not voice.languages:
             continue
@@ -162,7 +161,13 @@ def second_voice(voices: Sequence[Voice], main_id: str) -> Voice | None:
             score += 2 if first[1].isalpha() else 1
         if score and voice.id.rsplit("/", 1)[-1].lower() == primary:
             score += 3
-        key = (score, -order)
-        if score and (best is None or key > best):
-            best, chosen = key, voice
-    return chosen
+        if score:
+            ranked.append(((score, -order), voice))
+    ranked.sort(key=lambda pair: pair[0], reverse=True)
+    return [voice for _key, voice in ranked]
+
+
+def second_voice(voices: Sequence[Voice], main_id: str) -> Voice | None:
+    """The best of :func:`other_voices`: the second voice "automatic" picks; None if none."""
+    others = other_voices(voices, main_id)
+    return others[0] if others else None

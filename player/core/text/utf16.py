@@ -26,9 +26,7 @@ class Utf16Offsets:
         # Multilingual Plane alone (most stories) keeps an empty list: conversion is then
         # the identity, and building this is one fast scan.
         self._astral: list[int] = (
-            [i for i, char in enumerate(text) if ord(char) >= _ASTRAL]
-            if not text.isascii()
-            else []
+            [i for i, char in enumerate(text) if ord(char) >= _ASTRAL] if not text.isascii() else []
         )
         self.length = len(text) + len(self._astral)
 

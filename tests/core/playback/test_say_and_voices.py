@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from player.core.playback import PcmStream, PlaybackSettings, SpeechPlayback, cr
 from player.core.playback.api import PlaybackState, Position
 from player.core.playback.stream import Piece
 from player.core.speech import FakeSynthesizer, Voice, second_voice
+from player.core.storyfile import parse_story
 from tests.core.speech.speechkit import Recorder, Tape, make_story, taping
 from tests.support import Closer
 
@@ -295,6 +297,29 @@ def test_quotations_and_posts_in_the_second_voice(quoted: Live) -> None:
     quote = tape.audio_of(lambda p: p == Piece(1))
     assert quote == [quoted.audio("Nobody could say why.", "fake/en-us")]
     assert quote[0] != quoted.audio("Nobody could say why.")
+
+
+def test_two_speakers_of_a_segment_are_heard_in_two_voices(closing: Closer) -> None:
+    text = (
+        "title: T\nlanguage: en\n\n== interview: Two\n\n::: quote\nspeaker: Ana\n---\n"
+        "Ana first.\n:::\n\n::: quote\nspeaker: Luis\n---\nLuis next.\n:::\n\n"
+        "::: quote\nspeaker: Ana\n---\nAna again.\n:::\n\n== end\n"
+    )
+    voices = [
+        Voice("fake/en", "Fake English", ("en",)),
+        Voice("fake/en-us", "Fake American", ("en-us",)),
+        Voice("fake/en-gb", "Fake British", ("en-gb",)),
+    ]
+    live = Live(parse_story(text, Path("t.txt")), closing, FakeSynthesizer(voices=voices))
+    playback = live.playback
+    playback.set_block_voice(BlockType.QUOTATION, "fake/en-us")
+    live.wait(lambda: playback.block_voice(BlockType.QUOTATION) == "fake/en-us")
+    playback.play()
+    live.wait(live.recorder.finished)
+    asked = {text: voice for text, voice, _ in live.synth.requests}
+    assert asked["Ana said: Ana first."] == "fake/en-us"
+    assert asked["Luis said: Luis next."] == "fake/en-gb"
+    assert asked["Ana said: Ana again."] == "fake/en-us"
 
 
 def test_second_voice_change_reaches_the_look_ahead(quoted: Live) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
-from player.core.model import BlockType
+from player.core.model import BlockType, Story
 from player.core.playback.estimates import TimeEstimates
 from player.core.playback.timeline import pause_after
 from player.core.playback.voices import (
@@ -16,8 +17,11 @@ from player.core.playback.voices import (
     VoiceTable,
     choose_main_voice,
     second_voice_for,
+    speaker_ranks,
+    speaker_voices,
 )
 from player.core.speech.base import Voice
+from player.core.storyfile import parse_story
 from tests.core.speech.speechkit import make_story
 
 VOICES = [
@@ -70,6 +74,72 @@ def _summed(estimates: TimeEstimates, start: int, into: int, count: int) -> int:
         for i in range(start, count)
     )
     return max(total - into, 0)
+
+
+INTERVIEW = """\
+title: Interview
+language: en
+
+== interview: Two voices
+
+A paragraph.
+
+::: quote
+speaker: Ana
+---
+First from Ana. Second from Ana.
+:::
+
+::: quote
+speaker: Luis
+---
+Luis speaks.
+:::
+
+::: quote
+speaker: ana
+---
+Ana again.
+:::
+
+== interview: Luis alone
+
+::: quote
+speaker: Luis
+---
+Only Luis here.
+:::
+
+== end
+"""
+
+
+def _interview() -> Story:
+    return parse_story(INTERVIEW, Path("interview.txt"))
+
+
+def test_speakers_are_ranked_by_first_appearance_in_each_segment() -> None:
+    # paragraph, Ana x2, Luis, Ana (same speaker whatever the case); then Luis first again
+    assert speaker_ranks(_interview()) == [-1, 0, 0, 1, 0, 0]
+
+
+def test_each_speaker_of_a_segment_gets_a_voice_of_its_own() -> None:
+    story = _interview()
+    table = VoiceTable(
+        "fake/en", [story.block_of(r).type for r in story.refs], speaker_ranks(story)
+    )
+    voices = [*VOICES, Voice("fake/en-gb", "Fake British", ("en-gb",))]
+    others = speaker_voices(voices, "fake/en", "fake/en-us")
+    assert others == ["fake/en-gb"]
+    table.set_block_voice(BlockType.QUOTATION, "fake/en-us", others)
+    said = [table.voice_for(i) for i in range(story.sentence_count)]
+    assert said == ["fake/en", "fake/en-us", "fake/en-us", "fake/en-gb", "fake/en-us", "fake/en-us"]
+    assert table.in_use() == {"fake/en", "fake/en-us", "fake/en-gb"}
+    # with one voice to spare, every speaker has it; off, the main voice reads them all
+    table.set_block_voice(BlockType.QUOTATION, "fake/en-us")
+    assert {table.voice_for(i) for i in (1, 3, 5)} == {"fake/en-us"}
+    table.set_block_voice(BlockType.QUOTATION, None)
+    assert {table.voice_for(i) for i in range(story.sentence_count)} == {"fake/en"}
 
 
 def test_time_left_from_running_sums_matches_a_full_re_sum() -> None:
