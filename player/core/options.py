@@ -112,6 +112,8 @@ _KIND_WORDS: Final[Mapping[type, str]] = {
 OPTIONS: Final[tuple[Option, ...]] = (
     Option("voice", str, "", "the reading voice's id (`story-player voices`); empty: the best "
            "voice for the story's language"),
+    Option("voices_by_language", dict, {}, "the reading voice you chose for each language, by "
+           "language code (`en`, `es`): a story opens in your voice for its language"),
     Option("second_voice", str, "", "the voice for quotations and posts: empty for another voice "
            "of the main voice's language, `off` for the main voice, or a voice id"),
     Option("rate", int, DEFAULT_RATE_WPM, "words per minute",

@@ -162,8 +162,8 @@ class ReadingSession:
         with contextlib.suppress(Exception):  # a refused setting keeps the engine's own
             playback.set_rate(self.settings.rate)
             playback.set_volume(self.settings.volume)
-            if self.settings.voice:
-                playback.set_voice(self.settings.voice)
+            if voice := self.voice_choice():
+                playback.set_voice(voice)
         playback.seek(self.sentence)
         return playback
 
@@ -201,9 +201,16 @@ class ReadingSession:
             self.playback.set_volume(volume)
         return volume
 
+    def voice_choice(self) -> str:
+        """The reader's voice for this story's language; empty for the engine's best."""
+        language = self.story.meta.language if self.story is not None else ""
+        return self.settings.voice_for_language(language)
+
     def set_voice(self, voice_id: str) -> bool:
-        """Set and remember the main voice; False when empty or set by the administrator."""
-        if not voice_id or not self.settings.set("voice", voice_id):
+        """Set the main voice and remember it for this story's language; False when empty
+        or set by the administrator."""
+        language = self.story.meta.language if self.story is not None else ""
+        if not voice_id or not self.settings.choose_voice(language, voice_id):
             return False
         if self.playback is not None:
             self.playback.set_voice(voice_id)

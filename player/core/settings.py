@@ -86,6 +86,11 @@ class DamagedSettingsError(Exception):
     """A settings file exists but is not a readable table of settings."""
 
 
+def primary_language(tag: str) -> str:
+    """The language of a tag without region or script: "en" for "en-GB"."""
+    return tag.strip().replace("_", "-").split("-", 1)[0].lower()
+
+
 def parse_settings_file(path: Path) -> dict[str, Any]:
     """Read a JSON or TOML settings file; a missing file is empty.
 
@@ -464,6 +469,29 @@ class Settings:
     @property
     def voice(self) -> str:
         return str(self.get("voice"))
+
+    def voice_for_language(self, language: str) -> str:
+        """The reading voice for a story in ``language``: the administrator's locked voice,
+        else the one the reader chose for that language, else the administrator's default;
+        empty for the engine's best voice for the language. A voice chosen for English is
+        never used for a Spanish story."""
+        if self.is_locked("voice"):
+            return self.voice
+        table = self.get("voices_by_language")
+        chosen = table.get(primary_language(language)) if isinstance(table, dict) else None
+        if isinstance(chosen, str) and chosen:
+            return chosen
+        return self.voice if self.layer_of("voice") == "system" else ""
+
+    def choose_voice(self, language: str, voice_id: str) -> bool:
+        """Remember ``voice_id`` as the reader's voice for ``language``; False when the
+        administrator locked the voice."""
+        if self.is_locked("voice"):
+            return False
+        table = self.get("voices_by_language")
+        table = dict(table) if isinstance(table, dict) else {}
+        table[primary_language(language)] = voice_id
+        return self.set("voices_by_language", table)
 
     def recent_stories(self) -> list[str]:
         return [p for p in self.get("recent_stories") if isinstance(p, str)]

@@ -136,6 +136,14 @@ class TransportBar(QWidget):
         self.voice.setCurrentIndex(max(0, index))
         self.voice.blockSignals(False)
 
+    def show_voice(self, current: str) -> None:
+        """Select ``current`` in the filled voice list (a story in another language opened)."""
+        index = self.voice.findData(current)
+        if index >= 0:
+            self.voice.blockSignals(True)
+            self.voice.setCurrentIndex(index)
+            self.voice.blockSignals(False)
+
     def set_second_voices(self, voices: list[tuple[str, str]], current: str) -> None:
         """Fill the list for quotations and posts: automatic, off, then (id, name) pairs."""
         combo = self.second_voice

@@ -267,7 +267,7 @@ class MainWindow(CommandHandlers):
     def _apply_settings(self) -> None:
         self.transport.show_rate(self.settings.rate)
         self.transport.show_volume(self.settings.volume)
-        self.transport.set_voices([], self.settings.voice)
+        self.transport.set_voices([], self.session.voice_choice())
         self.transport.set_second_voices([], str(self.settings.get("second_voice")))
         enabled = bool(self.settings.get("single_key_commands"))
         self.pane.single_keys_enabled = enabled
@@ -441,7 +441,10 @@ class MainWindow(CommandHandlers):
 
     def refresh_voices(self) -> None:
         """Fill the voice lists once the engine knows its voices."""
-        if self.playback is None or self.voice_lister is None or self.transport.voice.count() > 1:
+        if self.playback is None or self.voice_lister is None:
+            return
+        if self.transport.voice.count() > 1:
+            self.transport.show_voice(self.session.voice_choice() or self.playback.voice)
             return
         try:
             voices = self.voice_lister(self.playback)
@@ -449,7 +452,7 @@ class MainWindow(CommandHandlers):
             log.exception("the voice list could not be read")
             voices = []
         if voices:
-            self.transport.set_voices(voices, self.settings.voice or self.playback.voice)
+            self.transport.set_voices(voices, self.session.voice_choice() or self.playback.voice)
             self.transport.set_second_voices(voices, str(self.settings.get("second_voice")))
 
     def _on_voices(self, _voices: object) -> None:
@@ -468,7 +471,8 @@ class MainWindow(CommandHandlers):
         if not voices:
             return  # still loading: applied again by _on_voices
         known = {v.id for v in voices}
-        main = self.settings.voice if self.settings.voice in known else playback.voice
+        choice = self.session.voice_choice()
+        main = choice if choice in known else playback.voice
         voice_id: str | None
         try:
             voice_id = second_voice_for(voices, main, str(self.settings.get("second_voice")))

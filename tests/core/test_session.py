@@ -181,7 +181,8 @@ def test_rate_volume_and_voice_are_remembered_unless_locked(
     assert session.set_rate(1000) == 450 and settings.rate == 450
     assert session.set_volume(-1) == 0.0 and settings.volume == 0.0
     assert session.set_voice("") is False
-    assert session.set_voice("fake/en") is True and settings.voice == "fake/en"
+    assert session.set_voice("fake/en") is True
+    assert settings.voice_for_language("en") == "fake/en" and settings.voice == ""
     admin = Settings(MemoryStore(), system={"rate": 150, "locked": ["rate"]})
     assert ReadingSession(admin).set_rate(200) is None and admin.rate == 150
 
@@ -248,3 +249,18 @@ def test_a_failing_engine_leaves_a_text_only_session(settings: Settings) -> None
     assert session.ensure_playback() is None and len(calls) == 1  # never tried again
     assert session.jump("segment", 1) == Move(True, "Personal story: Melissa", heading=True)
     assert session.time_left_ms() > 0  # estimated from the rate
+
+
+def test_the_voice_chosen_for_an_english_story_does_not_read_a_spanish_one(
+    settings: Settings, closing: Closer
+) -> None:
+    session = closing(ReadingSession(settings))
+    session.set_story(make_story())
+    assert session.set_voice("fake/en-us")
+    assert session.voice_choice() == "fake/en-us"
+    spanish = Story(StoryMeta("Nacidos dentro", "es"), make_story().segments)
+    session.set_story(spanish)
+    assert session.voice_choice() == ""
+    assert session.set_voice("fake/es")
+    session.set_story(make_story())
+    assert session.voice_choice() == "fake/en-us"

@@ -178,3 +178,30 @@ def test_temporary_files_left_by_a_crash_are_removed_at_the_next_start(
     Settings.load(locations)
     assert not stale.exists()
     assert fresh.exists()
+
+
+def test_a_voice_is_remembered_for_its_language_only(locations: SettingsLocations) -> None:
+    settings = Settings.load(locations)
+    assert settings.voice_for_language("en") == ""  # the engine's best for the language
+    assert settings.choose_voice("en-GB", "gmw/en-GB-scotland")
+    assert settings.choose_voice("es", "roa/es-419")
+    assert settings.voice_for_language("en") == "gmw/en-GB-scotland"
+    assert settings.voice_for_language("en-US") == "gmw/en-GB-scotland"
+    assert settings.voice_for_language("es-MX") == "roa/es-419"
+    assert settings.voice_for_language("fr") == ""
+    settings.flush()
+    assert Settings.load(locations).voice_for_language("es") == "roa/es-419"
+
+
+def test_the_administrators_voice_is_a_default_or_a_lock(locations: SettingsLocations) -> None:
+    _write(locations.system_dir / "settings.json", json.dumps({"voice": "gmw/en"}))
+    settings = Settings.load(locations)
+    assert settings.voice_for_language("fr") == "gmw/en"  # a default: the reader may choose
+    assert settings.choose_voice("fr", "roa/fr")
+    assert settings.voice_for_language("fr") == "roa/fr"
+    _write(
+        locations.system_dir / "settings.json", json.dumps({"voice": "gmw/en", "locked": ["voice"]})
+    )
+    locked = Settings.load(locations)
+    assert locked.voice_for_language("fr") == "gmw/en"
+    assert locked.choose_voice("fr", "roa/fr") is False

@@ -49,7 +49,12 @@ from player.core.playback.timeline import (
     pause_after,
     scaled_pause,
 )
-from player.core.playback.voices import VoiceTable, speaker_ranks, speaker_voices
+from player.core.playback.voices import (
+    VoiceTable,
+    interface_voice,
+    speaker_ranks,
+    speaker_voices,
+)
 from player.core.speech import SpeechError, SynthesisWorker, SynthResult, Voice
 
 log = logging.getLogger(__name__)
@@ -488,7 +493,8 @@ class RunEngine:
             self._set_speaking(False)
             return
         with self._lock:
-            voice, rate, state = self._voice_table.main, self._rate, self._state
+            voice = interface_voice(self._voices, self._voice_table.main)
+            rate, state = self._rate, self._state
         future = self._worker.request(text, voice, rate, urgent=True)
         if not future.done():
             future.add_done_callback(self._wake)

@@ -15,7 +15,13 @@ import logging
 from collections.abc import Sequence
 
 from player.core.model import BlockType, Story
-from player.core.speech.base import Voice, best_voice, other_voices, second_voice
+from player.core.speech.base import (
+    Voice,
+    best_voice,
+    normalize_language,
+    other_voices,
+    second_voice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +65,23 @@ def speaker_voices(voices: Sequence[Voice], main_id: str, quotation_voice: str) 
     """More voices for the later speakers of a segment: the other voices of the main
     voice's language, best first, after the quotation voice itself."""
     return [v.id for v in other_voices(voices, main_id) if v.id != quotation_voice]
+
+
+#: the language the interface's messages are written in
+INTERFACE_LANGUAGE = "en"
+
+
+def interface_voice(voices: Sequence[Voice], main_id: str) -> str:
+    """The voice that says the interface's messages ("Paused", Where Am I): the reading
+    voice when it speaks the interface's language, else the best voice for that language,
+    so a Spanish voice never reads English messages with Spanish sounds."""
+    main = next((v for v in voices if v.id == main_id), None)
+    if main is not None and any(
+        normalize_language(tag).split("-", 1)[0] == INTERFACE_LANGUAGE for tag in main.languages
+    ):
+        return main_id
+    best = best_voice(voices, INTERFACE_LANGUAGE)
+    return best.id if best is not None else main_id
 
 
 def choose_main_voice(

@@ -270,6 +270,22 @@ def test_a_jump_silences_a_waiting_text(live: Live) -> None:
     assert all(not tape.announcements() for tape in live.tapes)
 
 
+def test_interface_messages_are_said_in_a_voice_of_the_interface_language(
+    closing: Closer,
+) -> None:
+    french = Live(make_story(language="fr"), closing)
+    assert french.playback.voice == "fake/fr"
+    french.playback.say("Paused.")
+    french.wait(french.said)
+    assert ("Paused.", "fake/en") in {(t, v) for t, v, _ in french.synth.requests}
+    english = Live(make_story(), closing)
+    english.playback.set_voice("fake/en-us")
+    english.wait(lambda: english.playback.voice == "fake/en-us")
+    english.playback.say("Paused.")
+    english.wait(english.said)
+    assert ("Paused.", "fake/en-us") in {(t, v) for t, v, _ in english.synth.requests}
+
+
 def test_no_speech_means_no_say(closing: Closer) -> None:
     playback = closing(create_playback(make_story(), None, synthesizer=None))
     assert playback.wait_ready()
