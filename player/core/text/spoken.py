@@ -521,7 +521,11 @@ def _rewrite_in_context(
                 said = abbreviation[0]
                 quiet.add(n)
         said = said or normalize.fraction_words(word, lang)
-        said = said or normalize.range_words(word, lang) or normalize.year_words(word, lang)
+        if said is None:
+            said = normalize.range_words(word, lang)
+            if said is not None and word[-1].isalpha() and text[e : e + 1] == ".":
+                quiet.add(n)  # "Fri.–Sun.": the period ends an abbreviation
+        said = said or normalize.year_words(word, lang)
         if said is not None:
             forms[n] = said
     return quiet
