@@ -100,6 +100,8 @@ _ON = {"en": "on", "es": "en"}
 _DOT = {"en": "dot", "es": "punto"}
 _PAUSE = "\x00"  # marks a pause around an emoji's name until commas are placed
 _PAUSES = re.compile(r"(?:\s*\x00\s*)+")
+# Characters of words that cannot be amounts of money, for a fast test.
+_NO_MONEY = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'-")
 _HASHTAG = re.compile(r"#(\w+)(.*)", re.DOTALL)
 _PHOTO_NUMBER = re.compile(r"(\d{1,2})/(\d{1,2})")
 _MAX_PHOTOS = 50
@@ -500,9 +502,14 @@ def _rewrite_in_context(
         if forms[n] != word or not word:
             continue  # already rewritten (handles, emoji, photo numbers) or silent
         following = text[displayed[n + 1][0] : displayed[n + 1][1]] if n + 1 < count else ""
+        if word.isalpha() and text[e : e + 1] != "." and not following[:1].isdigit():
+            continue  # most words: no rule applies, and checking them all is slow
         last = n + 1 == count
-        scaled = normalize.scale_word(following, lang)
-        said = normalize.currency_words(word, lang, scaled=scaled)
+        said = None
+        scaled = False
+        if not _NO_MONEY.issuperset(word):
+            scaled = normalize.scale_word(following, lang)
+            said = normalize.currency_words(word, lang, scaled=scaled)
         if said is not None and scaled:
             forms[n + 1] = normalize.currency_after_scale(following, word, lang)
         elif said is None and normalize.currency_symbol(following) is not None:
