@@ -30,6 +30,9 @@ from num2words import CONVERTER_CLASSES, num2words
 __all__ = [
     "LANGUAGES",
     "abbreviation",
+    "amount_with_symbol",
+    "currency_after_scale",
+    "currency_symbol",
     "currency_words",
     "fraction_words",
     "language_of",

@@ -22,6 +22,14 @@ finds them) and to the punctuation between words:
   says each part (👨‍👩‍👧 → ``man woman girl``); a flag says ``flag`` and its
   country code letters (🇲🇽 → ``flag M X``); a run of the same emoji within a
   word is said once with a count (😢😢😢 → ``crying face times 3``).
+* Emoji names are set off by pauses (``years 📚 🌙`` → ``years, books, crescent
+  moon``).
+* A Bluesky handle is said ``name on Bluesky``, a Mastodon one ``name on server
+  dot social`` (``en``/``punto`` in Spanish); in a handle a capital and the digits
+  after it stay one code (``@BibliotecaN7`` → ``Biblioteca N7``).
+* In the story's language (English, Spanish): money, ranges, abbreviations,
+  ``Nº``/``No.``/``#`` before a number, fractions and English years, as
+  :mod:`~player.core.text.normalize` describes; an abbreviation's period is not a pause.
 * ``&`` → ``and``.
 * Curly apostrophes become ``'`` so contractions are pronounced; quotation
   marks are dropped.
@@ -501,10 +509,14 @@ def _rewrite_in_context(
         word = text[s:e]
         if forms[n] != word or not word:
             continue  # already rewritten (handles, emoji, photo numbers) or silent
-        following = text[displayed[n + 1][0] : displayed[n + 1][1]] if n + 1 < count else ""
-        if word.isalpha() and text[e : e + 1] != "." and not following[:1].isdigit():
-            continue  # most words: no rule applies, and checking them all is slow
         last = n + 1 == count
+        if (
+            word.isalpha()
+            and text[e : e + 1] != "."
+            and (last or not text[displayed[n + 1][0]].isdigit())
+        ):
+            continue  # most words: no rule applies, and checking them all is slow
+        following = "" if last else text[displayed[n + 1][0] : displayed[n + 1][1]]
         said = None
         scaled = False
         if not _NO_MONEY.issuperset(word):
@@ -585,10 +597,11 @@ def to_spoken(
             spans.append((-1, -1))
             continue
         said = _speak_gap("".join(gap), where)
-        pause_before, after = _emoji_edges(text[s:e])
-        if said == " " and (pause_after or pause_before):
-            said = ", "  # an emoji's name is set off from the words around it
-        pause_after = after
+        if pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
+            pause_before, after = _emoji_edges(text[s:e])
+            if said == " " and (pause_after or pause_before):
+                said = ", "  # an emoji's name is set off from the words around it
+            pause_after = after
         gap.clear()
         out.append(said)
         length += len(said)
