@@ -567,7 +567,8 @@ class _Builder:
     def sentences(self, text: str, prefix: str = "") -> tuple[Sentence, ...]:
         out: list[Sentence] = []
         for start, end in split_sentences(text):
-            spoken = to_spoken(text, start, end, self.p.lexicon)
+            language = self.p.header.get("language", ("", 0))[0]
+            spoken = to_spoken(text, start, end, self.p.lexicon, language=language)
             pre = prefix if not out else ""
             words = tuple(
                 Word(

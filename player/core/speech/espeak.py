@@ -280,3 +280,31 @@ class EspeakSynthesizer(Synthesizer):
             words.append(WordMark(max(position - 1, 0), max(length, 0), min(max(ms, 0), total_ms)))
         words.sort(key=lambda w: (w.start_ms, w.offset))
         return SynthResult(pcm, sample_rate, tuple(words))
+
+
+def phonemes(text: str, voice_id: str, *, ipa: bool = False) -> str:
+    """What espeak-ng would say for ``text`` with ``voice_id``, as phoneme mnemonics
+    (``ipa`` for IPA), clauses joined by a space: lets tests check what a listener hears
+    without playing audio. Raises SpeechError for a voice espeak-ng cannot load."""
+    with _LOCK:
+        state = _load()
+        es = state.module
+        problem = dictionary_problem(state.data_dir, voice_id)
+        if problem is not None:
+            raise SpeechError(f"espeak-ng cannot speak {voice_id!r}: {problem}")
+        if es.SetVoiceByName(voice_id.encode("utf-8")) != 0:
+            state.voice = None
+            raise SpeechError(f"espeak-ng has no voice {voice_id!r}")
+        state.voice = voice_id
+        convert = es.dll.espeak_TextToPhonemes
+        convert.restype = ctypes.c_char_p
+        convert.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
+        buffer = ctypes.create_string_buffer(text.encode("utf-8"))
+        # espeak advances the pointer clause by clause and sets it to NULL at the end
+        pointer = ctypes.c_void_p(ctypes.addressof(buffer))
+        clauses: list[str] = []
+        while pointer.value:
+            said = convert(ctypes.byref(pointer), 1, 2 if ipa else 0)  # 1: UTF-8 text
+            if said:
+                clauses.append(said.decode("utf-8", "replace").strip())
+        return " ".join(c for c in clauses if c)

@@ -22,6 +22,14 @@ finds them) and to the punctuation between words:
   says each part (👨‍👩‍👧 → ``man woman girl``); a flag says ``flag`` and its
   country code letters (🇲🇽 → ``flag M X``); a run of the same emoji within a
   word is said once with a count (😢😢😢 → ``crying face times 3``).
+* Emoji names are set off by pauses (``years 📚 🌙`` → ``years, books, crescent
+  moon``).
+* A Bluesky handle is said ``name on Bluesky``, a Mastodon one ``name on server
+  dot social`` (``en``/``punto`` in Spanish); in a handle a capital and the digits
+  after it stay one code (``@BibliotecaN7`` → ``Biblioteca N7``).
+* In the story's language (English, Spanish): money, ranges, abbreviations,
+  ``Nº``/``No.``/``#`` before a number, fractions and English years, as
+  :mod:`~player.core.text.normalize` describes; an abbreviation's period is not a pause.
 * ``&`` → ``and``.
 * Curly apostrophes become ``'`` so contractions are pronounced; quotation
   marks are dropped.
@@ -44,6 +52,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from player.core.text import normalize
 from player.core.text.splitter import looks_like_url, split_words
 
 __all__ = [
@@ -92,6 +101,15 @@ class SpokenText:
 
 
 _HANDLE = re.compile(r"@(\w+)(.*)", re.DOTALL)
+_BLUESKY = re.compile(r"@([\w-]+)\.bsky\.social")
+_FEDIVERSE = re.compile(r"@(\w+)@([\w-]+(?:\.[\w-]+)+)")
+_DOMAIN_HANDLE = re.compile(r"@([\w-]+(?:\.[a-z][\w-]*)+)")
+_ON = {"en": "on", "es": "en"}
+_DOT = {"en": "dot", "es": "punto"}
+_PAUSE = "\x00"  # marks a pause around an emoji's name until commas are placed
+_PAUSES = re.compile(r"(?:\s*\x00\s*)+")
+# Characters of words that cannot be amounts of money, for a fast test.
+_NO_MONEY = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'-")
 _HASHTAG = re.compile(r"#(\w+)(.*)", re.DOTALL)
 _PHOTO_NUMBER = re.compile(r"(\d{1,2})/(\d{1,2})")
 _MAX_PHOTOS = 50
@@ -207,36 +225,81 @@ def _speak_symbols(word: str) -> str:
         if count == 0:
             pieces.append(text)
         elif count == 1:
-            pieces.append(f" {text} ")
+            pieces.append(f"{_PAUSE}{text}{_PAUSE}")
         else:
-            pieces.append(f" {text} times {count} ")
+            pieces.append(f"{_PAUSE}{text} times {count}{_PAUSE}")
     return "".join(pieces)
+
+
+def _emoji_edges(word: str) -> tuple[bool, bool]:
+    """Whether ``word`` starts and ends with an emoji, whose name is set off by pauses."""
+    if word.isascii():
+        return False, False
+    shown = [c for c in word if not _is_silent_mark(c) and c != _ZWJ]
+    if not shown:
+        return False, False
+
+    def emoji(char: str) -> bool:
+        return _is_emoji(char) or _is_regional(char)
+
+    return emoji(shown[0]), emoji(shown[-1])
 
 
 def _starts_part(before: str, char: str, after: str, at_capitals: bool) -> bool:
     if before.isdigit() != char.isdigit() and before.isalnum() and char.isalnum():
         return True
-    if not at_capitals or not char.isupper():
+    if not char.isupper():
         return False
+    if not at_capitals:
+        # A handle keeps its words whole (``HuffPost``) but a capital that starts
+        # a letter-and-number code is its own part (``BibliotecaN7``).
+        return before.islower() and not after.isalpha()
     return before.islower() or (before.isupper() and after.islower())
 
 
 def _split_compound(name: str, *, at_capitals: bool) -> str:
     """Spaces between the parts of a handle or hashtag name: at underscores,
     between letters and digits and, if ``at_capitals``, where a capital starts
-    a new part (``MeToo``, ``NYCMarathon``)."""
+    a new part (``MeToo``, ``NYCMarathon``). In a handle a single capital and
+    the digits after it stay together (``BibliotecaN7`` → ``Biblioteca N7``)."""
     out: list[str] = []
     for i, char in enumerate(name):
         if char == "_":
             out.append(" ")
             continue
-        if i > 0 and _starts_part(name[i - 1], char, name[i + 1 : i + 2], at_capitals):
+        # In a handle a capital and the digits after it are one code (``N7``).
+        code = (
+            not at_capitals
+            and char.isdigit()
+            and name[i - 1 : i].isupper()
+            and not name[i - 2 : i - 1].isupper()
+        )
+        if i > 0 and not code and _starts_part(name[i - 1], char, name[i + 1 : i + 2], at_capitals):
             out.append(" ")
         out.append(char)
     return "".join(out)
 
 
-def _speak_word(word: str) -> str:
+def _speak_handle(word: str, lang: str) -> str | None:
+    """A Bluesky handle is said "name on Bluesky", a Mastodon one "name on server dot
+    social", any other handle with a domain "name dot com"; None when not one of these."""
+    if lang not in _ON:
+        return None
+    bluesky = _BLUESKY.fullmatch(word)
+    if bluesky is not None:
+        return f"{_split_compound(bluesky.group(1), at_capitals=False)} {_ON[lang]} Bluesky"
+    dot = f" {_DOT[lang]} "
+    fediverse = _FEDIVERSE.fullmatch(word)
+    if fediverse is not None:
+        name = _split_compound(fediverse.group(1), at_capitals=False)
+        return f"{name} {_ON[lang]} {fediverse.group(2).replace('.', dot)}"
+    domain = _DOMAIN_HANDLE.fullmatch(word)
+    if domain is not None:
+        return domain.group(1).replace(".", dot)
+    return None
+
+
+def _speak_word(word: str, lang: str = "en") -> str:
     """The spoken form of one displayed word, or "" when it is not spoken."""
     if looks_like_url(word):
         return ""
@@ -244,14 +307,21 @@ def _speak_word(word: str) -> str:
     handle = _HANDLE.fullmatch(word)
     hashtag = _HASHTAG.fullmatch(word)
     if handle is not None:
-        word = _split_compound(handle.group(1), at_capitals=False) + handle.group(2)
+        said = _speak_handle(word, lang)
+        if said is not None:
+            word = said
+        else:
+            word = _split_compound(handle.group(1), at_capitals=False) + handle.group(2)
     elif hashtag is not None:
         tag = hashtag.group(1)
         if tag.isdigit():
-            word = f"number {tag}{hashtag.group(2)}"
+            number = normalize.number_sign("No", lang) or "number"
+            word = f"{number} {tag}{hashtag.group(2)}"
         else:
             word = f"hashtag {_split_compound(tag, at_capitals=True)}{hashtag.group(2)}"
     word = _speak_symbols(word.replace("&", " and "))
+    if _PAUSE in word:
+        word = _PAUSES.sub(", ", word).strip(", ")
     return _SPACES.sub(" ", word).strip()
 
 
@@ -427,27 +497,85 @@ def _photo_number(text: str, start: int, end: int, begin: int, stop: int) -> str
     return f"photo {first} of {total}"
 
 
+def _rewrite_in_context(
+    text: str, displayed: list[tuple[int, int]], forms: list[str], lang: str
+) -> set[int]:
+    """Rewrite ``forms`` of amounts, ranges, fractions, years, number signs and
+    abbreviations (see :mod:`~player.core.text.normalize`), which may depend on the next
+    word; the indices of words whose following period is not said."""
+    quiet: set[int] = set()
+    count = len(displayed)
+    for n, (s, e) in enumerate(displayed):
+        word = text[s:e]
+        if forms[n] != word or not word:
+            continue  # already rewritten (handles, emoji, photo numbers) or silent
+        last = n + 1 == count
+        if (
+            word.isalpha()
+            and text[e : e + 1] != "."
+            and (last or not text[displayed[n + 1][0]].isdigit())
+        ):
+            continue  # most words: no rule applies, and checking them all is slow
+        following = "" if last else text[displayed[n + 1][0] : displayed[n + 1][1]]
+        said = None
+        scaled = False
+        if not _NO_MONEY.issuperset(word):
+            scaled = normalize.scale_word(following, lang)
+            said = normalize.currency_words(word, lang, scaled=scaled)
+        if said is not None and scaled:
+            forms[n + 1] = normalize.currency_after_scale(following, word, lang)
+        elif said is None and normalize.currency_symbol(following) is not None:
+            said = normalize.amount_with_symbol(word, following, lang)
+            if said is not None:
+                forms[n + 1] = ""  # said with the amount
+        if said is None and word[0].isdigit() and text[e : e + 2] in (" %", "\u00a0%"):
+            said = word + "%"  # "45 %": a lone "%" is not a word and would be lost
+        if said is None and following[:1].isdigit():
+            said = normalize.number_sign(word, lang)
+            if said is not None and text[e : e + 1] == ".":
+                quiet.add(n)
+        if said is None and text[e : e + 1] == "." and word[0].isalpha():
+            abbreviation = normalize.abbreviation(word, lang, last=last)
+            if abbreviation is not None:
+                said = abbreviation[0]
+                quiet.add(n)
+        said = said or normalize.fraction_words(word, lang)
+        if said is None:
+            said = normalize.range_words(word, lang)
+            if said is not None and word[-1].isalpha() and text[e : e + 1] == ".":
+                quiet.add(n)  # "Fri.–Sun.": the period ends an abbreviation
+        said = said or normalize.year_words(word, lang)
+        if said is not None:
+            forms[n] = said
+    return quiet
+
+
 def to_spoken(
     text: str,
     start: int = 0,
     end: int | None = None,
     lexicon: Sequence[tuple[str, str]] = (),
+    *,
+    language: str = "en",
 ) -> SpokenText:
     """The spoken form of ``text[start:end]`` (typically one sentence).
 
     ``words`` holds one entry per word of :func:`split_words` over the same
     span, with display offsets into ``text`` and spoken offsets into the
-    returned text (-1 for a word that is not spoken).
+    returned text (-1 for a word that is not spoken). ``language`` is the
+    story's language tag; amounts, ranges and abbreviations are said in it.
     """
+    lang = normalize.language_of(language)
     stop = len(text) if end is None else max(0, min(end, len(text)))
     begin = max(0, min(start, stop))
     displayed = split_words(text, begin, stop)
-    forms = [_speak_word(text[s:e]) for s, e in displayed]
+    forms = [_speak_word(text[s:e], lang) for s, e in displayed]
 
     for n, (s, e) in enumerate(displayed):
         photo = _photo_number(text, s, e, begin, stop)
         if photo is not None:
             forms[n] = photo
+    quiet = _rewrite_in_context(text, displayed, forms, lang)
 
     if not any(forms):
         return SpokenText("", tuple(SpokenWord(s, e, -1, -1) for s, e in displayed))
@@ -457,14 +585,23 @@ def to_spoken(
     gap: list[str] = []
     cursor = begin
     where: _GapPlace = "start"
+    pause_after = False
     for n, (s, e) in enumerate(displayed):
-        gap.append(text[cursor:s])
+        between = text[cursor:s]
+        if n - 1 in quiet and between.startswith("."):
+            between = between[1:]  # an abbreviation's period: no pause, no "dot"
+        gap.append(between)
         cursor = e
         if not forms[n]:
             gap.append(" ")
             spans.append((-1, -1))
             continue
         said = _speak_gap("".join(gap), where)
+        if pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
+            pause_before, after = _emoji_edges(text[s:e])
+            if said == " " and (pause_after or pause_before):
+                said = ", "  # an emoji's name is set off from the words around it
+            pause_after = after
         gap.clear()
         out.append(said)
         length += len(said)
