@@ -59,6 +59,13 @@ def _common(name: str, target: Path) -> None:
     _copy(source, target)
 
 
+#: libraries shipped as Python code, and their licences (checked by the bundle test)
+SMALL_LIBRARIES = (
+    ("platformdirs", "MIT"),
+    ("num2words", "LGPL-2.1-or-later"),
+    ("docopt", "MIT"),
+)
+
 def _dist_licence_files(distribution: str) -> list[Path]:
     """The licence files a installed Python distribution carries in its metadata."""
     dist = metadata.distribution(distribution)
@@ -245,6 +252,16 @@ def collect(bundle: Path, sources: Path) -> Collected:
     for path in pyttsx3:
         _copy(path, licenses / "pyttsx3" / path.name)
     collected.parts.append(("pyttsx3", f"pyttsx3 {metadata.version('pyttsx3')}", "MPL-2.0"))
+
+    # Pure-Python libraries the app imports, each with the notice its wheel carries.
+    for distribution, licence in SMALL_LIBRARIES:
+        files = _dist_licence_files(distribution)
+        if not files:
+            raise MissingNotice(f"the {distribution} distribution carries no licence file")
+        for path in files:
+            _copy(path, licenses / distribution / path.name)
+        version = metadata.version(distribution)
+        collected.parts.append((distribution, f"{distribution} {version}", licence))
 
     _write(licenses / "espeak-ng" / "README.txt", ESPEAK_README)
     _common("GPL-3", licenses / "espeak-ng" / "COPYING")
