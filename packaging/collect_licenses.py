@@ -66,6 +66,7 @@ SMALL_LIBRARIES = (
     ("docopt", "MIT"),
 )
 
+
 def _dist_licence_files(distribution: str) -> list[Path]:
     """The licence files a installed Python distribution carries in its metadata."""
     dist = metadata.distribution(distribution)

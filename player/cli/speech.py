@@ -68,6 +68,12 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
         metavar="SEGMENT",
         help="start at this segment: its number (as in `outline`) or words of its title",
     )
+    say.add_argument(
+        "--text",
+        metavar="TEXT",
+        help="read TEXT instead of the story, in its language and with its lexicon "
+        "(to hear a lexicon entry before saving it)",
+    )
     _speech_options(say)
     say.set_defaults(handler=run_say)
 
@@ -277,6 +283,20 @@ def run_say(ns: argparse.Namespace) -> int:
     if not story.refs:
         _error("the story has nothing to read")
         return 1
+    if ns.text is not None:
+        from player.core.storyfile import StoryFileError, text_story
+
+        if ns.start:
+            _error("--from and --text do not go together")
+            return 1
+        try:
+            story = text_story(ns.text, story)
+        except StoryFileError as exc:
+            _error(f"--text: {exc.problems[0].message}")
+            return 1
+        if not story.refs:
+            _error("--text: there is nothing to read in the text given")
+            return 1
     start = 0
     if ns.start:
         segment = find_segment(story, ns.start)

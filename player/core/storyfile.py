@@ -607,6 +607,21 @@ def parse_story(text: str, path: Path) -> Story:
     )
 
 
+def text_story(text: str, like: Story) -> Story:
+    """``text`` as a one-paragraph story in ``like``'s language, with its lexicon: what
+    `story-player say --text` reads, so an author hears a word as the story will say it."""
+    parser = _Parser(like.path or Path("text"), [])
+    parser.header = {"title": ("Text", 0), "language": (like.meta.language, 0)}
+    parser.lexicon = list(like.lexicon)
+    paragraph = _RawBlock("paragraph", 1, body=[" ".join(text.split())], body_line=1)
+    parser.segments = [_RawSegment("introduction", "Text", 1, [paragraph])]
+    builder = _Builder(parser)
+    story = Story(builder.meta(), builder.segments(), like.path, like.lexicon)
+    if parser.problems:
+        raise StoryFileError(parser.problems)
+    return story
+
+
 def _too_big(size: int) -> str:
     return (
         f"the file is {size / 1_048_576:.1f} MB; a story file may be at most "

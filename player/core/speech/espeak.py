@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 _EVENT_WORD = 1
 _EVENT_END_OF_LIST = 0
+_PHONEME_INPUT = 0x100  # espeakPHONEMES: read [[...]] as phoneme mnemonics
 _BUFFER_MS = 200  # size of the chunks espeak hands to the callback
 
 _LOCK = threading.RLock()
@@ -243,7 +244,7 @@ class EspeakSynthesizer(Synthesizer):
         if voice_id not in state.unusable:
             problem = dictionary_problem(state.data_dir, voice_id)
             if problem is not None:
-                log.warning("espeak-ng voice %s is not offered: %s", voice_id, problem)
+                log.info("espeak-ng voice %s is not offered: %s", voice_id, problem)
             state.unusable[voice_id] = problem
         return state.unusable[voice_id]
 
@@ -266,7 +267,10 @@ class EspeakSynthesizer(Synthesizer):
             state.events = []
             state.abort = False
             if text.strip():
-                result = es.Synth(text, flags=es.CHARS_UTF8)
+                # [[...]] is espeak's phoneme input: only the lexicon puts it in spoken
+                # text (brackets in the story are not spoken), so it is turned on only then.
+                flags = es.CHARS_UTF8 | (_PHONEME_INPUT if "[[" in text else 0)
+                result = es.Synth(text, flags=flags)
                 if result != 0 or state.abort:
                     raise SpeechError(f"espeak-ng failed on {text[:40]!r} (code {result})")
             pcm = b"".join(state.chunks)

@@ -159,3 +159,46 @@ def test_say_without_a_terminal_just_plays(tiny: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[2 Closing] The end."
+
+
+def test_say_text_reads_it_with_the_storys_lexicon(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "title: T\nlanguage: es\n\n[lexicon]\nÑúñez = [[J'uJes]]\n\n"
+        "== introduction: A\n\nHola.\n\n== end\n",
+        encoding="utf-8",
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-m", "player", "say", str(story), "--text", "Señor Ñúñez llegó."],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1 Text] Señor Ñúñez llegó."
+
+
+def test_the_text_given_is_spoken_with_the_lexicon(tmp_path: Path) -> None:
+    from player.core.storyfile import load_story, text_story
+
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "title: T\nlanguage: es\n\n[lexicon]\nÑúñez = [[J'uJes]]\n\n"
+        "== introduction: A\n\nHola.\n\n== end\n",
+        encoding="utf-8",
+    )
+    spoken = text_story("Señor   Ñúñez llegó.", load_story(story))
+    assert spoken.meta.language == "es"
+    assert [spoken.sentence(i).spoken for i in range(spoken.sentence_count)] == [
+        "Señor [[J'uJes]] llegó."
+    ]
+
+
+def test_say_text_with_nothing_to_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["say", "--text", "   "]) == 1
+    assert "nothing to read" in capsys.readouterr().err

@@ -105,6 +105,15 @@ def test_voices_and_a_bad_voice(espeak: EspeakSynthesizer) -> None:
     assert espeak.synthesize("Still fine.", "gmw/en", 175).pcm
 
 
+def test_a_lexicon_phoneme_entry_is_read_as_phonemes(espeak: EspeakSynthesizer) -> None:
+    word = espeak.synthesize("Ñúñez", "roa/es", 175).pcm
+    entry = espeak.synthesize("[[n^'un^eT]]", "roa/es", 175).pcm
+    spelled = espeak.synthesize("n^'un^eT", "roa/es", 175).pcm
+    # The entry sounds like the word (the same phonemes), not like its mnemonics read out.
+    assert abs(len(entry) - len(word)) < 0.3 * len(word)
+    assert len(spelled) > 1.5 * len(word)
+
+
 def test_synthesis_is_fast(espeak: EspeakSynthesizer) -> None:
     # CPU time, not wall time: what it costs, however busy the machine is otherwise
     start = time.process_time()
