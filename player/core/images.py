@@ -74,3 +74,22 @@ def image_problem(path: Path) -> str | None:
             log.warning("image %s not shown: it %s", path, problem)
         return problem
     return None
+
+
+def find_ignoring_case(root: Path, rel: Path) -> Path | None:
+    """``root / rel`` where each name may differ in case from what is on disk, or None.
+    Only the folders on the way are listed, so this costs nothing for a found image."""
+    here = root
+    for part in rel.parts:
+        if part in ("", "."):
+            continue
+        try:
+            names = {p.name.casefold(): p for p in here.iterdir()}
+        except OSError:
+            return None
+        match = names.get(part.casefold())
+        if match is None:
+            return None
+        here = match
+    resolved = here.resolve()
+    return resolved if resolved.is_file() and resolved.is_relative_to(root) else None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from player.core.images import find_ignoring_case
 from player.core.model import (
     Block,
     BlockType,
@@ -320,25 +321,6 @@ class _Parser:
             block.fields[key] = (value, number)
 
 
-def _find_ignoring_case(root: Path, rel: Path) -> Path | None:
-    """``root / rel`` where each name may differ in case from what is on disk, or None.
-    Only the folders on the way are listed, so this costs nothing for a found image."""
-    here = root
-    for part in rel.parts:
-        if part in ("", "."):
-            continue
-        try:
-            names = {p.name.casefold(): p for p in here.iterdir()}
-        except OSError:
-            return None
-        match = names.get(part.casefold())
-        if match is None:
-            return None
-        here = match
-    resolved = here.resolve()
-    return resolved if resolved.is_file() and resolved.is_relative_to(root) else None
-
-
 def _clip(text: str, limit: int = 60) -> str:
     return f"'{text}'" if len(text) <= limit else f"'{text[:limit]}…'"
 
@@ -545,7 +527,7 @@ class _Builder:
             return None
         if target.is_file():
             return target
-        found = _find_ignoring_case(self.root, rel)
+        found = find_ignoring_case(self.root, rel)
         if found is not None:
             shown = found.relative_to(self.root).as_posix()
             self.p.warnings.append(

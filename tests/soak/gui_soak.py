@@ -145,7 +145,8 @@ class Failures(logging.Handler):
         self.items: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.items.append(f"logged: {record.name}: {record.getMessage()}\n{record.exc_text or ''}")
+        trace = logging.Formatter().formatException(record.exc_info) if record.exc_info else ""
+        self.items.append(f"logged: {record.name}: {record.getMessage()}\n{trace}")
 
     def excepthook(
         self, kind: type[BaseException], value: BaseException, tb: TracebackType | None

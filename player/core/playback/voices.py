@@ -156,8 +156,9 @@ class VoiceTable:
 
     def in_use(self) -> set[str]:
         """Every voice some sentence is read in (audio in any other is stale)."""
-        used = {self._speakers[r % len(self._speakers)] for r in self._ranks if r >= 0}
-        return {self.main, *self._blocks.values(), *(used if self._speakers else ())}
+        speakers = self._speakers
+        used = {speakers[r % len(speakers)] for r in self._ranks if r >= 0} if speakers else set()
+        return {self.main, *self._blocks.values(), *used}
 
 
 def speaker_ranks(story: Story) -> list[int]:

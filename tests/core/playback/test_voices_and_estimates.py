@@ -128,6 +128,9 @@ def test_each_speaker_of_a_segment_gets_a_voice_of_its_own() -> None:
     table = VoiceTable(
         "fake/en", [story.block_of(r).type for r in story.refs], speaker_ranks(story)
     )
+    # before any quotation voice is set, quotations are the main voice's
+    assert table.in_use() == {"fake/en"}
+    assert table.voice_for(1) == "fake/en"
     voices = [*VOICES, Voice("fake/en-gb", "Fake British", ("en-gb",))]
     others = speaker_voices(voices, "fake/en", "fake/en-us")
     assert others == ["fake/en-gb"]
