@@ -59,7 +59,7 @@ from player.gui.handlers import CommandHandlers
 from player.gui.reading import ReadingPane
 from player.gui.settings_writer import SettingsWriter
 from player.gui.transport import TransportBar
-from player.gui.zoom import SideScroller
+from player.gui.zoom import SideScroller, StatusLine
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
@@ -104,6 +104,8 @@ class MainWindow(CommandHandlers):
         self._status_sentence = -1
         self._loads = Generation()  # the newest story asked for is the one shown
         self.error_box: QMessageBox | None = None
+        #: Show Where Am I's answer while it is open
+        self.where_box: QMessageBox | None = None
         # The story library (File > Library) and the workstation's limits on what opens.
         self.library_folder_override: Path | None = None
         self.library_dialog: QDialog | None = None
@@ -191,10 +193,13 @@ class MainWindow(CommandHandlers):
         self.status_label = QLabel("No story open")
         self.status_label.setAccessibleName("Status")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.statusBar().addWidget(self.status_label, 1)
+        # Wrapped, not cut off, when zoomed text is wider than the window.
+        status_line = StatusLine()
+        self.setStatusBar(status_line)
+        status_line.add_label(self.status_label, 3)
         self.message_label = QLabel("")
         self.message_label.setAccessibleName("Message")
-        self.statusBar().addPermanentWidget(self.message_label)
+        status_line.add_label(self.message_label, 2, permanent=True)
 
         self._fix_tab_order()
 
@@ -237,7 +242,11 @@ class MainWindow(CommandHandlers):
             cue=self.pane.cue if sys.platform.startswith("linux") else None,
         )
         self.appearance = Appearance(
-            self.settings, self.pane, notify=self.notify, changed=self.schedule_save
+            self.settings,
+            self.pane,
+            notify=self.notify,
+            changed=self.schedule_save,
+            keep_place=self.keep_place_in_view,
         )
         self.zoom = self.appearance.zoom
 
@@ -380,6 +389,26 @@ class MainWindow(CommandHandlers):
         self.schedule_save()
         if self._painted:
             QTimer.singleShot(0, self.ensure_playback)
+
+    def keep_place_in_view(self) -> None:
+        """Scroll the sentence being read (or, while stopped or paused with the caret moved
+        elsewhere, the caret) back into view after the text was laid out anew.
+
+        Now, and again once the window has settled: a zoom resizes the panes through
+        queued layout events, after which the view would otherwise drift again.
+        """
+        self._scroll_to_place()
+        QTimer.singleShot(0, self._scroll_to_place)
+        QTimer.singleShot(150, self._scroll_to_place)
+
+    def _scroll_to_place(self) -> None:
+        if self.session.closed or self.story is None or not self.story.refs:
+            return
+        start, end = self.pane.sentence_span(self.sentence)
+        caret = self.pane.textCursor().position()
+        if self.state is not PlaybackState.PLAYING and not start <= caret <= end:
+            start = end = caret
+        self.pane.scroll_into_view(start, end)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

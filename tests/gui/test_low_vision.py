@@ -1,0 +1,185 @@
+"""What a low-vision or sighted reader sees: menus with access keys, a status line that is
+whole and current, Show Where Am I that shows, the place kept in view, photo cards that fit."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+
+import pytest
+from fakes import make_story, open_window
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QAction, QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
+from pytestqt.exceptions import TimeoutError as WaitTimeout
+from pytestqt.qtbot import QtBot
+
+from player.core.playback.api import PlaybackState, Position
+from player.core.settings import Settings
+from player.gui.window import MainWindow
+
+Mod = Qt.KeyboardModifier
+
+
+def _menu_actions(menu: QMenu, path: str) -> Iterator[tuple[str, QAction]]:
+    menu.aboutToShow.emit()  # Recent Stories fills itself when opened
+    for action in menu.actions():
+        if action.isSeparator():
+            continue
+        yield f"{path} > {action.text()}", action
+        sub = action.menu()
+        if isinstance(sub, QMenu):
+            yield from _menu_actions(sub, f"{path} > {action.text()}")
+
+
+def _mnemonic(text: str) -> str | None:
+    """The access key of a menu text ("&&" is a literal ampersand)."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].lower()
+            i += 1
+        i += 1
+    return None
+
+
+def test_every_menu_item_has_an_access_key_unique_in_its_menu(window: MainWindow) -> None:
+    window.settings.add_recent("/nowhere/one/story.txt")
+    missing: list[str] = []
+    clashes: list[str] = []
+    menus: list[tuple[str, QMenu]] = []
+    for top in window.menuBar().actions():
+        assert _mnemonic(top.text()), top.text()
+        sub = top.menu()
+        assert isinstance(sub, QMenu)
+        menus.append((top.text(), sub))
+        for name, action in _menu_actions(sub, top.text()):
+            if isinstance(action.menu(), QMenu):
+                menus.append((name, action.menu()))  # type: ignore[arg-type]
+            if action.isEnabled() and _mnemonic(action.text()) is None:
+                missing.append(name)
+    for name, menu in menus:
+        keys = [_mnemonic(a.text()) for a in menu.actions() if not a.isSeparator()]
+        keys = [k for k in keys if k]
+        if len(keys) != len(set(keys)):
+            clashes.append(f"{name}: {sorted(keys)}")
+    assert missing == []
+    assert clashes == []
+
+
+def _text_fits(label: QLabel) -> bool:
+    """Whether the label's whole text is drawn inside it, at its width."""
+    room = label.contentsRect()
+    flags = Qt.TextFlag.TextWordWrap if label.wordWrap() else Qt.TextFlag.TextSingleLine
+    needed = label.fontMetrics().boundingRect(
+        QRect(0, 0, room.width(), 100_000), int(flags), label.text()
+    )
+    return needed.width() <= room.width() and needed.height() <= room.height()
+
+
+def _inside_window(widget: QWidget, window: QWidget) -> bool:
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    bottom_right = widget.mapTo(window, widget.rect().bottomRight())
+    return (
+        top_left.x() >= 0
+        and top_left.y() >= 0
+        and bottom_right.x() < window.width()
+        and bottom_right.y() < window.height()
+    )
+
+
+@pytest.mark.parametrize("zoom", [100, 250, 400])
+def test_the_status_line_is_never_cut_off(qtbot: QtBot, window: MainWindow, zoom: int) -> None:
+    window.resize(1100, 720)
+    window.go_to(len(window.story.refs) - 2 if window.story else 0)
+    window.appearance.zoom.set_percent(zoom)
+    window.appearance._zoomed(zoom)  # as Ctrl++ does: "Zoom 250 %" on the status line
+    labels = (window.status_label, window.message_label)
+    # Layout settles over a few event-loop turns; what counts is where it settles.
+    with contextlib.suppress(WaitTimeout):
+        qtbot.waitUntil(
+            lambda: all(_inside_window(w, window) and _text_fits(w) for w in labels), timeout=2000
+        )
+    for label in labels:
+        assert label.text()
+        assert _inside_window(label, window), (label.accessibleName(), label.geometry())
+        assert _text_fits(label), (label.accessibleName(), label.text(), label.size())
+
+
+def test_a_successful_jump_clears_the_message_of_a_failed_one(window: MainWindow) -> None:
+    window.cmd_next_personal_story()
+    window.cmd_next_personal_story()
+    window.cmd_next_personal_story()  # past the last one: fails and says so
+    assert window.message_label.text() == "No more personal stories"
+    window.cmd_previous_personal_story()
+    assert "No more" not in window.message_label.text()
+
+
+def test_show_where_am_i_shows_the_answer(qtbot: QtBot, window: MainWindow) -> None:
+    window.cmd_public_reaction()
+    window.pane.setFocus()
+    qtbot.waitUntil(window.pane.hasFocus)
+    QTest.keyClick(window.pane, Qt.Key.Key_I, Mod.ControlModifier | Mod.ShiftModifier)
+    box = window.where_box
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)
+    assert box.text() == window.where_text(spoken=True)
+    assert "Public reaction" in box.text()
+    QTest.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    qtbot.waitUntil(window.pane.hasFocus)
+
+
+def _sentence_visible(window: MainWindow, sentence: int) -> bool:
+    pane = window.pane
+    start, end = pane.sentence_span(sentence)
+    cursor = QTextCursor(pane.document())
+    cursor.setPosition(start)
+    top = pane.cursorRect(cursor).top()
+    first_line = pane.cursorRect(cursor).bottom()
+    cursor.setPosition(end)
+    bottom = pane.cursorRect(cursor).bottom()
+    height = pane.viewport().height()
+    # A sentence taller than the view (at 400 %) counts when its first line is in view.
+    return top >= 0 and (bottom <= height or (bottom - top > height and first_line <= height))
+
+
+CHANGES: dict[str, Callable[[MainWindow], None]] = {
+    "theme": lambda w: w.set_theme("hc-yellow"),
+    "zoom in": lambda w: w.cmd_zoom_in(),
+    "zoom in again": lambda w: w.cmd_zoom_in(),
+    "zoom out": lambda w: w.cmd_zoom_out(),
+    "another theme": lambda w: w.set_theme("light"),
+    "font": lambda w: w.appearance.set_reading_font("Atkinson Hyperlegible"),
+    "more spacing": lambda w: w.cmd_line_spacing_more(),
+    "zoom 400": lambda w: (w.appearance.zoom.set_percent(400), w.appearance._zoomed(400)),
+    "normal size": lambda w: w.cmd_zoom_reset(),
+}
+
+
+@pytest.mark.parametrize("state", [PlaybackState.PAUSED, PlaybackState.STOPPED])
+def test_look_changes_keep_the_current_sentence_in_view(
+    qtbot: QtBot, settings: Settings, state: PlaybackState
+) -> None:
+    story = make_story(long=True)
+    window = open_window(qtbot, settings, story, [])
+    try:
+        window.resize(1100, 720)
+        target = story.sentence_count // 2  # far down a text that needs scrolling
+        window._on_state(PlaybackState.PLAYING)
+        window._on_position(Position(target, None, 0))
+        window._on_state(state)
+        qtbot.waitUntil(lambda: _sentence_visible(window, target))
+        for name, change in CHANGES.items():
+            change(window)
+            with contextlib.suppress(WaitTimeout):
+                qtbot.waitUntil(lambda: _sentence_visible(window, target), timeout=1000)
+            assert _sentence_visible(window, target), f"after {name}"
+    finally:
+        window.close()
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.setStyleSheet("")
+        app.setPalette(app.style().standardPalette())
