@@ -229,6 +229,8 @@ class CaptionPanel(QScrollArea):
         else:
             self._empty = QLabel("No photo available")
             self._empty.setAccessibleName("No photo available")
+            # Styled as a card: it takes focus, so it needs the cards' focus ring.
+            self._empty.setObjectName("card")
             self._empty.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self._show([self._empty])
         return True

@@ -9,14 +9,16 @@ from collections.abc import Callable, Iterator
 import pytest
 from fakes import make_story, open_window
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QAction, QTextCursor
+from PySide6.QtGui import QAction, QImage, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
+from player.core.contrast import NON_TEXT, contrast_ratio
 from player.core.playback.api import PlaybackState, Position
 from player.core.settings import Settings
+from player.gui.theme import THEMES
 from player.gui.window import MainWindow
 
 Mod = Qt.KeyboardModifier
@@ -181,5 +183,69 @@ def test_look_changes_keep_the_current_sentence_in_view(
         window.close()
         app = QApplication.instance()
         assert isinstance(app, QApplication)
+        app.setStyleSheet("")
+        app.setPalette(app.style().standardPalette())
+
+
+def _ring_sides(focused: QImage, unfocused: QImage) -> dict[str, int]:
+    """Per side, the longest run of pixels (from the edge inwards, along the middle of the
+    side, the outer 8 px) that change by 3:1 or more between unfocused and focused."""
+    w, h = focused.width(), focused.height()
+    lines = {
+        "left": [(x, h // 2) for x in range(min(8, w))],
+        "right": [(w - 1 - x, h // 2) for x in range(min(8, w))],
+        "top": [(w // 2, y) for y in range(min(8, h))],
+        "bottom": [(w // 2, h - 1 - y) for y in range(min(8, h))],
+    }
+    runs: dict[str, int] = {}
+    for side, points in lines.items():
+        best = run = 0
+        for x, y in points:
+            a, b = focused.pixelColor(x, y).name(), unfocused.pixelColor(x, y).name()
+            run = run + 1 if contrast_ratio(a, b) >= NON_TEXT else 0
+            best = max(best, run)
+        runs[side] = best
+    return runs
+
+
+def _tab_stops(window: MainWindow) -> list[QWidget]:
+    return [
+        w
+        for w in window.findChildren(QWidget)
+        if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and w.isVisible()
+        and w.isEnabled()
+        and w.focusProxy() is None
+        and w.window() is window
+    ]
+
+
+@pytest.mark.parametrize("theme_id", list(THEMES))
+def test_every_tab_stop_shows_a_focus_ring(qtbot: QtBot, window: MainWindow, theme_id: str) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        window.set_theme(theme_id)
+        failures: dict[str, dict[str, int]] = {}
+        for segment in (0, 1):  # without photos ("No photo available"), then with a card
+            window.jump_to_segment(segment)
+            stops = _tab_stops(window)
+            assert len(stops) >= 8
+            for widget in stops:
+                other = window.pane if widget is not window.pane else window.contents
+                other.setFocus(Qt.FocusReason.TabFocusReason)
+                qtbot.waitUntil(other.hasFocus)
+                app.processEvents()
+                unfocused = widget.grab().toImage()
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                qtbot.waitUntil(widget.hasFocus)
+                app.processEvents()
+                focused = widget.grab().toImage()
+                runs = _ring_sides(focused, unfocused)
+                if min(runs.values()) < 2:
+                    name = widget.accessibleName() or widget.objectName()
+                    failures[f"{type(widget).__name__} {name!r}"] = runs
+        assert failures == {}, "\n".join(f"{k[:60]}: {v}" for k, v in failures.items())
+    finally:
         app.setStyleSheet("")
         app.setPalette(app.style().standardPalette())
