@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
-from fakes import make_story, open_window
+from fakes import INTRO, make_story, open_window
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QAction, QImage, QTextCursor
+from PySide6.QtGui import QAction, QColor, QImage, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
 from player.core.contrast import NON_TEXT, contrast_ratio
+from player.core.model import Block, BlockType, Photo, Segment
 from player.core.playback.api import PlaybackState, Position
 from player.core.settings import Settings
+from player.gui.captions import CaptionPanel
 from player.gui.theme import THEMES
 from player.gui.window import MainWindow
+from player.gui.zoom import Zoom
 
 Mod = Qt.KeyboardModifier
 
@@ -249,3 +254,65 @@ def test_every_tab_stop_shows_a_focus_ring(qtbot: QtBot, window: MainWindow, the
     finally:
         app.setStyleSheet("")
         app.setPalette(app.style().standardPalette())
+
+
+LONG_PHOTO = Photo(
+    caption=(
+        "Brenda Armenta studies for her nursing certificate between visits; see "
+        "https://example.org/reports/2018/children-born-in-prison/chihuahua-cereso-number-one"
+    ),
+    alt="A mother reading Pneumonoultramicroscopicsilicovolcanoconiosis to her son",
+    credit="HuffPost Mexico / Photographer",
+    number=2,
+    total=6,
+)
+
+
+@pytest.mark.parametrize("zoom", [100, 250, 400])
+@pytest.mark.parametrize("width", [220, 300])
+def test_photo_cards_wrap_inside_the_pane(
+    qtbot: QtBot, tmp_path: Path, zoom: int, width: int
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    picture = QImage(600, 300, QImage.Format.Format_RGB32)
+    picture.fill(QColor("teal"))
+    assert picture.save(str(tmp_path / "wide.png"))
+    photos = (LONG_PHOTO, replace(LONG_PHOTO, image=tmp_path / "wide.png", number=3))
+    segment = Segment(
+        INTRO, "With photos", tuple(Block(BlockType.PHOTO, "", (), photo=p) for p in photos)
+    )
+    zoomer = Zoom(app)
+    panel = CaptionPanel()
+    qtbot.addWidget(panel)
+    try:
+        zoomer.set_percent(zoom)
+        panel.set_segment(segment)
+        panel.resize(width, 700)
+        panel.show()
+        qtbot.waitExposed(panel)
+        qtbot.waitUntil(
+            lambda: (
+                panel.cards[1].picture.pixmap() is not None
+                and not panel.cards[1].picture.pixmap().isNull()
+            ),
+            timeout=20_000,
+        )
+        viewport = panel.viewport()
+        labels = [w for w in panel.widget().findChildren(QLabel) if w.isVisible()]
+        assert len(labels) >= 10
+
+        def fitted() -> list[str]:
+            bad = []
+            for label in labels:
+                right = label.mapTo(viewport, label.rect().topRight()).x()
+                if right >= viewport.width() or (label.text() and not _text_fits(label)):
+                    bad.append(f"{label.text()[:30]!r} right={right} size={label.size()}")
+            return bad
+
+        with contextlib.suppress(WaitTimeout):
+            qtbot.waitUntil(lambda: not fitted(), timeout=2000)
+        assert fitted() == [], f"viewport {viewport.width()} px"
+        assert panel.horizontalScrollBar().maximum() == 0
+    finally:
+        zoomer.set_percent(100)
