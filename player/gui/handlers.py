@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from player import APP_NAME, __version__
@@ -127,6 +127,26 @@ class CommandHandlers(QMainWindow):
         elif self.session.state is not PlaybackState.PLAYING:
             self.pane.caret_to_sentence(self.session.sentence)
         self.schedule_save()
+
+    def keep_place_in_view(self) -> None:
+        """Scroll the sentence being read (or, while stopped or paused with the caret moved
+        elsewhere, the caret) back into view after the text was laid out anew.
+
+        Now, and again once the window has settled: a zoom resizes the panes through
+        queued layout events, after which the view would otherwise drift again.
+        """
+        self._scroll_to_place()
+        QTimer.singleShot(0, self._scroll_to_place)
+        QTimer.singleShot(150, self._scroll_to_place)
+
+    def _scroll_to_place(self) -> None:
+        if self.session.closed or self.session.story is None or not self.session.story.refs:
+            return
+        start, end = self.pane.sentence_span(self.session.sentence)
+        caret = self.pane.textCursor().position()
+        if self.session.state is not PlaybackState.PLAYING and not start <= caret <= end:
+            start = end = caret
+        self.pane.scroll_into_view(start, end)
 
     def _follow(self, move: Move | None, *, cue: bool = True) -> bool:
         """Show a session move and say it; a beep (and why) when it went nowhere."""

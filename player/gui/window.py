@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from player import APP_NAME
+from player.core.library import story_names
 from player.core.model import BlockType, Story
 from player.core.playback.api import Playback, PlaybackState, Position
 from player.core.playback.voices import UnknownVoiceError, second_voice_for
@@ -390,31 +391,13 @@ class MainWindow(CommandHandlers):
         if self._painted:
             QTimer.singleShot(0, self.ensure_playback)
 
-    def keep_place_in_view(self) -> None:
-        """Scroll the sentence being read (or, while stopped or paused with the caret moved
-        elsewhere, the caret) back into view after the text was laid out anew.
-
-        Now, and again once the window has settled: a zoom resizes the panes through
-        queued layout events, after which the view would otherwise drift again.
-        """
-        self._scroll_to_place()
-        QTimer.singleShot(0, self._scroll_to_place)
-        QTimer.singleShot(150, self._scroll_to_place)
-
-    def _scroll_to_place(self) -> None:
-        if self.session.closed or self.story is None or not self.story.refs:
-            return
-        start, end = self.pane.sentence_span(self.sentence)
-        caret = self.pane.textCursor().position()
-        if self.state is not PlaybackState.PLAYING and not start <= caret <= end:
-            start = end = caret
-        self.pane.scroll_into_view(start, end)
-
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         recent = self.settings.recent_stories()
-        for n, path in enumerate(recent, start=1):
-            action = self.recent_menu.addAction(f"&{n % 10} {Path(path).name}")
+        names = story_names([(Path(p), self.settings.recent_title(p)) for p in recent])
+        for n, (path, name) in enumerate(zip(recent, names, strict=True), start=1):
+            # "&&": a title's own ampersand is text, not an access key.
+            action = self.recent_menu.addAction(f"&{n % 10} {name.replace('&', '&&')}")
             action.setToolTip(path)
             action.triggered.connect(
                 lambda _checked=False, p=path: self.open_story_in_background(p)

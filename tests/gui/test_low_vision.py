@@ -316,3 +316,33 @@ def test_photo_cards_wrap_inside_the_pane(
         assert panel.horizontalScrollBar().maximum() == 0
     finally:
         zoomer.set_percent(100)
+
+
+def _story_file(folder: Path, title: str) -> Path:
+    folder.mkdir(parents=True)
+    path = folder / "story.txt"
+    path.write_text(
+        f"format: story-player 1\ntitle: {title}\nlanguage: en\n\n"
+        "== introduction: Introduction\n\nA first sentence. A second one.\n\n== end\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_recent_stories_are_named_by_title(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    paths = [
+        _story_file(tmp_path / "mexico", "Children born in prison"),
+        _story_file(tmp_path / "mexico-2019", "Children born in prison"),
+        _story_file(tmp_path / "rivers", "Rivers & roads"),
+    ]
+    for path in paths:
+        assert window.open_story(path), path
+    window.recent_menu.aboutToShow.emit()
+    texts = [a.text() for a in window.recent_menu.actions()]
+    assert texts == [
+        "&1 Rivers && roads",
+        "&2 Children born in prison (mexico-2019)",
+        "&3 Children born in prison (mexico)",
+    ]
