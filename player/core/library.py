@@ -8,7 +8,7 @@ Scanning reads files, so views run it off the GUI thread.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,13 +61,36 @@ class LibraryEntry:
             return "cannot be opened"
         return f"{self.sentences} sentences, about {self.minutes} min"
 
-    def describe(self) -> str:
-        """One line for a list: title, kind of content, length."""
+    def describe(self, name: str | None = None) -> str:
+        """One line for a list: title (or ``name``, see :func:`story_names`), kind of
+        content, length."""
+        name = name or self.title
         if not self.ok:
             first = self.problems[0]
             where = f"line {first.line}: " if first.line else ""
-            return f"{self.title}: cannot be opened ({where}{first.message})"
-        return f"{self.title}. {self.contents}. {self.length}"
+            return f"{name}: cannot be opened ({where}{first.message})"
+        return f"{name}. {self.contents}. {self.length}"
+
+
+def story_names(stories: Sequence[tuple[Path, str]]) -> list[str]:
+    """How a list names each (path, title): by its title, with the story's folder added
+    when two titles are the same (the documented layout keeps every story in a
+    ``folder/story.txt``, so file names all sound alike). A story without a known title
+    is named by its folder (or by its file name for a single ``*.story.txt``)."""
+
+    def fallback(path: Path) -> str:
+        return path.parent.name if path.name == STORY_FILE_NAME else path.name
+
+    titles = [title.strip() or fallback(path) for path, title in stories]
+    counts = Counter(titles)
+    return [
+        f"{title} ({_where(path)})" if counts[title] > 1 else title
+        for (path, _), title in zip(stories, titles, strict=True)
+    ]
+
+
+def _where(path: Path) -> str:
+    return path.parent.name if path.name == STORY_FILE_NAME else path.name
 
 
 def describe_contents(story: Story) -> str:

@@ -136,6 +136,7 @@ OPTIONS: Final[tuple[Option, ...]] = (
     Option("window_geometry", str, "", "the window's size and place", state=True),
     Option("window_splitter", str, "", "the panes' widths", state=True),
     Option("recent_stories", list, [], "the stories opened last, newest first", state=True),
+    Option("recent_titles", dict, {}, "the titles of the recent stories, by file", state=True),
     Option("last_story", str, "", "the story open when the app was closed", state=True),
     Option("positions", dict, {}, "the sentence where you stopped, per story", state=True),
     Option("bookmarks", dict, {}, "named places, per story", state=True),

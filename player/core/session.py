@@ -115,7 +115,7 @@ class ReadingSession:
         self.navigator = Navigator(story)
         self.history.clear()
         if story.path is not None:
-            self.settings.add_recent(str(Path(story.path).resolve()))
+            self.settings.add_recent(str(Path(story.path).resolve()), story.meta.title)
         resume = self.settings.position_for(story_key(story))
         self.sentence = self.navigator.clamp(resume) if resume is not None else 0
         self.word = None

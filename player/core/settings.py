@@ -496,10 +496,20 @@ class Settings:
     def recent_stories(self) -> list[str]:
         return [p for p in self.get("recent_stories") if isinstance(p, str)]
 
-    def add_recent(self, path: str) -> None:
+    def add_recent(self, path: str, title: str = "") -> None:
         recent = [p for p in self.recent_stories() if p != path]
-        self.set("recent_stories", [path, *recent][:MAX_RECENT])
+        kept = [path, *recent][:MAX_RECENT]
+        self.set("recent_stories", kept)
         self.set("last_story", path)
+        titles = {p: t for p, t in self._state_table("recent_titles").items() if p in kept}
+        if title:
+            titles[path] = title
+        self.set("recent_titles", titles)
+
+    def recent_title(self, path: str) -> str:
+        """The title a recent story had when it was opened ("" when not known)."""
+        title = self._state_table("recent_titles").get(path)
+        return title if isinstance(title, str) else ""
 
     def position_for(self, story_key: str) -> int | None:
         value = self._state_table("positions").get(story_key)

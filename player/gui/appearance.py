@@ -2,7 +2,9 @@
 
 Each is a remembered setting applied to the reading pane (the theme to the whole
 application), and each change is said ("Zoom 150 %") and saved through the
-callbacks the window passes in. The theme itself is applied before the window is
+callbacks the window passes in. Each change also keeps the reader's place in view:
+text laid out larger or with more space would otherwise keep its scroll offset in
+pixels and show some earlier part of the story. The theme itself is applied before the window is
 built (see ``app.py``); here it is only checked in its menu at start.
 """
 
@@ -33,10 +35,12 @@ class Appearance:
         *,
         notify: Callable[[str], None],
         changed: Callable[[], None],
+        keep_place: Callable[[], None] = lambda: None,
     ) -> None:
         self.settings = settings
         self.pane = pane
         self._notify = notify
+        self._keep_place = keep_place
         self._changed = changed
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -65,7 +69,7 @@ class Appearance:
 
         self.theme_actions = choices(
             "&Theme",
-            [(tid, name) for tid, name in themes.theme_names()],
+            [(tid, f"&{n} {name}") for n, (tid, name) in enumerate(themes.theme_names(), 1)],
             lambda v: self.set_theme(str(v)),
         )
         self.font_actions = choices(
@@ -102,6 +106,7 @@ class Appearance:
         self.pane.theme_changed()
         _check(self.theme_actions, applied.id)
         self.settings.set("theme", applied.id)
+        self._keep_place()
         self._notify(f"Theme: {applied.name}")
         self._changed()
 
@@ -119,6 +124,7 @@ class Appearance:
         _check(self.font_actions, family)
         if remember:
             self.settings.set("reading_font", family)
+            self._keep_place()
             self._notify(f"Reading font: {family or 'system font'}")
             self._changed()
 
@@ -127,6 +133,7 @@ class Appearance:
         _check(self.spacing_actions, applied)
         if remember:
             self.settings.set("line_spacing", applied)
+            self._keep_place()
             self._notify(f"Line spacing {applied} %")
             self._changed()
 
@@ -153,6 +160,7 @@ class Appearance:
 
     def _zoomed(self, percent: int) -> None:
         self.settings.set("zoom_percent", percent)
+        self._keep_place()
         self._notify(f"Zoom {percent} %")
         self._changed()
 

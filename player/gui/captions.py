@@ -16,12 +16,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QImage, QImageReader, QPixmap
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QImage, QImageReader, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from player.core.images import MAX_PIXELS, image_problem
@@ -29,6 +30,113 @@ from player.core.model import Photo, Segment
 from player.gui.background import run_in_background
 
 log = logging.getLogger(__name__)
+
+
+#: Breaks a word wider than the panel may take (a zero-width space: invisible, and left out
+#: of what screen readers get, which is the label's accessible name).
+_BREAK = "\u200b"
+
+
+def break_long_words(text: str, fits: Callable[[str], bool]) -> str:
+    """``text`` with a break opportunity between the characters of each word that does not
+    ``fits`` on a line by itself; other words still wrap only at spaces."""
+    words = text.split(" ")
+    return " ".join(word if fits(word) else _BREAK.join(word) for word in words)
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped label that never needs more width than the panel gives it.
+
+    QLabel wraps only at spaces, so one long word (a link, a long name, or any word at
+    400 %) made the card wider than the photos pane and the pane cut the card off.
+    This label breaks such a word wherever it must, as text views do
+    (QTextOption.WrapAtWordBoundaryOrAnywhere, which QLabel does not offer).
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self._plain = ""
+        self.set_plain_text(text)
+
+    def set_plain_text(self, text: str) -> None:
+        self._plain = text
+        self.setAccessibleName(text)
+        self._rewrap(self.contentsRect().width())
+
+    def plain_text(self) -> str:
+        return self._plain
+
+    def _shown_for(self, width: int) -> str:
+        if width <= 0 or not self._plain:
+            return self._plain
+        metrics = self.fontMetrics()
+        return break_long_words(self._plain, lambda word: metrics.horizontalAdvance(word) <= width)
+
+    def _rewrap(self, width: int) -> None:
+        shown = self._shown_for(width)
+        if shown != self.text():
+            self.setText(shown)
+
+    def heightForWidth(self, width: int) -> int:
+        if self.pixmap() is not None and not self.pixmap().isNull():
+            return super().heightForWidth(width)
+        margins = self.contentsMargins()
+        room = width - margins.left() - margins.right()
+        rect = self.fontMetrics().boundingRect(
+            QRect(0, 0, max(1, room), 1_000_000),
+            int(Qt.TextFlag.TextWordWrap),
+            self._shown_for(room),
+        )
+        return rect.height() + margins.top() + margins.bottom()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        # Any width will do: a word too long for it is broken.
+        return QSize(min(hint.width(), 2 * self.fontMetrics().averageCharWidth()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._rewrap(self.contentsRect().width())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # zoom
+            self._rewrap(self.contentsRect().width())
+            self.updateGeometry()
+
+
+class PictureLabel(WrapLabel):
+    """A card's picture, scaled down to the card's width (never up), or a line of text."""
+
+    def show_picture(self, pixmap: QPixmap) -> None:
+        self.set_plain_text("")
+        self.setPixmap(pixmap)
+        # Filling exactly the rect heightForWidth gave keeps the picture's proportions.
+        self.setScaledContents(True)
+        self.setMaximumWidth(pixmap.width())
+        self.updateGeometry()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        pixmap = self.pixmap()
+        if pixmap is None or pixmap.isNull() or pixmap.width() <= 0:
+            return super().heightForWidth(width)
+        return round(pixmap.height() * min(width, pixmap.width()) / pixmap.width())
+
+    def sizeHint(self) -> QSize:
+        pixmap = self.pixmap()
+        if pixmap is None or pixmap.isNull():
+            return super().sizeHint()
+        return pixmap.size()
+
+    def minimumSizeHint(self) -> QSize:
+        pixmap = self.pixmap()
+        if pixmap is None or pixmap.isNull():
+            return super().minimumSizeHint()
+        return QSize(16, 16)
 
 
 def _styled(label: QLabel, *, bold: bool = False, italic: bool = False) -> QLabel:
@@ -124,22 +232,21 @@ class PhotoCard(QFrame):
         self.setObjectName("card")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
-        self.badge = _styled(QLabel("Being read"), bold=True)
+        self.badge = _styled(WrapLabel("Being read"), bold=True)
         self.badge.setObjectName("card-badge")
         self.badge.hide()
         layout.addWidget(self.badge)
-        heading = _styled(QLabel(photo.label), bold=True)
-        heading.setWordWrap(True)
+        heading = _styled(WrapLabel(photo.label), bold=True)
         layout.addWidget(heading)
-        self.picture = _styled(QLabel(), italic=True)
-        self.picture.setWordWrap(True)
+        self.picture = PictureLabel()
+        _styled(self.picture, italic=True)
         layout.addWidget(self.picture)
         image = photo.image
         cached = _cached(image) if image is not None else None
         if cached is not None:
             self._show_picture(cached)
         elif image is not None and image.is_file():
-            self.picture.setText("Loading photograph…")
+            self.picture.set_plain_text("Loading photograph…")
             run_in_background(
                 lambda: decode_picture(image),
                 self._picture_decoded,
@@ -147,15 +254,14 @@ class PhotoCard(QFrame):
                 name="picture",
             )
         else:
-            self.picture.setText("Photograph not available")
+            self.picture.set_plain_text("Photograph not available")
         for text in (
             photo.caption,
             f"Alt text: {photo.alt}" if photo.alt else "",
             f"Credit: {photo.credit}" if photo.credit else "",
         ):
             if text:
-                label = QLabel(text)
-                label.setWordWrap(True)
+                label = WrapLabel(text)
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 layout.addWidget(label)
         self.set_marked(False)
@@ -170,9 +276,9 @@ class PhotoCard(QFrame):
 
     def _show_picture(self, image: QImage) -> None:
         if image.isNull():
-            self.picture.setText("Photograph not available")
+            self.picture.set_plain_text("Photograph not available")
             return
-        self.picture.setPixmap(QPixmap.fromImage(image))
+        self.picture.show_picture(QPixmap.fromImage(image))
         self.picture.setAccessibleName(self.photo.alt or self.photo.caption)
 
     def set_marked(self, marked: bool) -> None:
@@ -195,18 +301,20 @@ class CaptionPanel(QScrollArea):
         self.setAccessibleName("Photos")
         self.setAccessibleDescription("Photos and captions of the segment being read")
         self.setMinimumWidth(220)
+        # Cards wrap to the pane's width (see WrapLabel): nothing to scroll sideways to.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # The cards (or the "No photo available" label) take focus; the scroll area itself is
         # only a container that screen readers would announce as an empty filler.
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cards: list[PhotoCard] = []
         self._segment: Segment | None = None
-        self._empty = QLabel("No photo available")
+        self._empty: QLabel = WrapLabel("No photo available")
         self.set_segment(None)
 
     def _show(self, widgets: list[QWidget]) -> None:
         body = QWidget()
         layout = QVBoxLayout(body)
-        title = _styled(QLabel("Photos"), bold=True)
+        title = _styled(WrapLabel("Photos"), bold=True)
         layout.addWidget(title)
         for widget in widgets:
             layout.addWidget(widget)
@@ -227,8 +335,9 @@ class CaptionPanel(QScrollArea):
         if self.cards:
             self._show(list(self.cards))
         else:
-            self._empty = QLabel("No photo available")
-            self._empty.setAccessibleName("No photo available")
+            self._empty = WrapLabel("No photo available")
+            # Styled as a card: it takes focus, so it needs the cards' focus ring.
+            self._empty.setObjectName("card")
             self._empty.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self._show([self._empty])
         return True

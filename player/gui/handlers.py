@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from player import APP_NAME, __version__
@@ -28,7 +28,7 @@ from player.core.session import Move
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QDialog, QLabel
+    from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
     from player.core.playback.api import Playback
     from player.core.session import ReadingSession
@@ -62,6 +62,7 @@ class CommandHandlers(QMainWindow):
         message_label: QLabel
         library_only: bool
         library_dialog: QDialog | None
+        where_box: QMessageBox | None
         _stop_requested: bool
 
         def ensure_playback(self) -> Playback | None: ...
@@ -115,13 +116,37 @@ class CommandHandlers(QMainWindow):
         return True
 
     def _moved(self, heading: bool) -> None:
-        """Show where the session went: highlight, photos, contents, caret; then save."""
+        """Show where the session went: highlight, photos, contents, caret; then save.
+
+        A message about the place left behind ("No more personal stories") is stale now.
+        """
+        self.show_message("")
         self._show_position()
         if heading and self.session.story is not None:
             self.pane.caret_to_heading(self.session.story.refs[self.session.sentence].segment)
         elif self.session.state is not PlaybackState.PLAYING:
             self.pane.caret_to_sentence(self.session.sentence)
         self.schedule_save()
+
+    def keep_place_in_view(self) -> None:
+        """Scroll the sentence being read (or, while stopped or paused with the caret moved
+        elsewhere, the caret) back into view after the text was laid out anew.
+
+        Now, and again once the window has settled: a zoom resizes the panes through
+        queued layout events, after which the view would otherwise drift again.
+        """
+        self._scroll_to_place()
+        QTimer.singleShot(0, self._scroll_to_place)
+        QTimer.singleShot(150, self._scroll_to_place)
+
+    def _scroll_to_place(self) -> None:
+        if self.session.closed or self.session.story is None or not self.session.story.refs:
+            return
+        start, end = self.pane.sentence_span(self.session.sentence)
+        caret = self.pane.textCursor().position()
+        if self.session.state is not PlaybackState.PLAYING and not start <= caret <= end:
+            start = end = caret
+        self.pane.scroll_into_view(start, end)
 
     def _follow(self, move: Move | None, *, cue: bool = True) -> bool:
         """Show a session move and say it; a beep (and why) when it went nowhere."""
@@ -134,6 +159,7 @@ class CommandHandlers(QMainWindow):
             return False
         self._moved(move.heading)
         if move.message:
+            self.show_message(move.message)
             self.announcer.announce(move.message, cue=cue)
         return True
 
@@ -298,8 +324,31 @@ class CommandHandlers(QMainWindow):
             self._speak_interface_text(text, interrupt=True)
 
     def cmd_show_where_am_i(self) -> None:
+        """Where Am I in a box of its own: the status line already shows the same words, so
+        refreshing it changed nothing a reader could see (and at high zoom it may be far
+        from where the reader looks)."""
+        from PySide6.QtWidgets import QMessageBox
+
         self.status_label.setText(self.where_text())
-        self.show_message("")
+        if self.where_box is not None and shiboken6.isValid(self.where_box):
+            self.where_box.close()
+        before = QApplication.focusWidget()
+        box = QMessageBox(QMessageBox.Icon.Information, "Where Am I", self.where_text(True))
+        box.setParent(self, box.windowFlags())
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def closed() -> None:
+            self.where_box = None
+            target = before if before is not None and shiboken6.isValid(before) else self.pane
+            if target.isVisible():
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        box.finished.connect(closed)
+        self.where_box = box
+        box.show()
+        box.activateWindow()
 
     def _cycle_pane(self, delta: int) -> None:
         panes = [self.contents, self.pane, self.captions.focusables()[0], self.transport.buttons[2]]

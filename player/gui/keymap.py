@@ -58,7 +58,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "previous_sentence",
         "Play",
-        "Pre&vious Sentence",
+        "Previous S&entence",
         ("Ctrl+1", "Media Previous"),
         (),
         "Read the previous sentence",
@@ -171,7 +171,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "next_pane",
         "Go",
-        "Next Pa&ne",
+        "Next P&ane",
         ("F6",),
         (),
         "Move between the contents, the text and the photos",

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.core.library import LibraryEntry, library_folder, scan_library
+from player.core.library import LibraryEntry, library_folder, scan_library, story_names
 from player.core.model import Story
 from player.core.settings import Settings
 from player.gui.background import Generation, run_in_background
@@ -170,8 +170,9 @@ class LibraryDialog(QDialog):
         self.list.clear()
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         select = 0
+        names = story_names([(e.path, e.title) for e in self.entries])
         for row, entry in enumerate(self.entries):
-            text = entry.describe()
+            text = entry.describe(names[row])
             item = QListWidgetItem(text)
             # Set explicitly: screen readers read this, and it must stay describe() even if the
             # display text ever gains decoration.

@@ -235,15 +235,17 @@ QAbstractButton:disabled {{ color: {t.disabled_text}; }}
 QAbstractButton:checked {{ background-color: {t.selection}; color: {t.selection_text}; }}
 QCheckBox, QRadioButton {{ background-color: transparent; color: {t.window_text}; }}
 QSlider:horizontal {{ min-width: 6em; min-height: 1.5em; }}
-QAbstractItemView:focus, QAbstractScrollArea:focus {{ border: {wide}px solid {t.focus}; }}
-QFrame#card {{
-    background-color: {t.card_background}; color: {t.card_text};
-    border: 1px solid {t.card_border}; margin: {wide - 1}px;
+QSlider::groove:horizontal {{
+    border: 1px solid {t.border}; background: {t.base}; height: 0.4em;
+    margin: 0px {wide + 2}px;
 }}
-QFrame#card QLabel {{ background-color: transparent; color: {t.card_text}; }}
-QFrame#card:focus {{ border: {wide}px solid {t.focus}; margin: 0px; }}
-QFrame#card[marked="true"] {{ border: {wide + 1}px solid {t.focus}; margin: 0px; }}
-QFrame#card[marked="true"]:focus {{ border: {wide + 1}px dashed {t.focus}; margin: 0px; }}
+QSlider::sub-page:horizontal {{ background: {t.selection}; margin: 0px 0px 0px {wide + 2}px; }}
+QSlider::handle:horizontal {{
+    background: {t.button}; border: 1px solid {t.window_text}; border-radius: 3px;
+    width: 0.8em; margin: -0.35em 0px;
+}}
+QAbstractItemView:focus, QAbstractScrollArea:focus {{ border: {wide}px solid {t.focus}; }}
+{_card_rules(t)}
 QLabel#card-badge {{ color: {t.card_text}; font-weight: bold; }}
 QStatusBar {{
     background-color: {t.status_background}; color: {t.status_text};
@@ -255,18 +257,34 @@ QToolTip {{ background-color: {t.tooltip_base}; color: {t.tooltip_text};
 """
 
 
-def card_style(theme_id: str, marked: bool) -> str:
+#: Border plus margin of a photo card in each state: focusing or marking a card never
+#: moves its contents.
+CARD_EDGE_PX = 2 * FOCUS_WIDTH_PX
+
+
+def _card_rules(t: Theme) -> str:
+    """Photo cards (and the "No photo available" card): a thin border; the focus ring; the
+    thicker border of the card being read; and, focused while being read, a double ring,
+    whose inner gap differs from the plain border by the card-on-ring contrast, so focus
+    shows on the marked card too (a dashed ring of the same colour barely changed)."""
+    edge = CARD_EDGE_PX
+    ring = FOCUS_WIDTH_PX
+    marked = ring + 1
+    return f"""QFrame#card {{
+    background-color: {t.card_background}; color: {t.card_text};
+    border: 1px solid {t.card_border}; margin: {edge - 1}px;
+}}
+QFrame#card QLabel {{ background-color: transparent; color: {t.card_text}; }}
+QFrame#card:focus {{ border: {ring}px solid {t.focus}; margin: {edge - ring}px; }}
+QFrame#card[marked="true"] {{ border: {marked}px solid {t.focus}; margin: {edge - marked}px; }}
+QFrame#card[marked="true"]:focus {{ border: {edge}px double {t.focus}; margin: 0px; }}"""
+
+
+def card_style(theme_id: str) -> str:
     """A style sheet for one photo card, for a card that sets its own style sheet
-    (a widget's own sheet overrides the application's)."""
-    t = theme(theme_id)
-    width = FOCUS_WIDTH_PX + 1 if marked else 1
-    colour = t.focus if marked else t.card_border
-    return (
-        f"QFrame#card {{ background-color: {t.card_background}; color: {t.card_text};"
-        f" border: {width}px solid {colour}; margin: {FOCUS_WIDTH_PX + 1 - width}px; }}"
-        f" QFrame#card QLabel {{ background-color: transparent; color: {t.card_text}; }}"
-        f" QFrame#card:focus {{ border: {FOCUS_WIDTH_PX + 1}px dashed {t.focus}; margin: 0px; }}"
-    )
+    (a widget's own sheet overrides the application's); its ``marked`` property picks
+    the border of the card being read."""
+    return _card_rules(theme(theme_id))
 
 
 def highlight_formats(theme_id: str) -> HighlightFormats:

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from player import APP_NAME
+from player.core.library import story_names
 from player.core.model import BlockType, Story
 from player.core.playback.api import Playback, PlaybackState, Position
 from player.core.playback.voices import UnknownVoiceError, second_voice_for
@@ -59,7 +60,7 @@ from player.gui.handlers import CommandHandlers
 from player.gui.reading import ReadingPane
 from player.gui.settings_writer import SettingsWriter
 from player.gui.transport import TransportBar
-from player.gui.zoom import SideScroller
+from player.gui.zoom import SideScroller, StatusLine
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
@@ -104,6 +105,8 @@ class MainWindow(CommandHandlers):
         self._status_sentence = -1
         self._loads = Generation()  # the newest story asked for is the one shown
         self.error_box: QMessageBox | None = None
+        #: Show Where Am I's answer while it is open
+        self.where_box: QMessageBox | None = None
         # The story library (File > Library) and the workstation's limits on what opens.
         self.library_folder_override: Path | None = None
         self.library_dialog: QDialog | None = None
@@ -191,10 +194,13 @@ class MainWindow(CommandHandlers):
         self.status_label = QLabel("No story open")
         self.status_label.setAccessibleName("Status")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.statusBar().addWidget(self.status_label, 1)
+        # Wrapped, not cut off, when zoomed text is wider than the window.
+        status_line = StatusLine()
+        self.setStatusBar(status_line)
+        status_line.add_label(self.status_label, 3)
         self.message_label = QLabel("")
         self.message_label.setAccessibleName("Message")
-        self.statusBar().addPermanentWidget(self.message_label)
+        status_line.add_label(self.message_label, 2, permanent=True)
 
         self._fix_tab_order()
 
@@ -237,7 +243,11 @@ class MainWindow(CommandHandlers):
             cue=self.pane.cue if sys.platform.startswith("linux") else None,
         )
         self.appearance = Appearance(
-            self.settings, self.pane, notify=self.notify, changed=self.schedule_save
+            self.settings,
+            self.pane,
+            notify=self.notify,
+            changed=self.schedule_save,
+            keep_place=self.keep_place_in_view,
         )
         self.zoom = self.appearance.zoom
 
@@ -384,8 +394,10 @@ class MainWindow(CommandHandlers):
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         recent = self.settings.recent_stories()
-        for n, path in enumerate(recent, start=1):
-            action = self.recent_menu.addAction(f"&{n % 10} {Path(path).name}")
+        names = story_names([(Path(p), self.settings.recent_title(p)) for p in recent])
+        for n, (path, name) in enumerate(zip(recent, names, strict=True), start=1):
+            # "&&": a title's own ampersand is text, not an access key.
+            action = self.recent_menu.addAction(f"&{n % 10} {name.replace('&', '&&')}")
             action.setToolTip(path)
             action.triggered.connect(
                 lambda _checked=False, p=path: self.open_story_in_background(p)

@@ -16,6 +16,9 @@ The keys (Ctrl+= and Ctrl++, Ctrl+-, Ctrl+0) belong to the window; it calls
 :class:`SideScroller` holds a row of controls (the transport bar) that grows wider
 than any screen at 200-400 %: the row scrolls sideways, following focus, instead of
 forcing the window wider than the screen and cutting controls off.
+
+:class:`StatusLine` is a status bar whose labels wrap onto more lines when zoomed
+text is wider than the window, and which grows to show every line.
 """
 
 from __future__ import annotations
@@ -24,7 +27,16 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSizePolicy, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStatusBar,
+    QTextEdit,
+    QWidget,
+)
 
 ZOOM_STEPS: tuple[int, ...] = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300, 400)
 MIN_ZOOM = ZOOM_STEPS[0]
@@ -225,3 +237,56 @@ class SideScroller(QScrollArea):
         row = self.widget()
         if new is not None and row is not None and row.isAncestorOf(new):
             self.ensureWidgetVisible(new, 8, 0)
+
+
+class StatusLine(QStatusBar):
+    """A status bar as tall as its wrapped labels need.
+
+    QStatusBar sizes itself to its widgets' plain height hints and ignores
+    height-for-width, so a word-wrapped label given two lines' worth of text would
+    still get one line's height, and be cut off.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+
+    def add_label(self, label: QLabel, stretch: int, *, permanent: bool = False) -> None:
+        label.setWordWrap(True)
+        label.installEventFilter(self)
+        if permanent:
+            self.addPermanentWidget(label, stretch)
+        else:
+            self.addWidget(label, stretch)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(watched, QLabel) and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.LayoutRequest,
+            QEvent.Type.FontChange,
+            QEvent.Type.Show,
+        ):
+            self._fit()
+        return super().eventFilter(watched, event)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+            self._fit()
+        return handled
+
+    def _fit(self) -> None:
+        labels = [w for w in self.findChildren(QLabel) if w.isVisibleTo(self) and w.wordWrap()]
+        if not labels:
+            return
+        tallest = max(label.heightForWidth(max(1, label.width())) for label in labels)
+        margins = self.contentsMargins()
+        layout = self.layout()
+        spacing = 0
+        if layout is not None:
+            m = layout.contentsMargins()
+            spacing = m.top() + m.bottom()
+        # Room for the labels' own frame as the status bar draws it.
+        need = tallest + margins.top() + margins.bottom() + spacing + 4
+        if need != self.minimumHeight():
+            self.setMinimumHeight(need)

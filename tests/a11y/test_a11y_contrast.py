@@ -27,9 +27,19 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from player.core.contrast import AAA_TEXT, contrast_ratio
-from player.gui.theme import THEMES, apply_theme, current_theme_id, highlight_formats
+from player.gui.theme import (
+    CARD_EDGE_PX,
+    FOCUS_WIDTH_PX,
+    THEMES,
+    apply_theme,
+    current_theme_id,
+    highlight_formats,
+)
 
 THEME_IDS = list(THEMES)
+#: a pixel column inside the border of the card being read (after the margin that keeps
+#: every state of a card the same outer size)
+MARKED_BORDER_X = CARD_EDGE_PX - (FOCUS_WIDTH_PX + 1) + 1
 Group = QPalette.ColorGroup
 Role = QPalette.ColorRole
 
@@ -195,7 +205,7 @@ def test_marked_card_border(app: QApplication, sample: Sample, theme_id: str) ->
     sample.card.style().unpolish(sample.card)
     sample.card.style().polish(sample.card)
     app.processEvents()
-    border = pixel(sample.card, 1, sample.card.height() // 2)
+    border = pixel(sample.card, MARKED_BORDER_X, sample.card.height() // 2)
     window = sample.palette().color(Role.Window)
     assert ratio(border, window) >= AAA_TEXT
     assert ratio(border, pixel(sample.card, 8, 8)) >= AAA_TEXT
@@ -207,23 +217,31 @@ def test_the_real_photo_card(app: QApplication, qtbot: QtBot) -> None:
     from player.gui.captions import PhotoCard
 
     card = PhotoCard(Photo(caption="A mother and her son in the prison yard", number=1, total=6))
-    qtbot.addWidget(card)
-    card.resize(300, 200)
-    card.show()
-    qtbot.waitExposed(card)
+    # Inside a panel, as in the window: a top-level widget is drawn without its margin.
+    panel = QWidget()
+    layout = QVBoxLayout(panel)
+    layout.addWidget(card)
+    # Focus elsewhere: focused, the card being read shows its focus ring instead.
+    elsewhere = QPushButton("Elsewhere")
+    layout.addWidget(elsewhere)
+    qtbot.addWidget(panel)
+    panel.resize(320, 260)
+    panel.show()
+    qtbot.waitExposed(panel)
+    elsewhere.setFocus()
     failures: list[str] = []
     for theme_id in THEME_IDS:
         apply_theme(app, theme_id)
         card.set_marked(True)
         app.processEvents()
-        background = pixel(card, card.width() // 2, card.height() - 6)
+        background = pixel(card, card.width() // 2, card.height() - CARD_EDGE_PX - 4)
         for label in card.findChildren(QLabel):
             if label.isVisibleTo(card) and label.text():
                 value = ratio(label.palette().color(Role.WindowText), background)
                 if value < AAA_TEXT:
                     failures.append(f"{theme_id}: {label.text()[:20]!r} {value:.2f}")
         # The "being read" border, 4 px, against the card inside and the window outside.
-        border = pixel(card, 1, card.height() // 2)
+        border = pixel(card, MARKED_BORDER_X, card.height() // 2)
         window = app.palette().color(Role.Window)
         for name, other in (("card", background), ("window", window)):
             if ratio(border, other) < AAA_TEXT:

@@ -101,3 +101,14 @@ def test_is_inside(tmp_path: Path) -> None:
 def test_describe_contents_single_kinds() -> None:
     story = load_story(bundled_story_path())
     assert describe_contents(story).startswith("Introduction, 2 personal stories")
+
+
+def test_story_names_are_titles_with_the_folder_only_when_titles_match(tmp_path: Path) -> None:
+    from player.core.library import story_names
+
+    a = tmp_path / "mexico" / "story.txt"
+    b = tmp_path / "mexico-2019" / "story.txt"
+    c = tmp_path / "rivers.story.txt"
+    d = tmp_path / "untitled" / "story.txt"
+    names = story_names([(a, "Children"), (b, "Children"), (c, "Rivers"), (d, "")])
+    assert names == ["Children (mexico)", "Children (mexico-2019)", "Rivers", "untitled"]

@@ -95,7 +95,7 @@ def test_preferences_and_reading_state_go_to_their_own_files(
     prefs = json.loads(locations.user_file.read_text())
     state = json.loads(locations.state_file.read_text())
     assert prefs == {"rate": 220}
-    assert set(state) == {"positions", "bookmarks", "recent_stories", "last_story"}
+    assert set(state) == {"positions", "bookmarks", "recent_stories", "recent_titles", "last_story"}
     assert locations.state_file.parent == locations.state_dir
 
 

@@ -79,7 +79,8 @@ def test_open_bundled_story_and_recent_list(window: MainWindow) -> None:
     assert window.settings.recent_stories()[0] == str(bundled_story_path().resolve())
     window._fill_recent_menu()
     names = [a.text() for a in window.recent_menu.actions()]
-    assert names == ["&1 story.txt"]
+    # By the story's title, not the file name every story in the library shares.
+    assert names == [f"&1 {window.story.meta.title}"]
 
 
 def test_create_window_opens_the_requested_story(qtbot: QtBot, tmp_path: Path) -> None:
