@@ -195,11 +195,12 @@ def _may_open_list(
     units: list[tuple[int, int, str]], index: int, text: str, rules: SentenceRules
 ) -> bool:
     """Whether a list's first number may stand at ``units[index]``: at the start of
-    the text or a line, after a bullet or after the end of a sentence (not "No. 1.")."""
+    the text or a line, after a bullet or a colon, or after the end of a sentence (but
+    not after "No. 1.")."""
     if index == 0:
         return True
     _, end, before = units[index - 1]
-    if before in _BULLETS or _LINE_BREAK.search(text, end, units[index][0]):
+    if before in _BULLETS or before.endswith(":") or _LINE_BREAK.search(text, end, units[index][0]):
         return True
     if not _ends_with_terminal(before):
         return False
@@ -210,7 +211,7 @@ def _may_open_list(
 def _list_markers(units: list[tuple[int, int, str]], text: str, rules: SentenceRules) -> set[int]:
     """Indexes of the units that number the items of a list ("1. ... 2. ...",
     "a) ... b) ..."): two or more numbers in sequence within a paragraph, the first at a
-    place where a list may start."""
+    place where a list may start, or one number starting the text or a line."""
     marked: set[int] = set()
     chains: dict[tuple[bool, str], tuple[list[int], int]] = {}
 
@@ -237,6 +238,8 @@ def _list_markers(units: list[tuple[int, int, str]], text: str, rules: SentenceR
             if chain is not None and len(chain[0]) >= 2:
                 marked.update(chain[0])
             chains[style] = ([index], value + 1)
+            if index == 0 or _LINE_BREAK.search(text, units[index - 1][1], start):
+                marked.add(index)  # a numbered paragraph or line needs no second item
     close_all()
     return marked
 
