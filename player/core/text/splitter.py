@@ -5,7 +5,9 @@ so both splitters return character spans (start, end-exclusive) into the text
 they are given instead of copies: a view can map a span straight onto what it
 shows, and the text itself is never altered (stories are displayed verbatim).
 
-Sentence rules, for English prose and social media posts:
+Sentence rules, for prose and social media posts. Which words are abbreviations
+and which words often start a sentence depend on the language given (the story's
+``language`` header); the lists are in :mod:`player.core.text.sentence_rules`.
 
 * A sentence ends after ``.``, ``!``, ``?``, ``‽`` or an ellipsis, including
   any closing quotes or brackets that follow (``prison.”``, ``(like this.)``)
@@ -13,12 +15,18 @@ Sentence rules, for English prose and social media posts:
 * It only ends there if the next word can start a sentence: a word that starts
   with a lowercase letter, or with ``,;:`` and the like, continues the sentence
   (``“Help!” she cried``, ``Wait... what?``).
-* Abbreviations that never end a sentence (``Dr.``, ``e.g.``, ``vs.``) never
+* Abbreviations that never end a sentence (``Dr.``, ``e.g.``, ``z. B.``) never
   split; ``No.``, ``p.``, ``Fig.`` and month abbreviations do not split before
   a number; abbreviations that often end a sentence (``U.S.``, ``a.m.``,
   ``etc.``, ``Inc.``) and single-letter initials split only before a frequent
-  sentence starter (``The``, ``He``, ``But``...), so ``U.S. Army`` and
-  ``George W. Bush`` stay whole.
+  sentence starter of the language (``The``, ``He``, ``But``...), so ``U.S.
+  Army`` and ``George W. Bush`` stay whole; after ``6 p.m.`` a title such as
+  ``Mr.`` starts a sentence too, unless the time opens the sentence.
+* Omissions are not ends: ``[...]``, ``(!)``, and a spaced ``. . .`` after a
+  word; a period glued to a word and then a spaced ``. . .`` ends the sentence
+  and the ellipsis opens the next one.
+* The numbers of a list written on one line (``1. … 2. …``, ``a) … b)``)
+  start a sentence each, and a number starting the text or a line starts one.
 * Splitting happens only between whitespace-separated tokens, so decimals,
   URLs, handles and ``(1/6)`` are never cut.
 * A newline is ordinary whitespace, except that a blank line always ends a
