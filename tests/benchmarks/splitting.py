@@ -82,7 +82,8 @@ def main() -> None:
     if segment is None:
         why = "skipped" if args.no_pysbd else "not installed (.venv/bin/pip install pysbd)"
         print(f"pysbd: {why}; measuring split_sentences alone")
-    print(f"{'size':>8} {'ours s/MB':>10} {'sentences':>10} {'pysbd s/MB':>11} {'sentences':>10}")
+    header = f"{'size':>8} {'ours s/MB':>10} {'sentences':>10}"
+    print(header + ("" if segment is None else f" {'pysbd s/MB':>11} {'sentences':>10}"))
     for size_mb in args.sizes:
         text = build_text(int(size_mb * MB), paragraphs)
         megabytes = len(text.encode("utf-8")) / MB
