@@ -312,14 +312,26 @@ _ALPHABET = st.sampled_from(
         "https://t.co/x",
         " p.m. ",
         "J. ",
+        "1. ",
+        "2.) ",
+        "b) ",
+        "•",
+        " . . .",
+        "d. ",
+        "[...]",
+        "Mr.",
+        "z. B.",
     ]
 )
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_ALPHABET, max_size=60).map("".join))
-def test_sentence_spans_partition_the_text(text: str) -> None:
-    spans = split_sentences(text)
+@given(
+    st.lists(_ALPHABET, max_size=60).map("".join),
+    st.sampled_from(["en", "es", "fr", "de", "it"]),
+)
+def test_sentence_spans_partition_the_text(text: str, language: str) -> None:
+    spans = split_sentences(text, language=language)
     previous_end = 0
     for start, end in spans:
         assert previous_end <= start < end <= len(text)
