@@ -332,6 +332,8 @@ class _Builder:
         self.p = parser
         self.root = parser.path.parent.resolve()
         self.kinds = builtin_kinds()
+        # Picks the sentence rules; a story without a language fails to load anyway.
+        self.language = parser.header.get("language", ("en", 0))[0]
         for kid, (label, plural, _line) in parser.kinds.items():
             self.kinds[kid] = SegmentKind(kid, label, plural)
 
@@ -548,9 +550,8 @@ class _Builder:
 
     def sentences(self, text: str, prefix: str = "") -> tuple[Sentence, ...]:
         out: list[Sentence] = []
-        for start, end in split_sentences(text):
-            language = self.p.header.get("language", ("", 0))[0]
-            spoken = to_spoken(text, start, end, self.p.lexicon, language=language)
+        for start, end in split_sentences(text, language=self.language):
+            spoken = to_spoken(text, start, end, self.p.lexicon, language=self.language)
             pre = prefix if not out else ""
             words = tuple(
                 Word(

@@ -221,6 +221,21 @@ def test_declared_kind_and_crlf_and_bom(tmp_path: Path) -> None:
     assert story.meta.language == "es"
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de-DE", ["Am 3. Oktober kam er.", "Er blieb."]),
+        ("en", ["Am 3.", "Oktober kam er.", "Er blieb."]),
+    ],
+)
+def test_sentences_follow_the_story_language(
+    tmp_path: Path, language: str, expected: list[str]
+) -> None:
+    text = f"title: T\nlanguage: {language}\n\n== context: C\n\nAm 3. Oktober kam er. Er blieb.\n"
+    story = load_story(write(tmp_path, text))
+    assert [s.display for s in story.segments[0].blocks[0].sentences] == expected
+
+
 def test_real_image_file(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
     tiny_png(tmp_path / "images" / "cell.png")

@@ -5,7 +5,9 @@ so both splitters return character spans (start, end-exclusive) into the text
 they are given instead of copies: a view can map a span straight onto what it
 shows, and the text itself is never altered (stories are displayed verbatim).
 
-Sentence rules, for English prose and social media posts:
+Sentence rules, for prose and social media posts. Which words are abbreviations
+and which words often start a sentence depend on the language given (the story's
+``language`` header); the lists are in :mod:`player.core.text.sentence_rules`.
 
 * A sentence ends after ``.``, ``!``, ``?``, ``‽`` or an ellipsis, including
   any closing quotes or brackets that follow (``prison.”``, ``(like this.)``)
@@ -13,12 +15,18 @@ Sentence rules, for English prose and social media posts:
 * It only ends there if the next word can start a sentence: a word that starts
   with a lowercase letter, or with ``,;:`` and the like, continues the sentence
   (``“Help!” she cried``, ``Wait... what?``).
-* Abbreviations that never end a sentence (``Dr.``, ``e.g.``, ``vs.``) never
+* Abbreviations that never end a sentence (``Dr.``, ``e.g.``, ``z. B.``) never
   split; ``No.``, ``p.``, ``Fig.`` and month abbreviations do not split before
   a number; abbreviations that often end a sentence (``U.S.``, ``a.m.``,
   ``etc.``, ``Inc.``) and single-letter initials split only before a frequent
-  sentence starter (``The``, ``He``, ``But``...), so ``U.S. Army`` and
-  ``George W. Bush`` stay whole.
+  sentence starter of the language (``The``, ``He``, ``But``...), so ``U.S.
+  Army`` and ``George W. Bush`` stay whole; after ``6 p.m.`` a title such as
+  ``Mr.`` starts a sentence too, unless the time opens the sentence.
+* Omissions are not ends: ``[...]``, ``(!)``, and a spaced ``. . .`` after a
+  word; a period glued to a word and then a spaced ``. . .`` ends the sentence
+  and the ellipsis opens the next one.
+* The numbers of a list written on one line (``1. … 2. …``, ``a) … b)``)
+  start a sentence each, and a number starting the text or a line starts one.
 * Splitting happens only between whitespace-separated tokens, so decimals,
   URLs, handles and ``(1/6)`` are never cut.
 * A newline is ordinary whitespace, except that a blank line always ends a
@@ -33,6 +41,8 @@ import re
 import unicodedata
 from itertools import pairwise
 
+from player.core.text.sentence_rules import SentenceRules, rules_for
+
 __all__ = ["looks_like_url", "split_sentences", "split_words"]
 
 _TOKEN = re.compile(r"\S+")
@@ -44,53 +54,23 @@ _TRAIL_CHARS = _TERMINALS | _CLOSERS
 _OPENERS = "\"'“‘„‚«‹([{¿¡"
 # A token starting with one of these belongs to the sentence before it.
 _NO_SPLIT_BEFORE = frozenset(",;:.!?…‽”’»›)]}")
-_LINE_LEADS = frozenset("—–―•‣◦▪")
+_LINE_LEADS = frozenset("—–―•⁃‣◦▪")
 _LINE_LEAD_TOKENS = frozenset({"-", "--", "*"})
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
-
-# Abbreviations (lowercase, without the final period) after which a sentence
-# never ends: they are titles or they always introduce what follows.
-_NEVER_END = _word_set(
-    """
-    mr mrs ms mx messrs mme mlle dr prof st sr jr rev hon fr
-    gen gov sen rep pres supt capt col lt maj sgt cpl cmdr adm det insp
-    mt vol vols pp fig figs eq eqs e.g i.e cf vs v viz approx incl esp ca
-    """
-)
-# Abbreviations that never end a sentence when a number follows
-# ("No. 5", "p. 12", "Jan. 5") but may end one otherwise.
-_BEFORE_NUMBER = _word_set("no nos nr p art sec ch para op pt")
-_MONTHS = _word_set("jan feb mar apr jun jul aug sep sept oct nov dec")
-# Abbreviations that often end a sentence; split after them only when the next
-# word is a frequent sentence starter.
-_MAY_END = _word_set(
-    """
-    u.s u.k u.n e.u u.s.a d.c a.m p.m etc inc ltd co corp llc plc bros al ph.d
-    """
-)
-# Words that very often start an English sentence and are rarely part of a
-# proper name, so they disambiguate "in the U.S. The" from "the U.S. Army".
-_STARTERS = _word_set(
-    """
-    A An The This That These Those There Then Thus Here He She It I We You They
-    His Her Its Our Their My Your But And Or So Yet Nor For In On At By From
-    With Without As After Before When While Where Why How What Who Whom Whose
-    Which If Although Though Because Since Unless Until However Meanwhile
-    Moreover Nevertheless Instead Indeed Also Still Now Today Yesterday Tomorrow
-    Later Finally First Second Last Next Some Many Most Much More All Both Each
-    Every Few No Not None One Other Such Only Even Just Is Are Was Were Do Does
-    Did Can Could Will Would Should Shall Might Must Let Please Yes Oh Well
-    Thanks Thank
-    """
-)
+# One part of an abbreviation written with spaces ("z." of "z. B.", "i." of "i. d. R.").
+_ABBREVIATION_PART = re.compile(r"[^\W\d_]{1,4}\.")
+# "1.", "2.)", "3)", "a.", "•9." standing alone: a list item's number.
+_LIST_MARKER = re.compile(r"[•⁃‣◦▪]?(?:(\d{1,2})|([a-z]))(\.\)?|\))")
+_BULLETS = frozenset("•⁃‣◦▪")
+# A spaced three-dot ellipsis after a word ("is . . . I"): an omission, not an end.
+_OMISSION = re.compile(r"[^\s.][ \t]+\.[ \t]+\.[ \t]+\.\Z")
+# A period glued to a word and then a spaced ellipsis ("compounds. . . . The"): the
+# period ends the sentence and the ellipsis opens the next one.
+_PERIOD_THEN_OMISSION = re.compile(r"[^\W_]\.(?=[ \t]+\.[ \t]+\.[ \t]+\.\Z)")
 
 _URL = re.compile(r"(?:[a-z][a-z0-9+.\-]*://|www\.|t\.co/|pic\.twitter\.com/)\S", re.IGNORECASE)
 # Trailing characters that end a sentence or a bracket around a URL rather
@@ -121,35 +101,65 @@ def _starts_line_item(gap: str, token: str) -> bool:
     return token[0] in _LINE_LEADS or token in _LINE_LEAD_TOKENS
 
 
-def _is_starter(word: str) -> bool:
+def _is_starter(word: str, rules: SentenceRules) -> bool:
     match = _LETTERS.match(word)
-    return match is not None and match.group() in _STARTERS
+    return match is not None and match.group() in rules.starters
 
 
-def _period_ends(core: str, word: str) -> bool:
+def _is_title(word: str, rules: SentenceRules) -> bool:
+    match = _LETTERS.match(word)
+    return (
+        match is not None
+        and word[match.end() : match.end() + 1] == "."
+        and match.group().lower() in rules.titles
+    )
+
+
+class _Context:
+    """What the words before a period say about it."""
+
+    __slots__ = ("opening", "prefix", "rules")
+
+    def __init__(self, rules: SentenceRules) -> None:
+        self.rules = rules
+        # The abbreviation parts just before, as in "z." before "B." ("z.").
+        self.prefix = ""
+        # Whether the sentence so far is a short opening phrase ("At 5 a.m.").
+        self.opening = True
+
+
+def _period_ends(core: str, word: str, context: _Context) -> bool:
     """Whether a single period after ``core`` ends the sentence, given the
     next ``word`` (its opening quotes and brackets removed)."""
     lower_next = word[:1].islower()
     if not core:
         return not lower_next
+    rules = context.rules
     key = core.lower()
-    if key in _NEVER_END:
+    compound = context.prefix + key
+    letters = _LETTERS.match(word)
+    if letters is not None and f"{compound}.{letters.group().lower()}" in rules.continuations:
+        return False  # "z." before "B."
+    if key in rules.never_end or compound in rules.never_end:
         return False
-    if key in _BEFORE_NUMBER or key in _MONTHS:
+    if key in rules.before_number or key in rules.months:
         if word[:1].isdigit():
             return False
-        if key in _MONTHS:
-            return _is_starter(word)
-    if key in _MAY_END or _DOTTED.fullmatch(core):
-        return _is_starter(word)
+        if key in rules.months:
+            return _is_starter(word, rules)
+    if key in rules.may_end or compound in rules.may_end or _DOTTED.fullmatch(core):
+        # "at 6 P.M. Mr. Smith" starts anew, "At 5 a.m. Mr. Smith went" does not.
+        return _is_starter(word, rules) or (not context.opening and _is_title(word, rules))
     if len(core) == 1 and core.isupper():
         # An initial, as in "J. K. Rowling"; "plan B. The" still splits.
-        return _is_starter(word)
+        return _is_starter(word, rules)
+    if rules.ordinal_numbers and core.isdigit():
+        return _is_starter(word, rules)  # "am 3. Oktober"
     # A lowercase word after a period mostly means an unknown abbreviation.
     return not lower_next
 
 
-def _ends_sentence(unit: str, following: str) -> bool:
+def _ends_sentence(unit: str, following: str, context: _Context) -> bool:
     """Whether the sentence ends after ``unit`` (a token and any closers glued
     to it), given the ``following`` token."""
     trail = len(unit)
@@ -158,20 +168,17 @@ def _ends_sentence(unit: str, following: str) -> bool:
     marks = [c for c in unit[trail:] if c in _TERMINALS]
     if not marks or following[0] in _NO_SPLIT_BEFORE:
         return False
+    if trail > 0 and unit[trail - 1] in "[(":
+        return False  # "[...]", "(!)": an omission or a comment inside the sentence
     word = following.lstrip(_OPENERS)
     if len(marks) > 1 or "…" in marks or _STRONG_TERMINALS.intersection(marks):
         return not word[:1].islower()
-    return _period_ends(unit[:trail].lstrip(_OPENERS), word)
+    return _period_ends(unit[:trail].lstrip(_OPENERS), word, context)
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of ``text``, in order.
-
-    Each span excludes surrounding whitespace; together they cover every
-    non-whitespace character of ``text``. Empty or blank text gives ``[]``.
-    """
-    # A unit is a token plus any following tokens made only of closing quotes
-    # or final punctuation ("Wait . . . what", "prison. ”"), which belong to it.
+def _units(text: str) -> list[tuple[int, int, str]]:
+    """The tokens of ``text``, each with any following tokens made only of closing
+    quotes or final punctuation ("Wait . . . what", "prison. ”"), which belong to it."""
     units: list[tuple[int, int, str]] = []
     for match in _TOKEN.finditer(text):
         token = match.group()
@@ -184,20 +191,128 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             units[-1] = (start, match.end(), joined + token)
         else:
             units.append((match.start(), match.end(), token))
+    return units
+
+
+def _ends_with_terminal(unit: str) -> bool:
+    trail = unit.rstrip("".join(_CLOSERS))
+    return bool(trail) and trail[-1] in _TERMINALS
+
+
+def _may_open_list(
+    units: list[tuple[int, int, str]], index: int, text: str, rules: SentenceRules
+) -> bool:
+    """Whether a list's first number may stand at ``units[index]``: at the start of
+    the text or a line, after a bullet or a colon, or after the end of a sentence (but
+    not after "No. 1.")."""
+    if index == 0:
+        return True
+    _, end, before = units[index - 1]
+    if before in _BULLETS or before.endswith(":") or _LINE_BREAK.search(text, end, units[index][0]):
+        return True
+    if not _ends_with_terminal(before):
+        return False
+    core = before.rstrip("".join(_TRAIL_CHARS)).lower()
+    return core not in rules.before_number and core not in rules.months
+
+
+def _list_markers(units: list[tuple[int, int, str]], text: str, rules: SentenceRules) -> set[int]:
+    """Indexes of the units that number the items of a list ("1. ... 2. ...",
+    "a) ... b) ..."): two or more numbers in sequence within a paragraph, the first at a
+    place where a list may start, or one number starting the text or a line."""
+    marked: set[int] = set()
+    chains: dict[tuple[bool, str], tuple[list[int], int]] = {}
+
+    def close_all() -> None:
+        for chain, _ in chains.values():
+            if len(chain) >= 2:
+                marked.update(chain)
+        chains.clear()
+
+    for index, (start, _, joined) in enumerate(units):
+        if index and _is_blank_line(text[units[index - 1][1] : start]):
+            close_all()
+        match = _LIST_MARKER.fullmatch(joined)
+        if match is None:
+            continue
+        digits, letter, suffix = match.groups()
+        value = int(digits) if digits else ord(letter)
+        style = (digits is None, suffix)
+        chain = chains.get(style)
+        if chain is not None and chain[1] == value:
+            chain[0].append(index)
+            chains[style] = (chain[0], value + 1)
+        elif _may_open_list(units, index, text, rules):
+            if chain is not None and len(chain[0]) >= 2:
+                marked.update(chain[0])
+            chains[style] = ([index], value + 1)
+            if index == 0 or _LINE_BREAK.search(text, units[index - 1][1], start):
+                marked.add(index)  # a numbered paragraph or line needs no second item
+    close_all()
+    return marked
+
+
+def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
+    """Spans of the sentences of ``text``, in order, by the rules of ``language``
+    (a language tag such as ``en``, ``es`` or ``de-AT``).
+
+    Each span excludes surrounding whitespace; together they cover every
+    non-whitespace character of ``text``. Empty or blank text gives ``[]``.
+    """
+    units = _units(text)
     if not units:
         return []
+    rules = rules_for(language)
+    context = _Context(rules)
+
+    # A list item's number belongs to the item (and a bullet before it too): the
+    # sentence breaks before them and never after.
+    break_before: set[int] = set()
+    keep_after: set[int] = set()
+    for index in _list_markers(units, text, rules):
+        keep_after.add(index)
+        if index and units[index - 1][2] in _BULLETS:
+            keep_after.add(index - 1)
+            break_before.add(index - 1)
+        else:
+            break_before.add(index)
 
     spans: list[tuple[int, int]] = []
     sentence_start = units[0][0]
-    for (_, end, current), (next_start, _, following) in pairwise(units):
+    in_sentence = 0
+    for index, ((start, end, current), (next_start, _, following)) in enumerate(pairwise(units)):
+        in_sentence += 1
+        context.opening = in_sentence <= 3
         gap = text[end:next_start]
-        if (
-            _is_blank_line(gap)
-            or _starts_line_item(gap, following)
-            or _ends_sentence(current, following)
-        ):
+        if _is_blank_line(gap) or _starts_line_item(gap, following) or index + 1 in break_before:
+            ends = True
+        elif index in keep_after:
+            ends = False
+        elif end - start > len(current) and current.endswith("."):
+            # Dots spaced out as separate tokens: an ellipsis in a quotation.
+            glued = _PERIOD_THEN_OMISSION.search(text, start, end)
+            if glued is not None and not following.lstrip(_OPENERS)[:1].islower():
+                if following[0] not in _NO_SPLIT_BEFORE:
+                    spans.append((sentence_start, glued.end()))
+                    sentence_start = text.index(".", glued.end(), end)
+                    in_sentence = 1
+                ends = False
+            elif _OMISSION.search(text, start, end):
+                ends = False
+            else:
+                ends = _ends_sentence(current, following, context)
+        else:
+            ends = _ends_sentence(current, following, context)
+        if ends:
             spans.append((sentence_start, end))
             sentence_start = next_start
+            in_sentence = 0
+        # Keep the last two parts, enough for "i. d. R.".
+        if _ABBREVIATION_PART.fullmatch(current):
+            previous = context.prefix.split(".")[-2:-1]
+            context.prefix = "".join(f"{part}." for part in previous) + current.lower()
+        else:
+            context.prefix = ""
     spans.append((sentence_start, units[-1][1]))
     return spans
 

@@ -131,6 +131,21 @@ def words(text: str, start: int = 0, end: int | None = None) -> list[str]:
         ("Great job! 😢 Bye.", ["Great job!", "😢 Bye."]),
         ("Yahoo! is a company.", ["Yahoo! is a company."]),
         ("Is it 3.5? Or 4.0?", ["Is it 3.5?", "Or 4.0?"]),
+        # Lists written on one line, and numbers that are not lists.
+        ("Buy: a) milk b) eggs c) bread", ["Buy:", "a) milk", "b) eggs", "c) bread"]),
+        ("Scores: 1. Ann 2. Bob", ["Scores:", "1. Ann", "2. Bob"]),
+        ("I was No. 1. She was No. 2. Done.", ["I was No. 1.", "She was No. 2.", "Done."]),
+        ("See rule 1. Then rule 2. Done.", ["See rule 1.", "Then rule 2.", "Done."]),
+        ("Step 1. Mix it. Step 2. Bake it.", ["Step 1.", "Mix it.", "Step 2.", "Bake it."]),
+        ("1. One\n\n2. Two", ["1. One", "2. Two"]),
+        # Titles after a time, omissions in brackets and spaced ellipses.
+        ("He left at 6 p.m. Mr. Lee stayed.", ["He left at 6 p.m.", "Mr. Lee stayed."]),
+        ("In the U.S. Mr. Lee is known.", ["In the U.S. Mr. Lee is known."]),
+        ("Wait (!) He said so.", ["Wait (!) He said so."]),
+        ("He said [...] Then more.", ["He said [...] Then more."]),
+        ("It is . . . I mean, fine.", ["It is . . . I mean, fine."]),
+        ("It ended. . . . Then more.", ["It ended.", ". . . Then more."]),
+        ("It ended. . . . then more.", ["It ended. . . . then more."]),
         # Whitespace.
         ("   Leading and trailing.   ", ["Leading and trailing."]),
         ("", []),
@@ -297,14 +312,26 @@ _ALPHABET = st.sampled_from(
         "https://t.co/x",
         " p.m. ",
         "J. ",
+        "1. ",
+        "2.) ",
+        "b) ",
+        "•",
+        " . . .",
+        "d. ",
+        "[...]",
+        "Mr.",
+        "z. B.",
     ]
 )
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_ALPHABET, max_size=60).map("".join))
-def test_sentence_spans_partition_the_text(text: str) -> None:
-    spans = split_sentences(text)
+@given(
+    st.lists(_ALPHABET, max_size=60).map("".join),
+    st.sampled_from(["en", "es", "fr", "de", "it"]),
+)
+def test_sentence_spans_partition_the_text(text: str, language: str) -> None:
+    spans = split_sentences(text, language=language)
     previous_end = 0
     for start, end in spans:
         assert previous_end <= start < end <= len(text)
