@@ -399,6 +399,21 @@ def _lexicon_trie(lexicon: Sequence[tuple[str, str]]) -> _Trie | None:
     return trie
 
 
+#: id(trie) -> (the trie, a pattern matching the characters its written forms start with)
+_starts: dict[int, tuple[_Trie, re.Pattern[str]]] = {}
+
+
+def _starts_of(trie: _Trie) -> re.Pattern[str]:
+    hit = _starts.get(id(trie))
+    if hit is not None and hit[0] is trie:
+        return hit[1]
+    pattern = re.compile("|".join(re.escape(char) for char in trie if char))
+    if len(_starts) >= 32:
+        _starts.clear()
+    _starts[id(trie)] = (trie, pattern)
+    return pattern
+
+
 def _lexicon_matches(text: str, trie: _Trie) -> list[tuple[int, int, str]]:
     """(start, end, spoken) of each lexicon match, left to right, not overlapping.
 
@@ -408,8 +423,15 @@ def _lexicon_matches(text: str, trie: _Trie) -> list[tuple[int, int, str]]:
     never with the number of entries.
     """
     matches: list[tuple[int, int, str]] = []
+    starts = _starts_of(trie)
     i, n = 0, len(text)
     while i < n:
+        # Only a character some written form starts with can start a match: found by the
+        # regex engine, so most of a sentence is never looked at one character at a time.
+        found = starts.search(text, i)
+        if found is None:
+            break
+        i = found.start()
         best: tuple[int, str] | None = None
         if not (_is_word(text[i]) and i > 0 and _is_word(text[i - 1])):
             node: _Trie | str = trie
