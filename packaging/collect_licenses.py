@@ -64,6 +64,9 @@ SMALL_LIBRARIES = (
     ("platformdirs", "MIT"),
     ("num2words", "LGPL-2.1-or-later"),
     ("docopt", "MIT"),
+    # lameenc's file is its own LGPL-3.0; the LAME it links in is LGPL-2.0-or-later
+    ("lameenc", "LGPL-3.0-or-later (LAME inside: LGPL-2.0-or-later)"),
+    ("mutagen", "GPL-2.0-or-later"),
 )
 
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from player.core.model import Story
+from player.core.model import BlockType, Story
 from player.core.playback.api import (
     DEFAULT_RATE_WPM,
     MAX_RATE_WPM,
@@ -47,12 +47,29 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
         "export",
         help="save a story as audio files",
         description=(
-            "Write a WAV file per segment, an M3U playlist and a JSON file with every "
-            "sentence's start and end time, segment and text."
+            "wav (the default): a WAV file per segment, an M3U playlist and a JSON file "
+            "with every sentence's start and end time, segment and text. "
+            "mp3: an MP3 per segment with ID3 tags and an M3U playlist, or with "
+            "--single-file one MP3 with a chapter per segment. "
+            "epub: an EPUB 3 talking book (the text with its audio, highlighted "
+            "sentence by sentence in reading apps that play Media Overlays)."
         ),
     )
     export.add_argument("story", nargs="?", type=Path, help="story file (default: bundled story)")
-    export.add_argument("--out", type=Path, required=True, help="folder to write into")
+    export.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="folder to write into (for epub: the .epub file to write)",
+    )
+    export.add_argument(
+        "--format", choices=("wav", "mp3", "epub"), default="wav", help="what to write"
+    )
+    export.add_argument(
+        "--single-file",
+        action="store_true",
+        help="mp3: one file with a chapter per segment instead of a file per segment",
+    )
     _speech_options(export)
     export.set_defaults(handler=run_export)
 
@@ -187,10 +204,38 @@ def _pick_second_voice(voices: Any, main: str, wanted: str) -> tuple[bool, str |
         return False, None
 
 
-def run_export(ns: argparse.Namespace) -> int:
-    from player.core.speech.export import export_story
+def _export(
+    ns: argparse.Namespace,
+    story: Story,
+    synth: Any,
+    voice: str,
+    block_voices: dict[BlockType, str] | None,
+) -> Any:
+    """The export ``--format`` asks for; raises OSError when it cannot write."""
+    from player.core.export.audio import voice_table
 
+    if ns.format == "wav":
+        from player.core.speech.export import export_story
+
+        return export_story(story, synth, ns.out, voice, ns.rate, block_voices=block_voices)
+    table = voice_table(story, synth.voices(), voice, block_voices)
+    if ns.format == "mp3":
+        from player.core.export.audiobook import export_mp3
+
+        return export_mp3(story, synth, ns.out, table, ns.rate, single_file=ns.single_file)
+    from player.core.export.epub import export_epub
+
+    return export_epub(story, synth, ns.out, table, ns.rate)
+
+
+def run_export(ns: argparse.Namespace) -> int:
     if not _check_rate(ns.rate):
+        return 1
+    if ns.single_file and ns.format != "mp3":
+        _error("--single-file goes with --format mp3")
+        return 1
+    if ns.format == "epub" and ns.out.suffix.lower() != ".epub":
+        _error(f"--out {ns.out}: an EPUB is a file; give a name ending in .epub")
         return 1
     story = _load(ns.story)
     if story is None:
@@ -207,7 +252,7 @@ def run_export(ns: argparse.Namespace) -> int:
             return 1
         block_voices = dict.fromkeys(SECOND_VOICE_BLOCKS, second) if second else None
         try:
-            result = export_story(story, synth, ns.out, voice, ns.rate, block_voices=block_voices)
+            result = _export(ns, story, synth, voice, block_voices)
         except OSError as exc:
             _error(f"cannot write to {ns.out}: {exc.strerror or exc}")
             return 1
@@ -216,8 +261,11 @@ def run_export(ns: argparse.Namespace) -> int:
     for index, reason in result.failures:
         _error(f"sentence {index + 1} was left out: {reason}")
     minutes, seconds = divmod(round(result.duration_ms / 1000), 60)
+    what = f"{len(result.files)} files to {result.directory}"
+    if len(result.files) == 1:
+        what = str(result.files[0])
     print(
-        f"Wrote {len(result.files)} files to {result.directory} "
+        f"Wrote {what} "
         f"({minutes}:{seconds:02d} of audio, voice {voice}"
         f"{f', quotations and posts {second}' if second else ''}, {ns.rate} wpm) "
         f"in {result.elapsed_s:.2f} s"

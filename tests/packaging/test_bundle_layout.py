@@ -74,6 +74,8 @@ def test_assets_are_there() -> None:
         "platformdirs/LICENSE",
         "num2words/COPYING",
         "docopt/LICENSE-MIT",
+        "lameenc/LICENSE",
+        "mutagen/COPYING",
         "espeak-ng/COPYING",
         "espeak-ng/README.txt",
         "espeakng-loader/README.txt",

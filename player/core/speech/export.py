@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from player.core.export.audio import synthesize_segments, voice_table
 from player.core.model import BlockType, Story
-from player.core.playback.timeline import pause_after
 from player.core.speech.audiofile import write_wav
-from player.core.speech.base import SAMPLE_WIDTH, SpeechError, Synthesizer
+from player.core.speech.base import Synthesizer
 
 INDEX_NAME = "timings.json"
 PLAYLIST_NAME = "playlist.m3u"
@@ -68,14 +68,14 @@ def export_story(
     sentences: list[dict[str, Any]] = []
     playlist = ["#EXTM3U"]
     sample_rate = 0
-    done = 0
-    for s_index, segment in enumerate(story.segments):
-        refs = [r for r in story.refs if r.segment == s_index]
-        if not refs:
-            continue
-        parts: list[bytes] = []
-        frames = 0
-        for ref in refs:
+    table = voice_table(story, synthesizer.voices(), voice, block_voices)
+    for audio in synthesize_segments(story, synthesizer, table, rate, progress):
+        segment = story.segments[audio.index]
+        sample_rate = audio.sample_rate
+        name = f"{len(segments) + 1:02d}-{slug(segment.title)}.wav"
+        write_wav(out_dir / name, audio.pcm, sample_rate)
+        for clip in audio.clips:
+            ref = story.refs[clip.index]
             sentence = story.sentence(ref)
             entry: dict[str, Any] = {
                 "index": ref.index,
@@ -84,52 +84,28 @@ def export_story(
                 "sentence": ref.sentence,
                 "display": sentence.display,
                 "spoken": sentence.spoken,
+                "voice": clip.voice,
+                "start_ms": clip.start_ms,
+                "end_ms": clip.end_ms,
             }
-            sentence_voice = (block_voices or {}).get(story.block_of(ref).type, voice)
-            entry["voice"] = sentence_voice
-            try:
-                audio = synthesizer.synthesize(sentence.spoken, sentence_voice, rate)
-            except SpeechError as exc:
-                result.failures.append((ref.index, str(exc)))
-                entry.update(start_ms=None, end_ms=None, error=str(exc))
-                sentences.append(entry)
-                continue
-            if sample_rate == 0:
-                sample_rate = audio.sample_rate
-            elif audio.sample_rate != sample_rate:
-                raise SpeechError("the synthesizer changed its sample rate mid-export")
-            entry["start_ms"] = frames * 1000 // sample_rate
-            parts.append(audio.pcm)
-            frames += audio.frames
-            entry["end_ms"] = frames * 1000 // sample_rate
-            entry["file"] = None  # set below, once the file is named
-            sentences.append(entry)
-            last_of_segment = ref is refs[-1]
-            if not last_of_segment:
-                gap = sample_rate * pause_after(story, ref.index, rate) // 1000
-                parts.append(bytes(gap * SAMPLE_WIDTH))
-                frames += gap
-            done += 1
-            if progress is not None:
-                progress(done, story.sentence_count)
-        if not frames:
-            continue
-        name = f"{len(segments) + 1:02d}-{slug(segment.title)}.wav"
-        write_wav(out_dir / name, b"".join(parts), sample_rate)
-        for entry in sentences:
-            if entry["segment"] == s_index and "file" in entry:
+            if clip.error:
+                result.failures.append((ref.index, clip.error))
+                entry["error"] = clip.error
+            else:
                 entry["file"] = name
-        duration = frames * 1000 // sample_rate
+            sentences.append(entry)
+        duration = audio.duration_ms
         result.files.append(out_dir / name)
         result.duration_ms += duration
+        refs = [c.index for c in audio.clips]
         segments.append(
             {
-                "index": s_index,
+                "index": audio.index,
                 "title": segment.title,
                 "kind": segment.kind.id,
                 "file": name,
                 "duration_ms": duration,
-                "first_sentence": refs[0].index,
+                "first_sentence": refs[0],
                 "sentence_count": len(refs),
             }
         )

@@ -196,3 +196,34 @@ def test_the_text_given_is_spoken_with_the_lexicon(tmp_path: Path) -> None:
 def test_say_text_with_nothing_to_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["say", "--text", "   "]) == 1
     assert "nothing to read" in capsys.readouterr().err
+
+
+@needs_speech
+def test_export_mp3_and_epub(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    from mutagen.id3 import ID3
+
+    out = tmp_path / "mp3"
+    assert main(["export", str(tiny), "--format", "mp3", "--out", str(out), "--rate", "400"]) == 0
+    assert str(ID3(out / "02-closing.mp3")["TRCK"]) == "2/2"
+    command = ["export", str(tiny), "--format", "mp3", "--single-file", "--out", str(out)]
+    assert main([*command, "--rate", "400"]) == 0
+    assert len(ID3(out / "tiny.mp3").getall("CHAP")) == 2
+    book = tmp_path / "tiny.epub"
+    assert main(["export", str(tiny), "--format", "epub", "--out", str(book), "--rate", "400"]) == 0
+    assert f"Wrote {book}" in capsys.readouterr().out
+    names = zipfile.ZipFile(book).namelist()
+    assert names[0] == "mimetype" and "EPUB/seg02.smil" in names
+
+
+def test_export_format_mistakes_are_named(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", str(tiny), "--out", str(tmp_path), "--single-file"]) == 1
+    assert "--single-file goes with --format mp3" in capsys.readouterr().err
+    assert main(["export", str(tiny), "--format", "epub", "--out", str(tmp_path)]) == 1
+    assert "give a name ending in .epub" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.epub"))
