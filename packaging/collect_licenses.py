@@ -67,6 +67,7 @@ SMALL_LIBRARIES = (
     # lameenc's file is its own LGPL-3.0; the LAME it links in is LGPL-2.0-or-later
     ("lameenc", "LGPL-3.0-or-later (LAME inside: LGPL-2.0-or-later)"),
     ("mutagen", "GPL-2.0-or-later"),
+    ("emoji", "BSD-3-Clause"),
 )
 
 

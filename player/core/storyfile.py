@@ -31,8 +31,9 @@ from player.core.model import (
     StoryMeta,
     Word,
 )
+from player.core.text.phrases import phrases_for
 from player.core.text.splitter import split_sentences, split_words
-from player.core.text.spoken import format_long_date, spoken_attribution, to_spoken
+from player.core.text.spoken import to_spoken
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """A story is text; anything bigger is almost certainly the wrong file."""
@@ -334,6 +335,8 @@ class _Builder:
         self.kinds = builtin_kinds()
         # Picks the sentence rules; a story without a language fails to load anyway.
         self.language = parser.header.get("language", ("en", 0))[0]
+        #: the words the player adds (speaker, attribution, caption) in the story's language
+        self.phrases = phrases_for(self.language)
         for kid, (label, plural, _line) in parser.kinds.items():
             self.kinds[kid] = SegmentKind(kid, label, plural)
 
@@ -423,13 +426,13 @@ class _Builder:
             return Block(
                 BlockType.QUOTATION,
                 f"{body}\n— {speaker}" if speaker else body,
-                self.sentences(body, prefix=f"{speaker} said: " if speaker else ""),
+                self.sentences(body, prefix=self.phrases.speaker(speaker) if speaker else ""),
                 raw.line,
                 speaker=speaker,
             )
         if raw.type == "photo":
             photo = self.photo(raw, body, "image", "alt", "credit", "number")
-            sentences = self.sentences(body, prefix="Photo caption: " if body else "")
+            sentences = self.sentences(body, prefix=self.phrases.caption if body else "")
             return Block(BlockType.PHOTO, body, sentences, raw.line, photo=photo)
         return self.post(raw, body, f)
 
@@ -449,7 +452,7 @@ class _Builder:
         photo = None
         if any(k.startswith("photo") for k in f):
             photo = self.photo(raw, body, "photo-image", "photo-alt", "photo-credit", "photo")
-        date_text = format_long_date(date) if date else ""
+        date_text = self.phrases.date(date) if date else ""
         parts = ["—", info.author]
         if handle:
             parts.append(f"({handle})")
@@ -464,7 +467,7 @@ class _Builder:
     def _attribution_sentence(
         self, text: str, start: int, info: PostInfo, date_text: str
     ) -> Sentence:
-        spoken = spoken_attribution(info.author, date_text)
+        spoken = self.phrases.attribution(info.author, date_text)
         words: list[Word] = []
         # Author and date are said as written; the dash and handle are not said.
         author_at = text.index(info.author, start) if info.author else start

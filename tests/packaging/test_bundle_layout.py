@@ -73,6 +73,7 @@ def test_assets_are_there() -> None:
         "pyttsx3/LICENSE",
         "platformdirs/LICENSE",
         "num2words/COPYING",
+        "emoji/LICENSE.txt",
         "docopt/LICENSE-MIT",
         "lameenc/LICENSE",
         "mutagen/COPYING",

@@ -52,7 +52,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import emoji
+
 from player.core.text import normalize
+from player.core.text.phrases import phrases_for
 from player.core.text.splitter import looks_like_url, split_words
 
 __all__ = [
@@ -62,21 +65,6 @@ __all__ = [
     "spoken_attribution",
     "to_spoken",
 ]
-
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)
@@ -170,7 +158,13 @@ def _is_emoji(char: str) -> bool:
     return unicodedata.category(char) in ("So", "Cn") and not _is_silent_mark(char)
 
 
-def _emoji_name(char: str) -> str:
+def _emoji_name(char: str, lang: str = "en") -> str:
+    """The emoji's name in the story's language where the emoji package has one (its
+    CLDR names: "cañón de confeti"), else its Unicode name ("party popper")."""
+    if lang != "en" and lang in emoji.LANGUAGES:
+        named = emoji.demojize(char, language=lang, delimiters=("", ""))
+        if named != char:
+            return named.replace("_", " ")
     return unicodedata.name(char, "emoji").lower()
 
 
@@ -178,7 +172,7 @@ def _regional_letter(char: str) -> str:
     return chr(ord("A") + ord(char) - _REGIONAL_A)
 
 
-def _speak_symbols(word: str) -> str:
+def _speak_symbols(word: str, lang: str = "en") -> str:
     """``word`` with its emoji replaced by their names and invisible emoji
     modifiers removed."""
     if word.isascii():  # no emoji, flag or modifier is ASCII; most words take this path
@@ -196,13 +190,13 @@ def _speak_symbols(word: str) -> str:
                 name = _regional_letter(char)
                 i += 1
         elif _is_emoji(char):
-            parts = [_emoji_name(char)]
+            parts = [_emoji_name(char, lang)]
             i += 1
             while True:
                 while i < len(word) and _is_silent_mark(word[i]):
                     i += 1
                 if i + 1 < len(word) and word[i] == _ZWJ and _is_emoji(word[i + 1]):
-                    parts.append(_emoji_name(word[i + 1]))
+                    parts.append(_emoji_name(word[i + 1], lang))
                     i += 2
                     continue
                 break
@@ -319,7 +313,7 @@ def _speak_word(word: str, lang: str = "en") -> str:
             word = f"{number} {tag}{hashtag.group(2)}"
         else:
             word = f"hashtag {_split_compound(tag, at_capitals=True)}{hashtag.group(2)}"
-    word = _speak_symbols(word.replace("&", " and "))
+    word = _speak_symbols(word.replace("&", f" {phrases_for(lang).and_word} "), lang)
     if _PAUSE in word:
         word = _PAUSES.sub(", ", word).strip(", ")
     return _SPACES.sub(" ", word).strip()
@@ -504,7 +498,9 @@ def _apply_lexicon(
     return "".join(out)
 
 
-def _photo_number(text: str, start: int, end: int, begin: int, stop: int) -> str | None:
+def _photo_number(
+    text: str, start: int, end: int, begin: int, stop: int, language: str
+) -> str | None:
     """ "photo N of M" when ``text[start:end]`` is ``N/M`` in brackets inside
     ``text[begin:stop]``. The brackets stay in the gaps, where they read as a
     pause before the number."""
@@ -516,7 +512,7 @@ def _photo_number(text: str, start: int, end: int, begin: int, stop: int) -> str
     first, total = int(number.group(1)), int(number.group(2))
     if not 1 <= first <= total <= _MAX_PHOTOS:
         return None
-    return f"photo {first} of {total}"
+    return phrases_for(language).photo(first, total)
 
 
 def _rewrite_in_context(
@@ -594,7 +590,7 @@ def to_spoken(
     forms = [_speak_word(text[s:e], lang) for s, e in displayed]
 
     for n, (s, e) in enumerate(displayed):
-        photo = _photo_number(text, s, e, begin, stop)
+        photo = _photo_number(text, s, e, begin, stop, language)
         if photo is not None:
             forms[n] = photo
     quiet = _rewrite_in_context(text, displayed, forms, lang)
@@ -642,15 +638,11 @@ def to_spoken(
     return SpokenText(spoken, words)
 
 
-def spoken_attribution(author: str, date_text: str) -> str:
+def spoken_attribution(author: str, date_text: str, language: str = "en") -> str:
     """What is said for a post's attribution line: who posted it and when."""
-    author = author.strip()
-    date_text = date_text.strip()
-    if date_text:
-        return f"Posted by {author} on {date_text}"
-    return f"Posted by {author}"
+    return phrases_for(language).attribution(author, date_text)
 
 
-def format_long_date(d: _dt.date) -> str:
-    """``April 26, 2018``: English, no leading zero, whatever the locale."""
-    return f"{_MONTH_NAMES[d.month - 1]} {d.day}, {d.year}"
+def format_long_date(d: _dt.date, language: str = "en") -> str:
+    """``April 26, 2018`` (``26 de abril de 2018`` in Spanish), whatever the locale."""
+    return phrases_for(language).date(d)
