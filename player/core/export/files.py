@@ -10,9 +10,33 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (changing it
+    and back is a moment when another thread's new files would get the wrong mode)."""
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii") as status,
+    ):
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mkstemp(path: Path) -> tuple[int, str]:
+    """A temporary file beside ``path`` with the mode a new file would have: mkstemp's
+    0600 would follow the rename, and an exported book is for others to read too."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    with contextlib.suppress(OSError):
+        os.chmod(temp, 0o666 & ~_umask())
+    return handle, temp
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """``data`` as ``path``, all of it or (on an error, which is raised) nothing."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    handle, temp = _mkstemp(path)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -26,6 +50,6 @@ def write_atomic(path: Path, data: bytes) -> None:
 def temp_beside(path: Path) -> Path:
     """A fresh temporary file name in ``path``'s folder, to build a file in before
     renaming it to ``path`` (see :func:`write_atomic`)."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    handle, temp = _mkstemp(path)
     os.close(handle)
     return Path(temp)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import array
 import io
 import math
+import os
 import shutil
+import stat
 import struct
 import subprocess
 import wave
@@ -157,3 +159,17 @@ def test_language_codes_for_id3() -> None:
     assert language_code("en-GB") == "eng"
     assert language_code("es") == "spa"
     assert language_code("xx-YY") == "xx"
+
+
+def test_exported_files_get_the_mode_new_files_get(tmp_path: Path) -> None:
+    from player.core.export.files import temp_beside, write_atomic
+
+    previous = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "book.m3u", b"#EXTM3U\n")
+        built = temp_beside(tmp_path / "book.epub")
+    finally:
+        os.umask(previous)
+    # mkstemp's private 0600 would follow the rename: others could not read the book
+    assert stat.S_IMODE((tmp_path / "book.m3u").stat().st_mode) == 0o644
+    assert stat.S_IMODE(built.stat().st_mode) == 0o644
