@@ -77,8 +77,9 @@ def image_problem(path: Path) -> str | None:
 
 
 def find_ignoring_case(root: Path, rel: Path) -> Path | None:
-    """``root / rel`` where each name may differ in case from what is on disk, or None.
-    Only the folders on the way are listed, so this costs nothing for a found image."""
+    """``root / rel`` spelled as on disk, where each name may differ in case from what is
+    written, or None when there is no such file inside ``root``. Lists only the folders
+    on the way."""
     here = root
     for part in rel.parts:
         if part in ("", "."):
@@ -92,4 +93,4 @@ def find_ignoring_case(root: Path, rel: Path) -> Path | None:
             return None
         here = match
     resolved = here.resolve()
-    return resolved if resolved.is_file() and resolved.is_relative_to(root) else None
+    return here if resolved.is_file() and resolved.is_relative_to(root.resolve()) else None

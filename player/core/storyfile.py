@@ -530,11 +530,23 @@ class _Builder:
             known = ", ".join(sorted(IMAGE_SUFFIXES))
             self.problem(line, f"image '{value}' is not an image file ({known})")
             return None
-        if target.is_file():
+        # Looked up name by name even when the file opens as written: on a system that
+        # ignores case (Windows, macOS) "yard.png" opens "Yard.PNG", which would then fail
+        # on Linux, so the difference is reported everywhere.
+        on_disk = find_ignoring_case(self.root, rel) if ".." not in rel.parts else None
+        if on_disk is None and target.is_file():
             return target
-        found = find_ignoring_case(self.root, rel)
-        if found is not None:
-            shown = found.relative_to(self.root).as_posix()
+        if on_disk is None:
+            self.p.warnings.append(
+                (
+                    line,
+                    f"image '{value}' was not found in {target.parent}; its caption is shown "
+                    "instead",
+                )
+            )
+            return None
+        shown = on_disk.relative_to(self.root).as_posix()
+        if shown != Path(value).as_posix().removeprefix("./"):
             self.p.warnings.append(
                 (
                     line,
@@ -542,14 +554,7 @@ class _Builder:
                     "the name as it is: other systems tell the difference",
                 )
             )
-            return found
-        self.p.warnings.append(
-            (
-                line,
-                f"image '{value}' was not found in {target.parent}; its caption is shown instead",
-            )
-        )
-        return None
+        return on_disk.resolve()
 
     def sentences(self, text: str, prefix: str = "") -> tuple[Sentence, ...]:
         out: list[Sentence] = []

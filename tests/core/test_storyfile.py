@@ -523,3 +523,26 @@ def test_a_file_over_the_limit_is_refused_without_reading_it_whole(tmp_path: Pat
         handle.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk
     with pytest.raises(StoryFileError, match="at most 5 MB"):
         read_story_text(big)
+
+
+def test_an_image_in_another_case_is_reported_where_it_opens_anyway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on Windows or macOS, where "yard.png" opens "Yard.png": still a warning.
+    (tmp_path / "Yard.png").write_bytes(b"")
+    tiny_png(tmp_path / "Yard.png")
+    monkeypatch.setattr(Path, "is_file", lambda self: self.name.lower() == "yard.png")
+    text = MINIMAL + "\n::: photo\nimage: yard.png\n---\nCaption.\n:::\n"
+    story = load_story(write(tmp_path, text))
+    assert story.segments[0].photos[0].image is not None
+    [(line, message)] = story.warnings
+    assert line == 9 and "'Yard.png'" in message
+
+
+def test_an_image_written_as_it_is_gives_no_warning(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    tiny_png(tmp_path / "images" / "yard.png")
+    text = MINIMAL + "\n::: photo\nimage: ./images/yard.png\n---\nCaption.\n:::\n"
+    story = load_story(write(tmp_path, text))
+    assert story.segments[0].photos[0].image == (tmp_path / "images" / "yard.png").resolve()
+    assert story.warnings == ()
