@@ -166,7 +166,7 @@ class _Parser:
                         self.segments[-1].blocks.append(fence)
                     fence = None
                 elif in_body:
-                    fence.body.append(stripped)
+                    fence.body.append(stripped.removeprefix("\\"))  # the escape, see docs
                 elif stripped == "---":
                     in_body = True
                     fence.body_line = number + 1
@@ -237,7 +237,8 @@ class _Parser:
             elif section == "segments":
                 if paragraph is None:
                     paragraph = _RawBlock("paragraph", number, body_line=number)
-                paragraph.body.append(stripped)
+                # A leading backslash lets a text line start with '==', ':::', '%' or '---'.
+                paragraph.body.append(stripped.removeprefix("\\"))
         end_paragraph()
         if fence is not None:
             self._unclosed(fence)
