@@ -1,7 +1,7 @@
 """The ``story-player`` command: the window by default, and subcommands that reuse the core.
 
 ``story-player [STORY]`` opens the window. Subcommands (``outline``, ``check``,
-``voices``, ``export``, ``say``) run without a window. Every failure the user can
+``voices``, ``export``, ``say``, ``import``) run without a window. Every failure the user can
 cause ends in a message and an exit status, never a traceback. Ctrl+C ends any command
 with status 130 and output into a closed pipe (``story-player voices | head``) with 141,
 the statuses a shell gives a program killed by SIGINT or SIGPIPE.
@@ -16,11 +16,11 @@ from collections.abc import Sequence
 
 from player import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, __version__
 
-SUBCOMMANDS = ("outline", "check", "voices", "export", "say")
+SUBCOMMANDS = ("outline", "check", "voices", "export", "say", "import")
 
 
 def _subcommand_parser() -> argparse.ArgumentParser:
-    from player.cli import speech, story
+    from player.cli import importing, speech, story
 
     parser = argparse.ArgumentParser(
         prog="story-player",
@@ -31,6 +31,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     story.add_parsers(sub)
     speech.add_parsers(sub)
+    importing.add_parsers(sub)
     return parser
 
 

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 #: lxml's elements (lxml ships no type information)
 _HTML: TypeAlias = Any
+MIN_ARTICLE_WORDS = 5
 _CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|author|a_m_m", re.I)
 _CREDIT_TEXT = re.compile(
     r"\s*\(?((?:Photograph|Photo|Picture|Image|Foto|Fotografía|Imagen|Crédits?|Bild)\s*:\s*"
@@ -73,7 +74,8 @@ def draft_from_page(path: Path, data: bytes, resources: dict[str, bytes] | None 
         raise ImportFailure(f"{path}: no article text was found in this page")
     doc = lxml.etree.fromstring(extracted.encode("utf-8"))
     body = doc.find("main")
-    if body is None or not squash("".join(body.itertext())):
+    # A word or two (a lone menu link the extractor fell back on) is not an article.
+    if body is None or len(squash("".join(body.itertext())).split()) < MIN_ARTICLE_WORDS:
         raise ImportFailure(f"{path}: no article text was found in this page")
     page = _Page(path, root, doc, resources or {})
     page.walk(body)
