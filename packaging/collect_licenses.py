@@ -68,6 +68,24 @@ SMALL_LIBRARIES = (
     ("lameenc", "LGPL-3.0-or-later (LAME inside: LGPL-2.0-or-later)"),
     ("mutagen", "GPL-2.0-or-later"),
     ("emoji", "BSD-3-Clause"),
+    # story-player import: trafilatura and what it needs
+    ("trafilatura", "Apache-2.0"),
+    ("lxml", "BSD-3-Clause"),
+    ("lxml_html_clean", "BSD-3-Clause"),
+    ("courlan", "Apache-2.0"),
+    ("htmldate", "Apache-2.0"),
+    ("justext", "BSD-2-Clause"),
+    ("dateparser", "BSD-3-Clause"),
+    ("python-dateutil", "BSD-3-Clause"),
+    ("babel", "BSD-3-Clause"),
+    ("regex", "Apache-2.0 AND CNRI-Python"),
+    ("tld", "MPL-1.1 OR GPL-2.0-only OR LGPL-2.1-or-later"),
+    ("charset_normalizer", "MIT"),
+    ("urllib3", "MIT"),
+    ("certifi", "MPL-2.0"),
+    ("pytz", "MIT"),
+    ("tzlocal", "MIT"),
+    ("tzdata", "Apache-2.0"),
 )
 
 

@@ -115,6 +115,8 @@ class _Page:
         # Keyed by id() and holding the element: lxml makes a new proxy object for a node
         # whose old one was freed, so a freed proxy's id could name another node.
         self.used: dict[int, _HTML] = {}
+        self.candidates: dict[tuple[str, ...], list[tuple[_HTML, str]]] = {}
+        self.cursor: dict[tuple[str, ...], int] = {}
         self.image_names: set[str] = set()
         self.last_caption = ""
         self.base = self._base_url()
@@ -167,14 +169,21 @@ class _Page:
         self.add(Piece("paragraph", text))
 
     def _original(self, tags: tuple[str, ...], text: str) -> _HTML | None:
-        """The page's element of one of ``tags`` holding ``text``, first unused one."""
+        """The page's element of one of ``tags`` holding ``text``: the first unused one
+        after the last one found (the extractor keeps the page's order), else from the top."""
         if not text:
             return None
-        for element in self.root.iter(*tags):
-            if id(element) in self.used:
-                continue
-            if text[:80] in squash(element.text_content()):
+        if tags not in self.candidates:
+            self.candidates[tags] = [(e, squash(e.text_content())) for e in self.root.iter(*tags)]
+            self.cursor[tags] = 0
+        found = self.candidates[tags]
+        start = self.cursor[tags]
+        probe = text[:80]
+        for index in [*range(start, len(found)), *range(start)]:
+            element, content = found[index]
+            if id(element) not in self.used and probe in content:
                 self.used[id(element)] = element
+                self.cursor[tags] = index + 1
                 return element
         return None
 
