@@ -88,6 +88,7 @@ class ReadingPane(QTextEdit):
         self._starts: list[int] = []
         self._block_bases: list[int] = []
         self._block_units: list[Utf16Offsets] = []
+        self._sentence_blocks: list[int] = []
         self._headings: list[int] = []
         self._story: Story | None = None
         font = self.font()
@@ -107,6 +108,7 @@ class ReadingPane(QTextEdit):
         bases: list[int] = []
         units: list[Utf16Offsets] = []
         headings: list[int] = []
+        blocks: list[int] = []  # the block number of every sentence
 
         self._heading(cursor, story.meta.title, 1, first=True)
         for segment in story.segments:
@@ -132,6 +134,7 @@ class ReadingPane(QTextEdit):
                 units.append(to16)
                 cursor.insertText(block.text, char)
                 spans.extend((base + to16(s.start), base + to16(s.end)) for s in block.sentences)
+                blocks.extend([len(bases) - 1] * len(block.sentences))
         old = self.document()
         # Qt deletes the document it made itself when another is set, but not one whose
         # parent is the pane: without this each story opened would keep the previous
@@ -144,6 +147,7 @@ class ReadingPane(QTextEdit):
         self._starts = [a for a, _ in spans]
         self._block_bases = bases
         self._block_units = units
+        self._sentence_blocks = blocks
         self._headings = headings
         self._marked = (None, None)
         self.setExtraSelections([])
@@ -204,7 +208,7 @@ class ReadingPane(QTextEdit):
             ref = self._story.refs[sentence]
             words = self._story.sentence(ref).words
             if 0 <= word < len(words):
-                number = self._block_number(sentence)
+                number = self._sentence_blocks[sentence]
                 base, to16 = self._block_bases[number], self._block_units[number]
                 w = words[word]
                 selections.append(
@@ -212,11 +216,6 @@ class ReadingPane(QTextEdit):
                 )
         self.setExtraSelections(selections)
         self.scroll_into_view(start, end)
-
-    def _block_number(self, sentence: int) -> int:
-        assert self._story is not None
-        ref = self._story.refs[sentence]
-        return sum(len(s.blocks) for s in self._story.segments[: ref.segment]) + ref.block
 
     def formats(self) -> HighlightFormats:
         """The marks' formats for the theme in force (cached until :meth:`theme_changed`)."""
