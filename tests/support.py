@@ -114,3 +114,17 @@ def count_reads(story: Story, budget: int) -> tuple[CountingTuple, CountingTuple
     object.__setattr__(story, "refs", refs)
     object.__setattr__(story, "segments", segments)
     return refs, segments
+
+
+def large_story_text(source: Path, target_bytes: int) -> str:
+    """A valid story file of at least ``target_bytes``: ``source``'s segments repeated."""
+    text = source.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n== ")
+    body, end, tail = (sep + rest).rpartition("\n== end")
+    parts = [head]
+    size = len(head.encode())
+    while size < target_bytes:
+        parts.append(body + "\n")
+        size += len(body.encode()) + 1
+    parts.append(end + tail)
+    return "".join(parts)

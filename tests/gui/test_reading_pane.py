@@ -32,6 +32,7 @@ def test_marking_a_word_does_not_count_the_blocks_before_it(qtbot: QtBot) -> Non
     qtbot.addWidget(pane)
     story = generated_story(2_000)
     pane.set_story(story)
+    pane.finish_building()
     last = story.sentence_count - 1
     refs, segments = count_reads(story, budget=20)
     try:
