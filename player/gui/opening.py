@@ -11,6 +11,7 @@ description and the window's announcement, to a screen reader) until the text is
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -47,13 +48,26 @@ def load_story_or_problems(loader: StoryLoader | None, path: Path | str) -> Load
 
 
 def load_first(loader: StoryLoader | None, paths: Sequence[Path]) -> list[tuple[Path, Loaded]]:
-    """Each path tried in turn until one loads: what each gave, the story last."""
+    """Each path tried in turn until one loads: what each gave, the story last.
+
+    The cyclic garbage collector is held off meanwhile and the story's objects are then
+    moved out of its sight (:func:`gc.freeze`): a full collection walks every object
+    of a large story, hundreds of milliseconds during which the GUI thread waits for
+    the interpreter lock.
+    """
     tried: list[tuple[Path, Loaded]] = []
-    for path in paths:
-        result = load_story_or_problems(loader, path)
-        tried.append((path, result))
-        if isinstance(result, Story):
-            break
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for path in paths:
+            result = load_story_or_problems(loader, path)
+            tried.append((path, result))
+            if isinstance(result, Story):
+                break
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
     return tried
 
 
