@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from player.core.model import Sentence, Word
+from player.core.model import (
+    Block,
+    BlockType,
+    Segment,
+    SegmentKind,
+    Sentence,
+    Story,
+    StoryMeta,
+    Word,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,3 +51,80 @@ def sentence_of(text: str, start: int = 0) -> Sentence:
         for m in re.finditer(r"\S+", text)
     )
     return Sentence(start, start + len(text), text, text, words)
+
+
+class TooMuchWork(AssertionError):
+    """A step looked at more of the story than its budget allows."""
+
+
+class CountingTuple(tuple):  # type: ignore[type-arg]
+    """A tuple that counts the items read from it (by index, slice or iteration) and
+    fails once more than ``budget`` are read: a deterministic check that a step does not
+    walk the whole story, where a timing would depend on the machine's load."""
+
+    budget: int = -1  # negative: no limit
+    reads: int = 0
+
+    def _read(self, count: int) -> None:
+        self.reads += count
+        if 0 <= self.budget < self.reads:
+            raise TooMuchWork(f"{self.reads} items read, budget {self.budget}")
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        item = super().__getitem__(key)
+        self._read(len(item) if isinstance(key, slice) else 1)
+        return item
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for item in super().__iter__():
+            self._read(1)
+            yield item
+
+
+def generated_story(segments: int, kinds: Sequence[SegmentKind] = ()) -> Story:
+    """A story of ``segments`` segments (kinds in turn), each a paragraph of two sentences
+    and a one-sentence quotation."""
+    kinds = tuple(kinds) or (SegmentKind("part", "Part", "Parts"),)
+    made = []
+    for n in range(segments):
+        first = sentence_of(f"Segment {n} opens here.")
+        second = sentence_of("It goes on.", first.end + 1)
+        text = f"{first.display} {second.display}"
+        quote = sentence_of(f"Quoted {n}.")
+        made.append(
+            Segment(
+                kinds[n % len(kinds)],
+                f"Part {n}",
+                (
+                    Block(BlockType.PARAGRAPH, text, (first, second)),
+                    Block(BlockType.QUOTATION, quote.display, (quote,)),
+                ),
+            )
+        )
+    return Story(StoryMeta("Generated", "en"), tuple(made))
+
+
+def count_reads(story: Story, budget: int) -> tuple[CountingTuple, CountingTuple]:
+    """Make ``story`` count what is read of its sentences and segments from now on, failing
+    past ``budget`` items each; the counters, to reset between steps."""
+    refs = CountingTuple(story.refs)
+    segments = CountingTuple(story.segments)
+    refs.budget = segments.budget = budget
+    # Frozen: swapped in as the tests' instrument only.
+    object.__setattr__(story, "refs", refs)
+    object.__setattr__(story, "segments", segments)
+    return refs, segments
+
+
+def large_story_text(source: Path, target_bytes: int) -> str:
+    """A valid story file of at least ``target_bytes``: ``source``'s segments repeated."""
+    text = source.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n== ")
+    body, end, tail = (sep + rest).rpartition("\n== end")
+    parts = [head]
+    size = len(head.encode())
+    while size < target_bytes:
+        parts.append(body + "\n")
+        size += len(body.encode()) + 1
+    parts.append(end + tail)
+    return "".join(parts)

@@ -176,14 +176,20 @@ class Story:
     #: (line, message) of what an author should fix but a reader can live with
     #: (a photo not found, a respelling espeak would spell out)
     warnings: tuple[tuple[int, str], ...] = field(default=(), compare=False)
+    #: the first sentence of each segment, -1 for a segment without sentences
+    _segment_firsts: tuple[int, ...] = field(default=(), init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         refs: list[SentenceRef] = []
+        firsts: list[int] = []
         for s_i, seg in enumerate(self.segments):
+            firsts.append(len(refs) if any(b.sentences for b in seg.blocks) else -1)
             for b_i, block in enumerate(seg.blocks):
                 for n_i, _ in enumerate(block.sentences):
                     refs.append(SentenceRef(len(refs), s_i, b_i, n_i))
         object.__setattr__(self, "refs", tuple(refs))
+        # Asked on every jump and status update: looked up, not searched for.
+        object.__setattr__(self, "_segment_firsts", tuple(firsts))
 
     def sentence(self, ref: SentenceRef | int) -> Sentence:
         if isinstance(ref, int):
@@ -196,10 +202,10 @@ class Story:
         return self.segments[ref.segment].blocks[ref.block]
 
     def first_sentence_of_segment(self, segment: int) -> int | None:
-        for ref in self.refs:
-            if ref.segment == segment:
-                return ref.index
-        return None
+        if not 0 <= segment < len(self._segment_firsts):
+            return None
+        first = self._segment_firsts[segment]
+        return first if first >= 0 else None
 
     @property
     def sentence_count(self) -> int:

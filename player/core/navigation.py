@@ -12,6 +12,7 @@ Nothing here imports Qt.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Final
 
@@ -48,10 +49,27 @@ def group_segments(story: Story) -> list[Group]:
 
 
 class Navigator:
-    """Where each move lands, given the sentence being read. ``None`` means nowhere to go."""
+    """Where each move lands, given the sentence being read. ``None`` means nowhere to go.
+
+    What the moves look up is indexed once per story (segment and block starts, and
+    on first use the segments of a kind and the words left), so that a move costs
+    O(log n) or less however long the story is: a jump must not walk the story.
+    """
 
     def __init__(self, story: Story) -> None:
         self.story = story
+        starts: list[tuple[int, int]] = []
+        for index in range(len(story.segments)):
+            first = story.first_sentence_of_segment(index)
+            if first is not None:
+                starts.append((index, first))
+        #: (segment, first sentence) of every segment that has sentences
+        self._starts = starts
+        self._start_segments = [seg for seg, _ in starts]
+        #: the first sentence of every block that has sentences, in order
+        self._block_starts = [r.index for r in story.refs if r.sentence == 0]
+        self._kinds: dict[str, tuple[list[int], list[int]]] = {}
+        self._word_suffix: list[int] | None = None
 
     def clamp(self, sentence: int) -> int:
         return max(0, min(sentence, self.story.sentence_count - 1))
@@ -73,51 +91,52 @@ class Navigator:
         if not refs:
             return None
         here = refs[self.clamp(sentence)]
-        starts = [r.index for r in refs if r.sentence == 0]
+        starts = self._block_starts
         if delta > 0:
-            later = [i for i in starts if i > here.index]
-            return later[delta - 1] if len(later) >= delta else None
+            i = bisect.bisect_right(starts, here.index) + delta - 1
+            return starts[i] if i < len(starts) else None
         own_start = here.index - here.sentence
-        earlier = [i for i in starts if i < own_start]
+        earlier = bisect.bisect_left(starts, own_start)  # how many blocks start before it
         steps = -delta
         if here.sentence > 0:
             steps -= 1
             if steps == 0:
                 return own_start
-        return earlier[-steps] if len(earlier) >= steps else None
-
-    def _segment_starts(self) -> list[tuple[int, int]]:
-        """(segment, first sentence) of every segment that has sentences."""
-        result = []
-        for index in range(len(self.story.segments)):
-            first = self.story.first_sentence_of_segment(index)
-            if first is not None:
-                result.append((index, first))
-        return result
+        return starts[earlier - steps] if earlier >= steps else None
 
     def segment(self, sentence: int, delta: int) -> int | None:
         """First sentence of the segment ``delta`` segments away."""
-        starts = self._segment_starts()
-        if not starts:
+        if not self._starts:
             return None
         # The segment of a sentence always has sentences, so it is among the starts.
-        positions = [seg for seg, _ in starts]
-        i = positions.index(self.segment_of(sentence)) + delta
-        return starts[i][1] if 0 <= i < len(starts) else None
+        here = bisect.bisect_left(self._start_segments, self.segment_of(sentence))
+        i = here + delta
+        return self._starts[i][1] if 0 <= i < len(self._starts) else None
+
+    def _of_kind(self, word: str) -> tuple[list[int], list[int]]:
+        """(segments, first sentences) of the segments with sentences whose kind ``word``
+        names, found once per word."""
+        found = self._kinds.get(word)
+        if found is None:
+            segments = self.story.segments
+            pairs = [
+                (seg, first)
+                for seg, first in self._starts
+                if kind_matches(segments[seg].kind, word)
+            ]
+            found = ([seg for seg, _ in pairs], [first for _, first in pairs])
+            self._kinds[word] = found
+        return found
 
     def of_kind(self, sentence: int, word: str, delta: int) -> int | None:
         """First sentence of the next (``delta`` = 1) or previous (-1) segment of a kind."""
         current = self.segment_of(sentence) if self.story.refs else 0
-        candidates = [
-            (seg, first)
-            for seg, first in self._segment_starts()
-            if kind_matches(self.story.segments[seg].kind, word)
-        ]
+        segments, firsts = self._of_kind(word)
         if delta > 0:
-            after = [first for seg, first in candidates if seg > current]
-            return after[0] if after else None
-        before = [first for seg, first in candidates if seg < current]
-        return before[-1] if before else None
+            i = bisect.bisect_right(segments, current)
+            return firsts[i] if i < len(firsts) else None
+        i = bisect.bisect_left(segments, current)
+        return firsts[i - 1] if i > 0 else None
 
     def personal_story(self, sentence: int, delta: int) -> int | None:
         return self.of_kind(sentence, PERSONAL_STORY, delta)
@@ -127,10 +146,20 @@ class Navigator:
         ahead = self.of_kind(sentence, PUBLIC_REACTION, 1)
         if ahead is not None:
             return ahead
-        for seg, first in self._segment_starts():
-            if kind_matches(self.story.segments[seg].kind, PUBLIC_REACTION):
-                return first
-        return None
+        firsts = self._of_kind(PUBLIC_REACTION)[1]
+        return firsts[0] if firsts else None
+
+    def estimate_ms(self, from_sentence: int, wpm: int) -> int:
+        """:func:`estimate_ms` from sums of the words left, made on first use."""
+        if self._word_suffix is None:
+            story = self.story
+            counts = [len(story.sentence(r).spoken.split()) for r in story.refs]
+            suffix = [0] * (len(counts) + 1)
+            for i in range(len(counts) - 1, -1, -1):
+                suffix[i] = suffix[i + 1] + counts[i]
+            self._word_suffix = suffix
+        i = min(max(0, from_sentence), len(self._word_suffix) - 1)
+        return int(self._word_suffix[i] * 60_000 / max(1, wpm))
 
 
 class History:

@@ -30,7 +30,6 @@ from player.core.model import Story
 from player.core.navigation import (
     History,
     Navigator,
-    estimate_ms,
     place_words,
     segment_words,
     whereabouts,
@@ -351,9 +350,9 @@ class ReadingSession:
         if self.playback is not None:
             with contextlib.suppress(Exception):
                 return self.playback.time_left_ms()
-        if self.story is None:
+        if self.navigator is None:
             return 0
-        return estimate_ms(self.story, self.sentence, self.settings.rate)
+        return self.navigator.estimate_ms(self.sentence, self.settings.rate)
 
     def where_text(self, spoken: bool = False) -> str:
         """Where Am I: the status line, or (``spoken``) a sentence to say."""

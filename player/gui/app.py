@@ -117,8 +117,14 @@ def first_story(requested: Path | None, settings: Settings) -> list[Path]:
     return candidates
 
 
-def create_window(args: Sequence[str], settings: Settings | None = None) -> MainWindow:
-    """The window with its story loaded, not yet shown. A QApplication must exist."""
+def create_window(
+    args: Sequence[str], settings: Settings | None = None, *, in_background: bool = False
+) -> MainWindow:
+    """The window with its story loaded, not yet shown. A QApplication must exist.
+
+    ``in_background``: the story loads on a worker thread after this returns, the window
+    saying "Loading…" meanwhile (how ``story-player`` starts); otherwise it is loaded here.
+    """
     ns = parse_args(args)
     settings = settings or Settings.load(settings_locations(), memory_only=ns.memory_only)
     app = QApplication.instance()
@@ -128,7 +134,11 @@ def create_window(args: Sequence[str], settings: Settings | None = None) -> Main
     window = MainWindow(settings, playback_factory=playback_factory, voice_lister=voice_lister)
     if ns.library is not None and not settings.is_locked("library_folder"):
         window.library_folder_override = ns.library.absolute()
-    for path in first_story(ns.story, settings):
+    candidates = first_story(ns.story, settings)
+    if in_background:
+        window.open_first_in_background(candidates)
+        return window
+    for path in candidates:
         if window.open_story(path):
             break
     return window
@@ -159,7 +169,7 @@ def main(args: list[str]) -> int:
             ns, settings, playback_factory=playback_factory, voice_lister=voice_lister
         )
     app = ensure_application()
-    window = create_window(args, settings)
+    window = create_window(args, settings, in_background=True)
     window.show()
     if window.settings.messages:
         text = "\n\n".join(window.settings.messages)

@@ -58,7 +58,12 @@ class ContentsTree(QTreeWidget):
     def mark_current(self, segment: int) -> None:
         if segment == self._current:
             return
-        for index, item in self._items.items():
+        # Only the item left and the item reached change: each change is a repaint and
+        # an accessibility event, too many to make for every segment of a long story.
+        for index in (self._current, segment):
+            item = self._items.get(index) if index is not None else None
+            if item is None:
+                continue
             font = item.font(0)
             font.setBold(index == segment)
             item.setFont(0, font)

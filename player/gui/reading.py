@@ -24,6 +24,8 @@ accessible description instead, which Orca speaks for the focused object.
 from __future__ import annotations
 
 import bisect
+import time
+from collections.abc import Iterator
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -38,7 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
 
-from player.core.model import BlockType, Story
+from player.core.model import Block, BlockType, Story
 from player.core.text.utf16 import Utf16Offsets
 from player.gui.keymap import pane_key_table
 from player.gui.theme import DEFAULT_THEME, HighlightFormats, current_theme_id, highlight_formats
@@ -50,6 +52,10 @@ DEFAULT_LINE_SPACING = 100
 #: QTextCharFormat.FontSizeAdjustment of the story title and of segment headings (1.5x, 1.2x).
 TITLE_SIZE_ADJUSTMENT = 2
 HEADING_SIZE_ADJUSTMENT = 1
+#: a story of more blocks than this is built in slices, between events
+SLICE_BLOCKS = 400
+#: how long one slice may run; the window stays responsive between slices
+SLICE_SECONDS = 0.015
 DESCRIPTION = (
     "The story. Read with the arrow keys; Enter reads aloud from the sentence at the caret."
 )
@@ -66,6 +72,8 @@ class ReadingPane(QTextEdit):
 
     command = Signal(str)
     sentence_chosen = Signal(int)
+    #: the story's text is in the pane (at once for a short story, later for a long one)
+    built = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,8 +96,10 @@ class ReadingPane(QTextEdit):
         self._starts: list[int] = []
         self._block_bases: list[int] = []
         self._block_units: list[Utf16Offsets] = []
+        self._sentence_blocks: list[int] = []
         self._headings: list[int] = []
         self._story: Story | None = None
+        self._building: _DocumentBuild | None = None
         font = self.font()
         font.setPointSizeF(max(unzoomed_app_point_size(), 9.0) * 1.25)
         self.setFont(font)
@@ -97,58 +107,82 @@ class ReadingPane(QTextEdit):
     # Building the document
 
     def set_story(self, story: Story) -> None:
+        """Show ``story``: at once when it is short, else built in slices between events.
+
+        A long story's document is built detached from the view, a slice of blocks per
+        turn of the event loop, so that the window never freezes while it grows; the
+        pane says "Loading…" meanwhile and emits :attr:`built` once the text is in.
+        """
         self._story = story
+        self._building = _DocumentBuild(self, story)
+        self._spans, self._starts, self._headings = [], [], []
+        self._block_bases, self._block_units, self._sentence_blocks = [], [], []
+        self._marked = (None, None)
+        self.setExtraSelections([])
+        blocks = sum(len(segment.blocks) for segment in story.segments)
+        if blocks <= SLICE_BLOCKS:
+            self.finish_building()
+            return
+        self.show_loading(f"Loading {story.meta.title}…")
+        QTimer.singleShot(0, self._build_slice)
+
+    @property
+    def ready(self) -> bool:
+        """Whether the story's text is in the pane (False while a long story is built)."""
+        return self._building is None and self._story is not None
+
+    def show_loading(self, text: str) -> None:
+        """Show ``text`` in place of the story, as text and as what a screen reader hears."""
         doc = QTextDocument(self)
-        doc.setUndoRedoEnabled(False)
         doc.setDefaultFont(self.font())
         doc.setDocumentMargin(12)
-        cursor = QTextCursor(doc)
-        spans: list[tuple[int, int]] = []
-        bases: list[int] = []
-        units: list[Utf16Offsets] = []
-        headings: list[int] = []
+        doc.setPlainText(text)
+        self._swap_document(doc)
+        self.setAccessibleDescription(text)
 
-        self._heading(cursor, story.meta.title, 1, first=True)
-        for segment in story.segments:
-            headings.append(self._heading(cursor, segment.title, 2))
-            for block in segment.blocks:
-                fmt = QTextBlockFormat()
-                fmt.setBottomMargin(8)
-                char = QTextCharFormat()
-                if block.type in (BlockType.QUOTATION, BlockType.POST):
-                    fmt.setLeftMargin(28)
-                    fmt.setRightMargin(12)
-                if block.type is BlockType.QUOTATION:
-                    char.setFontItalic(True)
-                cursor.insertBlock(fmt, char)
-                if block.type is BlockType.PHOTO and block.photo is not None:
-                    label = QTextCharFormat()
-                    label.setFontWeight(QFont.Weight.Bold)
-                    cursor.insertText(f"{block.photo.label}: ", label)
-                base = cursor.position()
-                bases.append(base)
-                # The core's offsets count code points, Qt's positions UTF-16 units.
-                to16 = Utf16Offsets(block.text)
-                units.append(to16)
-                cursor.insertText(block.text, char)
-                spans.extend((base + to16(s.start), base + to16(s.end)) for s in block.sentences)
+    def finish_building(self) -> None:
+        """Build the rest of the story's document now (for scripts and short stories)."""
+        while self._building is not None and not self._building.step(None):
+            pass
+        self._install_built()
+
+    def _build_slice(self) -> None:
+        building = self._building
+        if building is None:
+            return  # finished by finish_building, or replaced by another story
+        if building.step(time.perf_counter() + SLICE_SECONDS):
+            self._install_built()
+        else:
+            QTimer.singleShot(0, self._build_slice)
+
+    def _install_built(self) -> None:
+        building, self._building = self._building, None
+        if building is None:
+            return
+        self._swap_document(building.doc)
+        self._spans = building.spans
+        self._starts = [a for a, _ in building.spans]
+        self._block_bases = building.bases
+        self._block_units = building.units
+        self._sentence_blocks = building.blocks
+        self._headings = building.headings
+        self._marked = (None, None)
+        self.setExtraSelections([])
+        if not self._cued:
+            self.setAccessibleDescription(DESCRIPTION)
+        if self.line_spacing != DEFAULT_LINE_SPACING:
+            self.set_line_spacing(self.line_spacing)
+        self.built.emit()
+
+    def _swap_document(self, doc: QTextDocument) -> None:
         old = self.document()
         # Qt deletes the document it made itself when another is set, but not one whose
         # parent is the pane: without this each story opened would keep the previous
         # document (and its layout) alive for as long as the window lives.
         ours = old.parent() is self
         self.setDocument(doc)
-        if ours:
+        if ours and old is not doc:
             old.deleteLater()
-        self._spans = spans
-        self._starts = [a for a, _ in spans]
-        self._block_bases = bases
-        self._block_units = units
-        self._headings = headings
-        self._marked = (None, None)
-        self.setExtraSelections([])
-        if self.line_spacing != DEFAULT_LINE_SPACING:
-            self.set_line_spacing(self.line_spacing)
 
     def _heading(self, cursor: QTextCursor, text: str, level: int, first: bool = False) -> int:
         fmt = QTextBlockFormat()
@@ -204,7 +238,7 @@ class ReadingPane(QTextEdit):
             ref = self._story.refs[sentence]
             words = self._story.sentence(ref).words
             if 0 <= word < len(words):
-                number = self._block_number(sentence)
+                number = self._sentence_blocks[sentence]
                 base, to16 = self._block_bases[number], self._block_units[number]
                 w = words[word]
                 selections.append(
@@ -212,11 +246,6 @@ class ReadingPane(QTextEdit):
                 )
         self.setExtraSelections(selections)
         self.scroll_into_view(start, end)
-
-    def _block_number(self, sentence: int) -> int:
-        assert self._story is not None
-        ref = self._story.refs[sentence]
-        return sum(len(s.blocks) for s in self._story.segments[: ref.segment]) + ref.block
 
     def formats(self) -> HighlightFormats:
         """The marks' formats for the theme in force (cached until :meth:`theme_changed`)."""
@@ -390,3 +419,66 @@ class ReadingPane(QTextEdit):
         if event.button() is Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             position = self.cursorForPosition(event.position().toPoint()).position()
             self.sentence_chosen.emit(self.sentence_at(position))
+
+
+class _DocumentBuild:
+    """A story's document under construction, detached from any view, with the offsets
+    of its sentences, blocks and headings (UTF-16 positions, as Qt counts them)."""
+
+    def __init__(self, pane: ReadingPane, story: Story) -> None:
+        self.pane = pane
+        self.doc = QTextDocument(pane)
+        self.doc.setUndoRedoEnabled(False)
+        self.doc.setDefaultFont(pane.font())
+        self.doc.setDocumentMargin(12)
+        self.cursor = QTextCursor(self.doc)
+        self.spans: list[tuple[int, int]] = []
+        self.bases: list[int] = []
+        self.units: list[Utf16Offsets] = []
+        self.headings: list[int] = []
+        self.blocks: list[int] = []  # the block number of every sentence
+        pane._heading(self.cursor, story.meta.title, 1, first=True)
+        self._items = _story_items(story)
+
+    def step(self, deadline: float | None) -> bool:
+        """Insert blocks until ``deadline`` (perf_counter; None: to the end); True when done."""
+        for count, (title, block) in enumerate(self._items, 1):
+            if block is None:
+                self.headings.append(self.pane._heading(self.cursor, title, 2))
+            else:
+                self._insert(block)
+            if deadline is not None and count % 16 == 0 and time.perf_counter() >= deadline:
+                return False
+        return True
+
+    def _insert(self, block: Block) -> None:
+        cursor = self.cursor
+        fmt = QTextBlockFormat()
+        fmt.setBottomMargin(8)
+        char = QTextCharFormat()
+        if block.type in (BlockType.QUOTATION, BlockType.POST):
+            fmt.setLeftMargin(28)
+            fmt.setRightMargin(12)
+        if block.type is BlockType.QUOTATION:
+            char.setFontItalic(True)
+        cursor.insertBlock(fmt, char)
+        if block.type is BlockType.PHOTO and block.photo is not None:
+            label = QTextCharFormat()
+            label.setFontWeight(QFont.Weight.Bold)
+            cursor.insertText(f"{block.photo.label}: ", label)
+        base = cursor.position()
+        self.bases.append(base)
+        # The core's offsets count code points, Qt's positions UTF-16 units.
+        to16 = Utf16Offsets(block.text)
+        self.units.append(to16)
+        cursor.insertText(block.text, char)
+        self.spans.extend((base + to16(s.start), base + to16(s.end)) for s in block.sentences)
+        self.blocks.extend([len(self.bases) - 1] * len(block.sentences))
+
+
+def _story_items(story: Story) -> Iterator[tuple[str, Block | None]]:
+    """Each segment's title (with no block), then its blocks, in reading order."""
+    for segment in story.segments:
+        yield segment.title, None
+        for block in segment.blocks:
+            yield segment.title, block

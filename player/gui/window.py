@@ -7,7 +7,7 @@ the playback's life; the commands and menus come from
 :class:`~player.gui.commands.CommandRegistry` (after :mod:`player.gui.keymap`);
 theme, font, spacing and zoom from :class:`~player.gui.appearance.Appearance`;
 settings reach the disk through :class:`~player.gui.settings_writer.SettingsWriter`
-and stories load through :func:`~player.gui.background.run_in_background`.
+and stories load through :class:`~player.gui.opening.StoryOpening`, off the GUI thread.
 The playback is created only after the text has been painted, so loading a
 speech engine never delays the first sight of the story.
 
@@ -28,9 +28,8 @@ import itertools
 import logging
 import sys
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
@@ -51,12 +50,12 @@ from player.core.session import PlaybackFactory, ReadingSession, SpeechUnavailab
 from player.core.settings import Settings
 from player.gui.announce import Announcer, ScreenReaderWatch
 from player.gui.appearance import Appearance
-from player.gui.background import Generation, run_in_background
+from player.gui.background import Generation
 from player.gui.bridge import PlaybackBridge
 from player.gui.captions import CaptionPanel
 from player.gui.commands import CommandRegistry
 from player.gui.contents import ContentsTree
-from player.gui.handlers import CommandHandlers
+from player.gui.opening import StoryLoader, StoryOpening
 from player.gui.reading import ReadingPane
 from player.gui.settings_writer import SettingsWriter
 from player.gui.transport import TransportBar
@@ -68,24 +67,11 @@ if TYPE_CHECKING:
 __all__ = ["MainWindow", "PlaybackFactory", "StoryLoader", "VoiceLister"]
 
 VoiceLister = Callable[[Playback], list[tuple[str, str]]]
-StoryLoader = Callable[[Path], Story]
 
 log = logging.getLogger(__name__)
 
 
-def load_story_or_problems(loader: StoryLoader | None, path: Path | str) -> Story | list[Any]:
-    """The story, or the problems to show instead; safe on any thread."""
-    from player.core.storyfile import StoryFileError, load_story
-
-    try:
-        return (loader or load_story)(Path(path))
-    except StoryFileError as exc:
-        return list(exc.problems)
-    except OSError as exc:
-        return [exc.strerror or str(exc)]
-
-
-class MainWindow(CommandHandlers):
+class MainWindow(StoryOpening):
     """The player window."""
 
     def __init__(
@@ -207,6 +193,7 @@ class MainWindow(CommandHandlers):
         self.contents.segment_activated.connect(self.jump_to_segment)
         self.pane.command.connect(self._pane_command)
         self.pane.sentence_chosen.connect(self.read_from)
+        self.pane.built.connect(self._story_built)
         self.transport.rate_changed.connect(self.set_rate)
         self.transport.volume_changed.connect(self.set_volume)
         self.transport.voice_changed.connect(self.set_voice)
@@ -323,74 +310,6 @@ class MainWindow(CommandHandlers):
 
     # Stories
 
-    def open_story(self, path: Path | str) -> bool:
-        """Load and show a story now; on failure show the problems and keep the current one.
-
-        For start-up and scripted sessions; what the reader opens goes through
-        :meth:`open_story_in_background`, so a large file never freezes the window.
-        """
-        if not self._story_allowed(path):
-            return False
-        return self._show_loaded(path, load_story_or_problems(self.story_loader, path))
-
-    def open_story_in_background(self, path: Path | str) -> None:
-        """Load a story on a worker thread and show it (or its problems) when it is ready.
-
-        Only the story asked for last is shown: one chosen before it that loads later is dropped.
-        """
-        if not self._story_allowed(path):
-            return
-        self.show_message(f"Opening {Path(path).name}…")
-        loader = self.story_loader  # the worker gets what it needs, never the window
-
-        def loaded(future: Future[Story | list[Any]]) -> None:
-            if not self.session.closed:
-                self.show_message("")
-                self._show_loaded(path, future.result())
-
-        run_in_background(
-            lambda: load_story_or_problems(loader, path),
-            loaded,
-            receiver=self,
-            generation=self._loads,
-            name="story-loader",
-        )
-
-    def _story_allowed(self, path: Path | str) -> bool:
-        from player.gui.dialogs import show_story_error
-
-        refusal = self.story_gate(Path(path)) if self.story_gate is not None else None
-        if refusal is not None:
-            self.error_box = show_story_error(self, path, [refusal])
-            return False
-        return True
-
-    def _show_loaded(self, path: Path | str, result: Story | list[Any]) -> bool:
-        from player.gui.dialogs import show_story_error
-
-        if isinstance(result, Story):
-            log.info("opened %s (%d sentences)", path, result.sentence_count)
-            self.set_story(result)
-            return True
-        log.warning("could not open %s: %d problems", path, len(result))
-        self.error_box = show_story_error(self, path, result)
-        return False
-
-    def set_story(self, story: Story) -> None:
-        self._close_playback()
-        self._status_sentence = -1
-        resume = self.session.set_story(story)
-        self.setWindowTitle(f"{story.meta.title} — {APP_NAME}")
-        self.pane.set_story(story)
-        self.contents.set_story(story)
-        self._show_position()
-        self.pane.caret_to_sentence(self.sentence)
-        if resume:
-            self.show_message("Resuming where you stopped")
-        self.schedule_save()
-        if self._painted:
-            QTimer.singleShot(0, self.ensure_playback)
-
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         recent = self.settings.recent_stories()
@@ -421,7 +340,7 @@ class MainWindow(CommandHandlers):
 
     def _after_first_paint(self) -> None:
         # The view had no real size when the story was set; scroll again now that it has.
-        if self.story is not None and self.story.refs:
+        if self.story is not None and self.story.refs and self.pane.ready:
             start, end = self.pane.sentence_span(self.sentence)
             self.pane.scroll_into_view(start, end)
         self.ensure_playback()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -17,6 +19,8 @@ from player.core.model import (
     StoryMeta,
 )
 from player.core.navigation import (
+    PERSONAL_STORY,
+    PUBLIC_REACTION,
     History,
     Navigator,
     estimate_ms,
@@ -25,7 +29,7 @@ from player.core.navigation import (
     kind_matches,
     whereabouts,
 )
-from tests.support import sentence_of
+from tests.support import count_reads, generated_story, sentence_of
 
 INTRO = SegmentKind("introduction", "Introduction", "Introduction")
 PERSONAL = SegmentKind("personal", "Personal story", "Personal stories")
@@ -145,3 +149,91 @@ def test_estimate_shrinks_towards_the_end() -> None:
     story = _story()
     assert estimate_ms(story, 0, 120) > estimate_ms(story, 9, 120) > 0
     assert estimate_ms(story, story.sentence_count, 120) == 0
+
+
+# A story 100 times the size of a long feature: moves must not walk it.
+BIG = 50_000
+
+
+@pytest.fixture(scope="module")
+def big_story() -> Story:
+    return generated_story(BIG, (INTRO, PERSONAL, INSIDE, REACTION))
+
+
+def test_every_move_reads_a_bounded_part_of_a_huge_story(big_story: Story) -> None:
+    from player.core.session import ReadingSession
+    from player.core.settings import MemoryStore, Settings
+
+    # Indexing the story once may read it a few times over, but not once per segment.
+    refs, segments = count_reads(big_story, budget=10 * big_story.sentence_count)
+    try:
+        session = ReadingSession(Settings(MemoryStore()))
+        session.set_story(big_story)
+        session.where_text()  # the words-left sums are made once, on first use
+        navigator = session.navigator
+        assert navigator is not None
+        for word in (PERSONAL_STORY, PUBLIC_REACTION):
+            navigator.of_kind(0, word, 1)
+        refs.budget = segments.budget = 200
+        moves: list[Callable[[], object]] = [
+            lambda: session.jump("segment", 1),
+            lambda: session.jump("segment", -1),
+            lambda: session.jump("personal_story", 1),
+            lambda: session.jump("personal_story", -1),
+            lambda: session.jump("public_reaction"),
+            lambda: session.step("paragraph", 1),
+            lambda: session.step("paragraph", -1),
+            lambda: session.jump_to_segment(BIG // 2),
+            session.back,
+            lambda: session.where_text(spoken=True),
+            session.default_bookmark_name,
+            lambda: session.is_segment_start(session.sentence),
+        ]
+        for move in moves:
+            for counter in (refs, segments):
+                counter.reads = 0
+            move()
+    finally:
+        refs.budget = segments.budget = -1
+    assert session.sentence > 0
+
+
+def test_a_jump_costs_the_same_in_a_story_ten_times_longer(big_story: Story) -> None:
+    def per_jump(story: Story) -> float:
+        navigator = Navigator(story)
+        began = time.perf_counter()
+        navigator.segment(0, 1)
+        # A probe first, so that a jump that walks the story fails here rather than by timeout.
+        assert time.perf_counter() - began < 0.01
+        sentence, best = 0, float("inf")
+        for _ in range(5):
+            began = time.perf_counter()
+            for _ in range(200):
+                sentence = navigator.segment(sentence, 1) or 0
+                navigator.block(sentence, -1)
+            best = min(best, (time.perf_counter() - began) / 200)
+        return best
+
+    small = per_jump(generated_story(BIG // 10, (INTRO, PERSONAL)))
+    big = per_jump(big_story)
+    # Generous for a loaded machine: a scan would grow 10x (and take far longer than 1 ms).
+    assert big < max(3 * small, 20e-6)
+    assert big < 0.001
+
+
+def test_the_navigators_estimate_is_the_summed_one() -> None:
+    story = _story()
+    navigator = Navigator(story)
+    for sentence in (-1, 0, 4, story.sentence_count - 1, story.sentence_count, 99):
+        assert navigator.estimate_ms(sentence, 150) == estimate_ms(story, sentence, 150)
+
+
+def test_first_sentence_of_segment_skips_segments_without_sentences() -> None:
+    empty = Segment(INTRO, "Nothing", (Block(BlockType.PHOTO, "", ()),))
+    story = Story(StoryMeta("T", "en"), (empty, *_story().segments))
+    assert story.first_sentence_of_segment(0) is None
+    assert story.first_sentence_of_segment(1) == 0
+    assert story.first_sentence_of_segment(2) == 3
+    assert story.first_sentence_of_segment(-1) is None
+    assert story.first_sentence_of_segment(99) is None
+    assert Navigator(story).segment(0, 1) == 3

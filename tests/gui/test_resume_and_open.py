@@ -122,7 +122,7 @@ def test_a_slow_story_loads_without_freezing_the_window(
     window.open_story_in_background(bundled_story_path())
     # wall time, so with room for a busy machine; still well short of the 0.6 s load
     assert time.perf_counter() - started < 0.3
-    assert "Opening story.txt" in window.message_label.text()
+    assert "Loading story.txt" in window.message_label.text()
     qtbot.waitUntil(
         lambda: window.story is not None and window.story.path is not None, timeout=5000
     )

@@ -1,0 +1,112 @@
+"""How long the GUI thread is blocked while a 4.9 MB story opens, next to an idle window.
+
+Run: ``.venv/bin/python tests/benchmarks/open_large.py [--mb 4.9]``
+
+Writes a story of the bundled story's segments repeated to the size asked, starts the
+window as ``story-player STORY`` does (the story parsed on a worker thread, its
+document built in slices), and records the longest gap between ticks of a 5 ms
+QTimer from just before the window is made until the story's text is in the pane.
+The reference, in the same run: the same heartbeat over an idle window for as long.
+Budget: longest gap <= 50 ms. Offscreen. Exit status 1 when over budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+
+from player.core.settings import MemoryStore, Settings
+from player.gui import app as app_module
+from player.paths import bundled_story_path
+from tests.support import large_story_text
+
+BUDGET_S = 0.050
+
+
+class Heartbeat:
+    """Gaps between ticks of a 5 ms timer."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self.ends: list[float] = []  # when each gap ended, from the start
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+        self.arrived = 0.0  # when the story reached the GUI thread (0: not yet)
+        self._began = self._last
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self.ends.append(now - self._began)
+        self._last = now
+
+
+def _run_until(app: QApplication, done: callable, limit_s: float) -> float:  # type: ignore[valid-type]
+    began = time.perf_counter()
+    while not done() and time.perf_counter() - began < limit_s:
+        app.processEvents()
+        time.sleep(0.001)
+    return time.perf_counter() - began
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=float, default=4.9)
+    ns = parser.parse_args()
+    app = app_module.ensure_application()
+    app_module.playback_factory = None
+    app_module.voice_lister = None
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "large.txt"
+        path.write_text(large_story_text(bundled_story_path(), int(ns.mb * 1_000_000)))
+        size = path.stat().st_size / 1_000_000
+
+        beat = Heartbeat()
+        window = app_module.create_window([str(path)], Settings(MemoryStore()), in_background=True)
+        window.show()
+        shown = time.perf_counter() - beat._last
+        window.pane.built.connect(lambda: None)
+        arrived = _run_until(app, lambda: window.story is not None, 600)
+        opened = arrived + _run_until(app, lambda: window.pane.ready, 600)
+        beat.timer.stop()
+        longest = max(beat.gaps, default=0.0)
+        sentences = window.story.sentence_count if window.story else 0
+        window.close()
+
+        idle = QLabel("idle")
+        idle.show()
+        reference = Heartbeat()
+        _run_until(app, lambda: False, min(opened, 10.0))
+        reference.timer.stop()
+        idle_longest = max(reference.gaps, default=0.0)
+
+    print(f"story: {size:.2f} MB, {sentences} sentences")
+    print(f"window made and shown: {shown * 1000:.0f} ms")
+    print(f"open to text in the pane: {opened:.1f} s (parse on a worker, document in slices)")
+    print(
+        f"longest GUI-thread block while opening: {longest * 1000:.0f} ms "
+        f"(budget {BUDGET_S * 1000:.0f} ms)"
+    )
+    worst = sorted(zip(beat.gaps, beat.ends, strict=True), reverse=True)[:3]
+    print(f"story parsed on the worker and shown: {arrived:.1f} s from the start")
+    print("longest blocks (ms, ending at s):", [(round(g * 1000), round(e, 1)) for g, e in worst])
+    print(f"reference, idle window, same heartbeat: {idle_longest * 1000:.0f} ms")
+    return 0 if longest <= BUDGET_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The contents tree changes only the items a jump leaves and reaches."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.qtbot import QtBot
+
+from player.gui.contents import ContentsTree
+from tests.support import generated_story
+
+
+def test_a_jump_moves_bold_and_being_read_from_one_item_to_the_other(qtbot: QtBot) -> None:
+    tree = ContentsTree()
+    qtbot.addWidget(tree)
+    tree.set_story(generated_story(500))
+    tree.mark_current(0)
+    changed: list[int] = []
+
+    def record(first: QModelIndex, last: QModelIndex, _roles: object = None) -> None:
+        changed.extend(range(first.row(), last.row() + 1))
+
+    tree.model().dataChanged.connect(record)
+    tree.mark_current(250)
+    # A font and an accessible text on each of the two items, nothing else.
+    assert 0 < len(changed) <= 4
+    assert set(changed) == {0, 250}
+    bold = [
+        i
+        for i in range(tree.topLevelItem(0).childCount())
+        if tree.topLevelItem(0).child(i).font(0).bold()
+    ]
+    assert bold == [250]
+    item = tree.topLevelItem(0).child(250)
+    assert item.data(0, Qt.ItemDataRole.AccessibleTextRole) == "Part 250, being read"
+    assert tree.topLevelItem(0).child(0).data(0, Qt.ItemDataRole.AccessibleTextRole) == "Part 0"
+
+
+def test_a_jump_costs_the_same_in_contents_ten_times_longer(qtbot: QtBot) -> None:
+    def per_jump(segments: int) -> float:
+        tree = ContentsTree()
+        qtbot.addWidget(tree)
+        tree.set_story(generated_story(segments))
+        tree.setFocus()  # keeps the selection still: only the marking is measured
+        best = float("inf")
+        for round_ in range(5):
+            began = time.perf_counter()
+            for n in range(20):
+                tree.mark_current((round_ * 20 + n) * 7 % segments)
+            best = min(best, (time.perf_counter() - began) / 20)
+        return best
+
+    small = per_jump(1_000)
+    big = per_jump(10_000)
+    # Generous for a loaded machine; re-marking every item grows 10x with the story.
+    assert big < max(3 * small, 0.0005)

@@ -1,0 +1,89 @@
+"""A long story opens without freezing the window: parsed off the GUI thread, its
+document built in slices, "Loading…" said meanwhile, and every offset exact after."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
+from player.core.settings import MemoryStore, Settings
+from player.gui import app as app_module
+from player.gui.reading import ReadingPane
+from tests.support import generated_story, large_story_text
+
+
+class Heartbeat:
+    """The longest gap between ticks of a fast timer: how long the GUI thread was blocked."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+
+def test_a_long_story_is_built_in_slices_with_the_same_offsets(qtbot: QtBot) -> None:
+    story = generated_story(1_500)
+    whole = ReadingPane()
+    qtbot.addWidget(whole)
+    whole.set_story(story)
+    whole.finish_building()
+
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    with qtbot.waitSignal(pane.built, timeout=60_000) as _:
+        pane.set_story(story)
+        assert not pane.ready
+        assert pane.accessibleDescription().startswith("Loading")
+        assert pane.toPlainText().startswith("Loading")
+    assert pane.ready
+    assert pane.toPlainText() == whole.toPlainText()
+    assert [pane.sentence_span(i) for i in range(story.sentence_count)] == [
+        whole.sentence_span(i) for i in range(story.sentence_count)
+    ]
+    assert [pane.heading_position(i) for i in range(1_500)] == [
+        whole.heading_position(i) for i in range(1_500)
+    ]
+    assert not pane.accessibleDescription().startswith("Loading")
+
+
+@pytest.mark.slow
+def test_a_megabyte_story_on_the_command_line_never_blocks_the_window(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from player.paths import bundled_story_path
+
+    path = tmp_path / "large.txt"
+    path.write_text(large_story_text(bundled_story_path(), 1_000_000), encoding="utf-8")
+    app_module.playback_factory = None
+    try:
+        heartbeat = Heartbeat()
+        window = app_module.create_window([str(path)], Settings(MemoryStore()), in_background=True)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.story is None
+        assert window.pane.accessibleDescription().startswith("Loading")
+        qtbot.waitUntil(lambda: window.pane.ready, timeout=100_000)
+        heartbeat.timer.stop()
+    finally:
+        app_module.playback_factory = app_module.real_playback
+    assert window.story is not None and window.story.sentence_count > 10_000
+    last = window.story.sentence_count - 1
+    start, end = window.pane.sentence_span(last)
+    text = window.pane.toPlainText()
+    # Offsets stay exact across the slices (no UTF-16 surrogates in this story).
+    assert text[start:end] == window.story.sentence(last).display
+    # Generous for a loaded 2-core machine; the budget (50 ms) is checked by
+    # tests/benchmarks/open_large.py.
+    assert heartbeat.longest < 0.5
