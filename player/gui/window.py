@@ -48,7 +48,7 @@ from player.core.playback.api import Playback, PlaybackState, Position
 from player.core.playback.voices import UnknownVoiceError, second_voice_for
 from player.core.session import PlaybackFactory, ReadingSession, SpeechUnavailable
 from player.core.settings import Settings
-from player.gui.announce import Announcer, ScreenReaderWatch
+from player.gui.announce import Announcer, FocusCue, ScreenReaderWatch
 from player.gui.appearance import Appearance
 from player.gui.background import Generation, run_in_background
 from player.gui.bridge import PlaybackBridge
@@ -226,15 +226,16 @@ class MainWindow(CommandHandlers):
 
     def _build_look(self) -> None:
         """Announcements, screen-reader watch and the view preferences the a11y settings act on."""
-        self.screen_reader = ScreenReaderWatch(parent=self)
+        self.screen_reader = ScreenReaderWatch.for_platform(parent=self)
         self.screen_reader.refresh()
         self.announcer = Announcer(
             self,
             screen_reader=lambda: self.screen_reader.running,
             self_voice=self._speak_interface_text,
             self_voicing=bool(self.settings.get("self_voicing")),
-            # Orca 43 ignores announcement events but speaks the focused pane's new description.
-            cue=self.pane.cue if sys.platform.startswith("linux") else None,
+            # Orca 43 ignores announcement events but speaks the focused object's new description.
+            cue=FocusCue() if sys.platform.startswith("linux") else None,
+            announcements_heard=lambda: self.screen_reader.announcements_heard,
         )
         self.appearance = Appearance(
             self.settings, self.pane, notify=self.notify, changed=self.schedule_save
@@ -533,8 +534,13 @@ class MainWindow(CommandHandlers):
         self.pane.highlight(self.sentence, self.session.word)
         ref = self.story.refs[self.sentence]
         segment = self.story.segments[ref.segment]
+        in_photos = any(w.hasFocus() for w in self.captions.focusables())
         if self.captions.set_segment(segment):
             self._fix_tab_order()
+            if in_photos:
+                # The focused card is gone with its segment; focus would go nowhere, and a
+                # screen reader would hear neither where it is nor the jump's message.
+                self.captions.focusables()[0].setFocus(Qt.FocusReason.OtherFocusReason)
         self.captions.mark(self.story.block_of(ref).photo)
         self.contents.mark_current(ref.segment)
         if self._status_sentence != self.sentence:
@@ -572,6 +578,7 @@ class MainWindow(CommandHandlers):
         if self._bridge is not None:
             self._bridge.detach()
             self._bridge = None
+        self.screen_reader.stop()
         self.session.close()  # remembers the position, closes the playback
         self._update_play_action()
         self.settings_writer.close()
