@@ -549,8 +549,11 @@ class MainWindow(CommandHandlers):
             self.status_label.setText(self.where_text())
 
     def set_voice(self, voice_id: str) -> None:
+        """The reader chose a voice in the list. Orca 43 says nothing when a closed list
+        changes, so the choice is confirmed in words."""
         if not self.session.set_voice(voice_id):
             return
+        self.notify(f"Voice: {self.transport.voice.currentText()}")
         if self.playback is not None:
             self._apply_second_voice()  # "automatic" follows the main voice's language
         self.schedule_save()
@@ -562,7 +565,7 @@ class MainWindow(CommandHandlers):
             return
         self._apply_second_voice()
         combo = self.transport.second_voice
-        self.notify(f"Quotations and posts: {combo.currentText()}", announce=False)
+        self.notify(f"Quotations and posts: {combo.currentText()}")
         self.schedule_save()
 
     def cmd_library(self) -> None:
