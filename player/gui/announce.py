@@ -38,7 +38,6 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTim
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
-    QAccessibleEvent,
     QGuiApplication,
 )
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
@@ -166,8 +165,9 @@ class FocusCue:
     focus leaves it.
 
     Orca 43 speaks a new, non-empty description of the object it has as focus, and
-    nothing for an empty one. In a list or tree that object is the current row, not the
-    view, so there the row's description changes. Clearing right after the change keeps
+    nothing for an empty one, nor for any other object. In a list or tree that object is
+    the current row once the reader has moved in it, the view itself before, so there
+    both change (only one is spoken). Clearing right after the change keeps
     Orca's own Where Am I (and a return of focus) from reading the message again; the
     widget's usual description would be spoken if put back while it has focus, so it
     waits for focus to leave. A widget's tooltip stands in for an empty description in
@@ -190,8 +190,9 @@ class FocusCue:
             return False
         if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
             self._describe_row(widget, widget.currentIndex(), text)
-        else:
-            self._describe_widget(widget, text)
+        # A view too: until the reader moves in it, Orca 43 has the view itself as focus,
+        # not its current row, and ignores a change on the one it does not have.
+        self._describe_widget(widget, text)
         # After the change has gone out: the event carries the text.
         QTimer.singleShot(0, self.clear)
         return True
@@ -209,20 +210,10 @@ class FocusCue:
         role = Qt.ItemDataRole.AccessibleDescriptionRole
         if text == model.data(index, role):
             text += "\u00a0"
+        # Qt reports the row's new description itself (no event of our own: it would be
+        # spoken twice).
         model.setData(index, text, role)
         self._rows.append((view, QPersistentModelIndex(index)))
-        self._row_changed(view)
-
-    @staticmethod
-    def _row_changed(view: QAbstractItemView) -> None:
-        """Tell the bridge the current row's description changed (a model change is not
-        reported as one)."""
-        row = QAccessible.queryAccessibleInterface(view)
-        cell = row.focusChild() if row is not None else None
-        if cell is not None:
-            QAccessible.updateAccessibility(
-                QAccessibleEvent(cell, QAccessible.Event.DescriptionChanged)
-            )
 
     def clear(self) -> None:
         """Take the messages back (an empty description, which Orca does not speak)."""
@@ -231,8 +222,6 @@ class FocusCue:
             if not shiboken6.isValid(view) or not index.isValid():
                 continue
             view.model().setData(index, None, Qt.ItemDataRole.AccessibleDescriptionRole)
-            if view.currentIndex() == index:
-                self._row_changed(view)
         for key, (widget, _description, _tooltip) in list(self._held.items()):
             if not shiboken6.isValid(widget):
                 del self._held[key]
@@ -307,6 +296,7 @@ class Announcer:
         if not text:
             return False
         self.history.append(text)
+        log.debug("message: %s", text)
         if not (cue and not self._heard() and self._cued(text)):
             event = QAccessibleAnnouncementEvent(self.widget, text)
             event.setPoliteness(
@@ -317,7 +307,7 @@ class Announcer:
             self._post(event)
         if voice and self.will_self_voice():
             assert self.self_voice is not None
-            log.info("self-voiced: %s", text)
+            log.debug("self-voiced: %s", text)
             self.self_voice(text)
             return True
         return False

@@ -257,6 +257,8 @@ def bus_line_matters(line: str) -> bool:
     return (
         "EventListenerRegistered" in line
         or "EventListenerDeregistered" in line
+        # An application (Orca among them) joining or leaving the desktop.
+        or ("ChildrenChanged" in line and _REGISTRY_ROOT in line)
         or ("PropertiesChanged" in line and "org.a11y.Status" in line)
     )
 

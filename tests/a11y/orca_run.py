@@ -69,40 +69,69 @@ def write_speechd_config(directory: Path, spoken: Path) -> None:
     )
 
 
+def orca_missing() -> list[str]:
+    """What this machine lacks to run Orca under Xvfb (empty when all is there)."""
+    return missing_tools() + [t for t in ("orca", "speech-dispatcher") if not shutil.which(t)]
+
+
+def start_speech_dispatcher(session: DesktopSession) -> Path:
+    """speech-dispatcher writing each utterance to a text file; that file's path."""
+    spoken = session.tmp / "spoken.log"
+    spoken.touch()
+    speechd_dir = session.tmp / "speechd"
+    write_speechd_config(speechd_dir, spoken)
+    speechd = session.start_process(
+        [
+            "speech-dispatcher", "-d", "-t", "0", "-C", str(speechd_dir),
+            "-P", str(session.tmp / "speechd.pid"),
+        ]
+    )  # fmt: skip
+    speechd.wait(timeout=20)  # -d: the daemon forks; its pid is in the pid file
+    socket = Path(session.env["XDG_RUNTIME_DIR"]) / "speech-dispatcher" / "speechd.sock"
+    deadline = time.monotonic() + 15
+    while not socket.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return spoken
+
+
+def start_orca(session: DesktopSession) -> subprocess.Popen[bytes]:
+    prefs = session.tmp / "orca-prefs"
+    prefs.mkdir(exist_ok=True)
+    return session.start_process(
+        [
+            "orca", "--replace", "-u", str(prefs), "-d", "braille",
+            f"--debug-file={session.tmp / 'orca-debug.txt'}",
+        ],
+        log="orca.log",
+    )  # fmt: skip
+
+
+def stop_orca(session: DesktopSession, orca: subprocess.Popen[bytes]) -> None:
+    """Orca before speech-dispatcher, or python-speechd starts a default daemon that lingers."""
+    orca.terminate()
+    try:
+        orca.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        orca.kill()
+        orca.wait(timeout=5)
+    pidfile = session.tmp / "speechd.pid"
+    if pidfile.exists():
+        with contextlib.suppress(ValueError, ProcessLookupError):
+            os.kill(int(pidfile.read_text().strip()), 15)
+
+
 def run(output: Path) -> int:
-    missing = missing_tools() + [t for t in ("orca", "speech-dispatcher") if not shutil.which(t)]
+    missing = orca_missing()
     if missing:
         print("missing: " + ", ".join(missing), file=sys.stderr)
         return 2
     with DesktopSession() as session:
-        spoken = session.tmp / "spoken.log"
-        spoken.touch()
-        speechd_dir = session.tmp / "speechd"
-        write_speechd_config(speechd_dir, spoken)
-        speechd = session.start_process(
-            [
-                "speech-dispatcher", "-d", "-t", "0", "-C", str(speechd_dir),
-                "-P", str(session.tmp / "speechd.pid"),
-            ]
-        )  # fmt: skip
-        speechd.wait(timeout=20)  # -d: the daemon forks; its pid is in the pid file
-        socket = Path(session.env["XDG_RUNTIME_DIR"]) / "speech-dispatcher" / "speechd.sock"
-        deadline = time.monotonic() + 15
-        while not socket.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        spoken = start_speech_dispatcher(session)
         app = session.start_app()
         window = session.window_id(app.pid, timeout=60)
         session.focus(window)
         time.sleep(2)
-        prefs = session.tmp / "orca-prefs"
-        prefs.mkdir()
-        orca = session.start_process(
-            [
-                "orca", "--replace", "-u", str(prefs), "-d", "braille",
-                f"--debug-file={session.tmp / 'orca-debug.txt'}",
-            ],
-            log="orca.log",
-        )  # fmt: skip
+        orca = start_orca(session)
         time.sleep(8)  # Orca starts, finds the focused window and speaks it
         session.focus(window)
         time.sleep(3)
@@ -127,16 +156,7 @@ def run(output: Path) -> int:
         for key, note in STEPS:
             session.keys(key, pause=3.0)
             collect(note)
-        # Orca before speech-dispatcher, or python-speechd starts a default daemon that lingers.
-        orca.terminate()
-        try:
-            orca.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            orca.kill()
-        pidfile = session.tmp / "speechd.pid"
-        if pidfile.exists():
-            with contextlib.suppress(ValueError, ProcessLookupError):
-                os.kill(int(pidfile.read_text().strip()), 15)
+        stop_orca(session, orca)
         app.terminate()
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text("\n".join(lines) + "\n", encoding="utf-8")

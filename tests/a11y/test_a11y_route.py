@@ -90,7 +90,7 @@ def test_in_a_tree_the_current_row_gets_the_message(qtbot: QtBot) -> None:
     row = focused_accessible()
     assert row.text(QAccessible.Text.Name) == "Reaction"
     assert row.text(Description) == "Playing"
-    assert tree.accessibleDescription() == ""  # the view itself is not Orca's focus
+    assert tree.accessibleDescription() == "Playing"  # Orca 43 may have the view as focus
     qtbot.waitUntil(lambda: focused_accessible().text(Description) == "")
 
 
