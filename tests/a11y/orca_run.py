@@ -2,8 +2,9 @@
 
 Usage (from the repository root): ``.venv/bin/python tests/a11y/orca_run.py [OUTPUT]``.
 Needs the Debian packages orca, speech-dispatcher, python3-speechd and
-dconf-gsettings-backend besides those of the AT-SPI test. Not part of CI: it
-takes about a minute and depends on Orca's wording.
+dconf-gsettings-backend besides those of the AT-SPI test. The transcript itself is
+not part of CI (it depends on Orca's wording); test_a11y_orca.py, which is, uses
+the helpers here to start speech-dispatcher and Orca.
 
 speech-dispatcher gets a private configuration whose only output module writes
 each utterance to a text file; Orca talks to it through the socket in the
