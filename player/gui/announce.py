@@ -43,6 +43,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
 from player.gui.background import deliver_to
+from player.gui.menubar import focus_returning
 from player.platform.screenreader import (
     OVERRIDE_VARIABLE,
     LinuxBusWatch,
@@ -188,6 +189,11 @@ class FocusCue:
         widget = self._focus()
         if not text or widget is None:
             return False
+        if focus_returning():
+            # A menu command: the screen reader still has the menu as focus; after it hears
+            # the keyboard is back, the message goes where it listens.
+            QTimer.singleShot(0, lambda: self(text))
+            return True
         if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
             self._describe_row(widget, widget.currentIndex(), text)
         # A view too: until the reader moves in it, Orca 43 has the view itself as focus,

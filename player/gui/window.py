@@ -56,6 +56,7 @@ from player.gui.captions import CaptionPanel
 from player.gui.commands import CommandRegistry
 from player.gui.contents import ContentsTree
 from player.gui.handlers import CommandHandlers
+from player.gui.menubar import keep_lone_alt_out
 from player.gui.reading import ReadingPane
 from player.gui.settings_writer import SettingsWriter
 from player.gui.transport import TransportBar
@@ -122,6 +123,7 @@ class MainWindow(CommandHandlers):
             self.menuBar(),
             {"open": self._build_recent_menu, "line_spacing_less": self.appearance.build_menus},
         )
+        keep_lone_alt_out(self.menuBar())
         self._fill_recent_menu()
         self.settings_writer = SettingsWriter(
             settings,

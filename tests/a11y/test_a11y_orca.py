@@ -107,6 +107,12 @@ def test_every_pane_hears_each_message_once(orca_run: Run) -> None:
     # The window opens in the contents list.
     assert any(m.startswith("Introduction") for m in orca_run.said_once("ctrl+shift+k"))
     orca_run.said_once("ctrl+shift+r")  # a jump
+    # Alt alone does not take the keyboard to the menu bar: Page Down stays in the list.
+    _, speech = orca_run.step("alt", "Next")
+    assert "File" not in speech, orca_run.steps
+    # A command from a menu: Orca hears the keyboard come back, then the message.
+    orca_run.step("alt+g")
+    orca_run.said_once("Return")  # Go > Next Segment
     orca_run.step("Down")  # moving in the list is Orca's to say; then
     orca_run.said_once("ctrl+shift+k")  # messages go to the row Orca has as focus
     orca_run.step("Tab")  # the story text

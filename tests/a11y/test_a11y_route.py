@@ -16,7 +16,14 @@ import a11y_env  # noqa: F401  (offscreen Qt, throwaway settings: before any win
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface
-from PySide6.QtWidgets import QApplication, QPushButton, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMenu,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from player.core.settings import MemoryStore, Settings
@@ -214,3 +221,50 @@ def test_the_watch_rechecks_when_the_bus_says_a_reader_came(qtbot: QtBot) -> Non
         assert seen == [False, True]
     finally:
         watch.stop()
+
+
+def test_alt_alone_leaves_the_keyboard_where_it_was(window: MainWindow, qtbot: QtBot) -> None:
+    """With Orca running, the Alt of Alt+Page Down sometimes arrives released before the
+    Page Down; Qt took that for Alt alone and gave the keyboard to the menu bar."""
+    from PySide6.QtTest import QTest
+
+    window.contents.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(window.contents.hasFocus)
+    QTest.keyPress(window.contents, Qt.Key.Key_Alt, Qt.KeyboardModifier.AltModifier)
+    QTest.keyRelease(window.contents, Qt.Key.Key_Alt)
+    qtbot.wait(50)
+    assert QApplication.focusWidget() is window.contents
+    # The menus' mnemonics still open them.
+    QTest.keyClick(window.contents, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu) and menu.title() == "&Go"
+    menu.close()
+
+
+def test_a_message_from_a_menu_command_waits_for_focus_to_be_back(qtbot: QtBot) -> None:
+    """Orca 43 still has the menu as focus when the command runs; the message waits until
+    the window has told it where the keyboard is."""
+    from player.gui import menubar
+
+    box = QWidget()
+    qtbot.addWidget(box)
+    button = QPushButton("Play", box)
+    box.show()
+    qtbot.waitExposed(box)
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    described: list[tuple[str, bool]] = []
+    real = button.setAccessibleDescription
+
+    def spy(text: str) -> None:
+        described.append((text, menubar.focus_returning()))
+        real(text)
+
+    button.setAccessibleDescription = spy  # type: ignore[method-assign]
+    menubar._menu_hiding()  # as when a menu closes to run its command
+    assert menubar.focus_returning()
+    assert FocusCue()("Next segment") is True
+    assert described == []  # not yet: Orca would not listen
+    qtbot.waitUntil(lambda: ("", False) in described, timeout=2000)
+    assert described[0] == ("Next segment", False)
