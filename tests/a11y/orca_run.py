@@ -15,12 +15,16 @@ focused, with pauses so each utterance is complete before the next key.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from a11y_desktop import ROOT, DesktopSession, missing_tools
 
@@ -95,12 +99,45 @@ def start_speech_dispatcher(session: DesktopSession) -> Path:
     return spoken
 
 
+#: Orca runs once per user (it refuses to start beside another, and ``--replace`` would kill
+#: the other, which may be the reader's own): runs of this file and of the tests take turns.
+LOCK_PATH = Path(tempfile.gettempdir()) / f"story-player-orca-{os.getuid()}.lock"
+
+
+def other_orca_running() -> bool:
+    """Whether an Orca of this user runs (a real screen reader, or another run's)."""
+    argv = ["pgrep", "-u", str(os.getuid()), "-x", "orca"]
+    done = subprocess.run(argv, capture_output=True, timeout=10, check=False)
+    return bool(done.stdout.split())
+
+
+@contextlib.contextmanager
+def orca_turn(timeout: float) -> Iterator[bool]:
+    """Hold the machine's Orca lock for this user; yields False when it was not had in
+    ``timeout`` seconds or another Orca of this user runs anyway."""
+    handle: IO[str] = open(LOCK_PATH, "a")  # noqa: SIM115
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    yield False
+                    return
+                time.sleep(0.5)
+        yield not other_orca_running()
+    finally:
+        handle.close()  # releases the lock
+
+
 def start_orca(session: DesktopSession) -> subprocess.Popen[bytes]:
     prefs = session.tmp / "orca-prefs"
     prefs.mkdir(exist_ok=True)
     return session.start_process(
         [
-            "orca", "--replace", "-u", str(prefs), "-d", "braille",
+            "orca", "-u", str(prefs), "-d", "braille",
             f"--debug-file={session.tmp / 'orca-debug.txt'}",
         ],
         log="orca.log",
@@ -126,7 +163,10 @@ def run(output: Path) -> int:
     if missing:
         print("missing: " + ", ".join(missing), file=sys.stderr)
         return 2
-    with DesktopSession() as session:
+    with orca_turn(120) as free, DesktopSession() as session:
+        if not free:
+            print("another Orca of this user is running; Orca allows one", file=sys.stderr)
+            return 2
         spoken = start_speech_dispatcher(session)
         app = session.start_app()
         window = session.window_id(app.pid, timeout=60)

@@ -18,7 +18,7 @@ from pathlib import Path
 import a11y_env  # noqa: F401  (offscreen Qt, throwaway settings: before any window)
 import pytest
 from a11y_desktop import DesktopSession
-from orca_run import orca_missing, start_orca, start_speech_dispatcher, stop_orca
+from orca_run import orca_missing, orca_turn, start_orca, start_speech_dispatcher, stop_orca
 
 pytestmark = [
     pytest.mark.atspi,
@@ -71,7 +71,9 @@ class Run:
 
 @pytest.fixture
 def orca_run() -> Iterator[Run]:
-    with DesktopSession() as session:
+    with orca_turn(45) as free, DesktopSession() as session:
+        if not free:
+            pytest.skip("another Orca of this user is running (Orca allows one per user)")
         spoken = start_speech_dispatcher(session)
         app = session.start_app("--debug")
         window = session.window_id(app.pid, timeout=60)
