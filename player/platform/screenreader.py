@@ -38,6 +38,7 @@ readers whose screen reader is not detected, and for tests).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -241,10 +242,16 @@ def linux_announcements_heard(
 Spawner = Callable[[Sequence[str]], "subprocess.Popen[str]"]
 
 
+#: Runs a command until its standard input closes. ``gdbus monitor`` outlives its bus and
+#: its parent; the pipe from this process closes when it ends, however it ends (killed,
+#: crashed), and the shell then ends the monitor.
+_UNTIL_STDIN_CLOSES = '"$@" & child=$!; read -r _; kill "$child" 2>/dev/null; wait "$child"'
+
+
 def spawn_monitor(argv: Sequence[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        list(argv),
-        stdin=subprocess.DEVNULL,
+        ["sh", "-c", _UNTIL_STDIN_CLOSES, "sh", *argv],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -268,7 +275,7 @@ class LinuxBusWatch:
     on the accessibility bus, or the desktop turns the screen reader on or off.
 
     Two ``gdbus monitor`` processes do the watching, so nothing of it runs on the GUI
-    thread; :meth:`stop` ends them by their own process ids (also at exit). Starting
+    thread; :meth:`stop` ends them, and they end by themselves when this process ends. Starting
     needs the accessibility bus's address, asked in the starting thread: call
     :meth:`start` off the GUI thread, or with ``wait=False``.
     """
@@ -342,13 +349,15 @@ class LinuxBusWatch:
             self._stopped = True
             processes, self._processes = self._processes, []
         for process in processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=2)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=2)
+            if process.stdin is not None:
+                # The wrapper ends the monitor when this closes (see spawn_monitor).
+                with contextlib.suppress(OSError):
+                    process.stdin.close()
+            try:
+                process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=2)
             if process.stdout is not None:
                 process.stdout.close()
 

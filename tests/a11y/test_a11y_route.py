@@ -9,7 +9,6 @@ and that the object's own description returns when focus leaves.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 
 import a11y_env  # noqa: F401  (offscreen Qt, throwaway settings: before any window)
@@ -197,11 +196,11 @@ def test_the_watch_rechecks_when_the_bus_says_a_reader_came(qtbot: QtBot) -> Non
         "(':1.9', 'Object:StateChanged:Focused', @as [])\n"
     )
 
-    def spawn(argv: object) -> subprocess.Popen[str]:
+    def spawn(argv: object) -> sr.subprocess.Popen[str]:
         # One monitor reports a listener at once; the other stays quiet until stopped.
         quiet = "--session" in list(argv)  # type: ignore[call-overload]
         command = ["sleep", "30"] if quiet else ["sh", "-c", f"sleep 0.3; printf '%s' \"{line}\""]
-        return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        return sr.spawn_monitor(command)
 
     bus = sr.LinuxBusWatch(
         lambda: None,

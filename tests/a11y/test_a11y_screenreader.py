@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Sequence
 
 import a11y_env  # noqa: F401  (offscreen Qt, throwaway settings: before any window)
 import pytest
-from a11y_desktop import SYSTEM_PYTHON, DesktopSession, missing_tools, system_pyatspi
+from a11y_desktop import ROOT, SYSTEM_PYTHON, DesktopSession, missing_tools, system_pyatspi
 
 from player.platform import screenreader as sr
 
@@ -240,6 +241,41 @@ def test_the_bus_watch_sees_a_reader_start_and_stop(monkeypatch: pytest.MonkeyPa
         for thread in watch.threads:
             thread.join(5)
             assert not thread.is_alive()
+        address = sr.linux_a11y_bus_address()
+        assert address and not monitors_of(address)
+
+
+def monitors_of(text: str) -> list[str]:
+    done = subprocess.run(["pgrep", "-f", text], capture_output=True, text=True, check=False)
+    return done.stdout.split()
+
+
+def test_a_monitor_ends_when_the_app_is_killed() -> None:
+    """``gdbus monitor`` outlives its parent and its bus; the wrapper must not."""
+    marker = "297.5"  # a sleep no one else runs, to find it again
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER, marker], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        assert owner.stdout is not None and owner.stdout.readline().strip() == "started"
+        assert monitors_of(f"sleep {marker}")
+    finally:
+        owner.kill()  # no clean-up of its own: as when the app crashes
+        owner.wait(10)
+    deadline = time.monotonic() + 10
+    while monitors_of(f"sleep {marker}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not monitors_of(f"sleep {marker}")
+
+
+OWNER = """
+import sys, time
+from player.platform.screenreader import spawn_monitor
+spawn_monitor(["sleep", sys.argv[1]])
+time.sleep(0.5)
+print("started", flush=True)
+time.sleep(60)
+"""
 
 
 #: A client that listens for announcements, as a newer Orca does, until it is ended.
