@@ -1,23 +1,68 @@
-"""The navigator: segments grouped by kind, each group labelled with the kind's plural.
+"""The navigator: segments grouped by kind, each group headed by the kind's plural.
 
-Activating a segment (Enter or double click) asks the window to jump there. The
-segment being read is shown in bold rather than selected: moving the selection
-during playback would make a screen reader speak over the voice.
+Activating a segment (Enter or double click) asks the window to jump there;
+activating a group's heading goes to its first segment. The segment being read
+is shown in bold; the selection follows it only while the reader is elsewhere:
+moving the selection during playback would make a screen reader speak over the
+voice.
+
+The rows are one flat list, group headings included, drawn indented under their
+heading. Qt's accessible tree (PySide6 6.12) reports a selected child row by its
+row within its group, so a screen reader entering a nested tree heard the wrong
+row ("Introduction (1)") and child rows were reported "expanded"; flat rows have
+neither fault.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from player.core.model import Story
 from player.core.navigation import group_segments
 
 SEGMENT_ROLE = Qt.ItemDataRole.UserRole
+#: On a group heading: the index of the group's first segment.
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
+#: How far segments are drawn in from their heading, in average character widths.
+INDENT_CHARS = 3
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def group_words(plural: str, count: int) -> str:
+    """What a group heading says to a screen reader: what it holds."""
+    return f"{plural}, {count} segment{'s' if count != 1 else ''}"
+
+
+class _IndentSegments(QStyledItemDelegate):
+    """Draws segment rows indented under their group heading (the rows are flat)."""
+
+    def _indent(self, option: QStyleOptionViewItem, index: Index) -> int:
+        if index.data(SEGMENT_ROLE) is None:
+            return 0
+        return option.fontMetrics.averageCharWidth() * INDENT_CHARS
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        moved = QStyleOptionViewItem(option)
+        moved.rect.adjust(self._indent(option, index), 0, 0, 0)
+        super().paint(painter, moved, index)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + self._indent(option, index), size.height())
 
 
 class ContentsTree(QTreeWidget):
-    """Groups of segments; emits the segment index the reader activates."""
+    """Group headings and segments; emits the segment index the reader activates."""
 
     segment_activated = Signal(int)
 
@@ -27,6 +72,9 @@ class ContentsTree(QTreeWidget):
         self.setAccessibleName("Contents")
         self.setAccessibleDescription("Segments of the story grouped by kind. Enter goes there.")
         self.setMinimumWidth(180)
+        self.setRootIsDecorated(False)
+        self.setItemsExpandable(False)
+        self.setItemDelegate(_IndentSegments(self))
         # At high zoom titles are wider than the pane: scroll sideways rather than cut them
         # to "Intro…", so every word can be reached.
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
@@ -41,19 +89,29 @@ class ContentsTree(QTreeWidget):
         self._items.clear()
         self._current = None
         for group in group_segments(story):
-            top = QTreeWidgetItem([f"{group.kind.plural} ({len(group.segments)})"])
-            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.addTopLevelItem(top)
+            count = len(group.segments)
+            heading = QTreeWidgetItem([f"{group.kind.plural} ({count})"])
+            heading.setData(0, GROUP_ROLE, group.segments[0])
+            heading.setData(
+                0, Qt.ItemDataRole.AccessibleTextRole, group_words(group.kind.plural, count)
+            )
+            font = heading.font(0)
+            font.setBold(True)
+            heading.setFont(0, font)
+            self.addTopLevelItem(heading)
             for index in group.segments:
                 item = QTreeWidgetItem([story.segments[index].title])
                 item.setData(0, SEGMENT_ROLE, index)
-                top.addChild(item)
+                self.addTopLevelItem(item)
                 self._items[index] = item
-        self.expandAll()
         first = self._items.get(0)
         if first is not None:
             # Only the item the keyboard starts on; no signal reaches the window from this.
             self.setCurrentItem(first)
+
+    def segment_items(self) -> dict[int, QTreeWidgetItem]:
+        """The row of each segment, by segment index."""
+        return dict(self._items)
 
     def mark_current(self, segment: int) -> None:
         if segment == self._current:
@@ -64,6 +122,7 @@ class ContentsTree(QTreeWidget):
             item = self._items.get(index) if index is not None else None
             if item is None:
                 continue
+            # Headings are bold for good; the segment being read is the bold one among rows.
             font = item.font(0)
             font.setBold(index == segment)
             item.setFont(0, font)
@@ -76,11 +135,14 @@ class ContentsTree(QTreeWidget):
         self._current = segment
         current = self._items.get(segment)
         if current is not None and not self.hasFocus():
-            # Keeps the visible selection on the segment being read; never while the reader
-            # is in the tree, where a moving selection would be spoken over the voice.
+            # Current and selected together (the selection is what a screen reader names on
+            # entry); never while the reader is in the list, where a moving selection would
+            # be spoken over the voice.
             self.setCurrentItem(current)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         index = item.data(0, SEGMENT_ROLE)
+        if not isinstance(index, int):
+            index = item.data(0, GROUP_ROLE)
         if isinstance(index, int):
             self.segment_activated.emit(index)

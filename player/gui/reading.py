@@ -89,7 +89,6 @@ class ReadingPane(QTextEdit):
         self.line_spacing = DEFAULT_LINE_SPACING
         self._formats: HighlightFormats | None = None
         self._marked: tuple[int | None, int | None] = (None, None)
-        self._cued = False
         self._last_key: tuple[int, Qt.KeyboardModifier] | None = None
         self._keys = pane_key_table()
         self._spans: list[tuple[int, int]] = []
@@ -168,8 +167,7 @@ class ReadingPane(QTextEdit):
         self._headings = building.headings
         self._marked = (None, None)
         self.setExtraSelections([])
-        if not self._cued:
-            self.setAccessibleDescription(DESCRIPTION)
+        self.setAccessibleDescription(DESCRIPTION)
         if self.line_spacing != DEFAULT_LINE_SPACING:
             self.set_line_spacing(self.line_spacing)
         self.built.emit()
@@ -302,26 +300,7 @@ class ReadingPane(QTextEdit):
         if 0 <= segment < len(self._headings):
             self.place_caret(self._headings[segment])
 
-    # Telling a screen reader where a jump landed
-
-    def cue(self, text: str) -> bool:
-        """Give ``text`` to a screen reader as a change of the pane's accessible description,
-        when the pane has focus; False (nothing done) otherwise.
-
-        Orca 43 speaks a new description of the focused object, but not Qt's announcement
-        events, nor a caret move that follows a key other than caret navigation. The usual
-        description comes back once focus leaves the pane (not before: that change would be
-        spoken too).
-        """
-        text = text.strip()
-        if not text or not self.hasFocus():
-            return False
-        if text == self.accessibleDescription():
-            # The same words twice in a row (R, R): Qt sends no event for an unchanged value.
-            text += "\u00a0"
-        self.setAccessibleDescription(text)
-        self._cued = True
-        return True
+    # Telling a screen reader where a jump landed (the message itself: announce.FocusCue)
 
     def caret_move_speaks_itself(self) -> bool:
         """Whether the key being handled makes Orca read the line at a new caret by itself.
@@ -347,14 +326,6 @@ class ReadingPane(QTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self._last_key = None  # keys pressed elsewhere (a menu) are not the pane's
-        if self._cued:
-            # After the focus change has reached the screen reader, so it is not spoken.
-            QTimer.singleShot(0, self._restore_description)
-
-    def _restore_description(self) -> None:
-        if self._cued and not self.hasFocus():
-            self._cued = False
-            self.setAccessibleDescription(DESCRIPTION)
 
     # Line spacing
 

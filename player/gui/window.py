@@ -48,13 +48,14 @@ from player.core.playback.api import Playback, PlaybackState, Position
 from player.core.playback.voices import UnknownVoiceError, second_voice_for
 from player.core.session import PlaybackFactory, ReadingSession, SpeechUnavailable
 from player.core.settings import Settings
-from player.gui.announce import Announcer, ScreenReaderWatch
+from player.gui.announce import Announcer, FocusCue, ScreenReaderWatch
 from player.gui.appearance import Appearance
 from player.gui.background import Generation
 from player.gui.bridge import PlaybackBridge
 from player.gui.captions import CaptionPanel
 from player.gui.commands import CommandRegistry
 from player.gui.contents import ContentsTree
+from player.gui.menubar import keep_lone_alt_out
 from player.gui.opening import StoryLoader, StoryOpening
 from player.gui.reading import ReadingPane
 from player.gui.settings_writer import SettingsWriter
@@ -111,6 +112,7 @@ class MainWindow(StoryOpening):
             self.menuBar(),
             {"open": self._build_recent_menu, "line_spacing_less": self.appearance.build_menus},
         )
+        keep_lone_alt_out(self.menuBar())
         self._fill_recent_menu()
         self.settings_writer = SettingsWriter(
             settings,
@@ -219,15 +221,16 @@ class MainWindow(StoryOpening):
 
     def _build_look(self) -> None:
         """Announcements, screen-reader watch and the view preferences the a11y settings act on."""
-        self.screen_reader = ScreenReaderWatch(parent=self)
+        self.screen_reader = ScreenReaderWatch.for_platform(parent=self)
         self.screen_reader.refresh()
         self.announcer = Announcer(
             self,
             screen_reader=lambda: self.screen_reader.running,
             self_voice=self._speak_interface_text,
             self_voicing=bool(self.settings.get("self_voicing")),
-            # Orca 43 ignores announcement events but speaks the focused pane's new description.
-            cue=self.pane.cue if sys.platform.startswith("linux") else None,
+            # Orca 43 ignores announcement events but speaks the focused object's new description.
+            cue=FocusCue() if sys.platform.startswith("linux") else None,
+            announcements_heard=lambda: self.screen_reader.announcements_heard,
         )
         self.appearance = Appearance(
             self.settings,
@@ -468,8 +471,13 @@ class MainWindow(StoryOpening):
         self.pane.highlight(self.sentence, self.session.word)
         ref = self.story.refs[self.sentence]
         segment = self.story.segments[ref.segment]
+        in_photos = any(w.hasFocus() for w in self.captions.focusables())
         if self.captions.set_segment(segment):
             self._fix_tab_order()
+            if in_photos:
+                # The focused card is gone with its segment; focus would go nowhere, and a
+                # screen reader would hear neither where it is nor the jump's message.
+                self.captions.focusables()[0].setFocus(Qt.FocusReason.OtherFocusReason)
         self.captions.mark(self.story.block_of(ref).photo)
         self.contents.mark_current(ref.segment)
         if self._status_sentence != self.sentence:
@@ -478,8 +486,11 @@ class MainWindow(StoryOpening):
             self.status_label.setText(self.where_text())
 
     def set_voice(self, voice_id: str) -> None:
+        """The reader chose a voice in the list. Orca 43 says nothing when a closed list
+        changes, so the choice is confirmed in words."""
         if not self.session.set_voice(voice_id):
             return
+        self.notify(f"Voice: {self.transport.voice.currentText()}")
         if self.playback is not None:
             self._apply_second_voice()  # "automatic" follows the main voice's language
         self.schedule_save()
@@ -491,7 +502,7 @@ class MainWindow(StoryOpening):
             return
         self._apply_second_voice()
         combo = self.transport.second_voice
-        self.notify(f"Quotations and posts: {combo.currentText()}", announce=False)
+        self.notify(f"Quotations and posts: {combo.currentText()}")
         self.schedule_save()
 
     def cmd_library(self) -> None:
@@ -507,6 +518,7 @@ class MainWindow(StoryOpening):
         if self._bridge is not None:
             self._bridge.detach()
             self._bridge = None
+        self.screen_reader.stop()
         self.session.close()  # remembers the position, closes the playback
         self._update_play_action()
         self.settings_writer.close()

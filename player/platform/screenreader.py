@@ -17,6 +17,16 @@ through ``gdbus`` with a short timeout, so a hung bus costs a second at most.
 Asking the bus may start the accessibility bus by D-Bus activation, which Qt
 does anyway at start-up.
 
+Which channel reaches the screen reader is a second question, answered the same
+way: Qt's announcement event travels as ``object:announcement``, and the AT-SPI
+registry knows whether any client listens for it (Orca 43 does not; newer Orca
+does). :func:`linux_announcements_heard` asks it.
+
+A screen reader started or stopped while the app runs is noticed at once by
+:class:`LinuxBusWatch`, which follows the registry's listener signals (a screen
+reader registers dozens of listeners when it starts and drops them when it ends)
+and the ``org.a11y.Status`` property changes, through ``gdbus monitor``.
+
 Windows and macOS answers are written to their documentation but could not be
 run here; their docstrings say so.
 
@@ -28,6 +38,7 @@ readers whose screen reader is not detected, and for tests).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -36,6 +47,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from typing import IO
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +64,13 @@ MAX_APPLICATIONS = 40
 
 _A11Y_BUS = ("--dest", "org.a11y.Bus", "--object-path", "/org/a11y/bus")
 _REGISTRY_ROOT = "/org/a11y/atspi/accessible/root"
+_REGISTRY = "/org/a11y/atspi/registry"
+#: Registered event names (as the registry spells them, lower-cased, ``:`` trimmed) that
+#: deliver ``object:announcement``: the event itself and the wildcards that include it.
+ANNOUNCEMENT_EVENTS: frozenset[str] = frozenset({"object:announcement", "object", ""})
 _CHILD_RE = re.compile(r"\('(:[0-9.]+|[A-Za-z0-9_.\-]+)',\s*(?:objectpath\s+)?'([^']+)'\)")
 _STRING_RE = re.compile(r"'((?:[^'\\]|\\.)*)'")
+_EVENT_RE = re.compile(r"\('(:[0-9.]+|[A-Za-z0-9_.\-]+)',\s*'([^']*)'\)")
 
 
 def run_command(argv: Sequence[str], timeout: float) -> str | None:
@@ -186,6 +203,165 @@ def linux_screen_reader_running(
     return False
 
 
+def linux_registered_events(
+    address: str, run: Runner = run_command, timeout: float = DEFAULT_TIMEOUT
+) -> list[tuple[str, str]] | None:
+    """(bus name, event) pairs the AT-SPI registry delivers to listening clients; None
+    when the registry cannot be asked. Events come spelled as the registry keeps them
+    (``Object:Announcement:``)."""
+    out = run(
+        [
+            "gdbus", "call", "--address", address, "--dest", "org.a11y.atspi.Registry",
+            "--object-path", _REGISTRY, "--timeout", str(max(1, round(timeout))),
+            "--method", "org.a11y.atspi.Registry.GetRegisteredEvents",
+        ],
+        timeout,
+    )  # fmt: skip
+    if out is None:
+        return None
+    return [(name, event) for name, event in _EVENT_RE.findall(out)]
+
+
+def covers_announcements(event: str) -> bool:
+    """Whether a listener registered for ``event`` hears ``object:announcement``."""
+    return event.strip().strip(":").lower() in ANNOUNCEMENT_EVENTS
+
+
+def linux_announcements_heard(
+    run: Runner = run_command, timeout: float = DEFAULT_TIMEOUT
+) -> bool | None:
+    """Whether any AT-SPI client listens for announcement events; None when unknown."""
+    address = linux_a11y_bus_address(run, timeout)
+    events = linux_registered_events(address, run, timeout) if address else None
+    if events is None:
+        return None
+    return any(covers_announcements(event) for _, event in events)
+
+
+#: Spawns a long-running monitor: argv in, a process with a text stdout out.
+Spawner = Callable[[Sequence[str]], "subprocess.Popen[str]"]
+
+
+#: Runs a command until its standard input closes. ``gdbus monitor`` outlives its bus and
+#: its parent; the pipe from this process closes when it ends, however it ends (killed,
+#: crashed), and the shell then ends the monitor.
+_UNTIL_STDIN_CLOSES = '"$@" & child=$!; read -r _; kill "$child" 2>/dev/null; wait "$child"'
+
+
+def spawn_monitor(argv: Sequence[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        ["sh", "-c", _UNTIL_STDIN_CLOSES, "sh", *argv],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        bufsize=1,
+    )
+
+
+def bus_line_matters(line: str) -> bool:
+    """Whether a ``gdbus monitor`` line says a screen reader may have come or gone."""
+    return (
+        "EventListenerRegistered" in line
+        or "EventListenerDeregistered" in line
+        # An application (Orca among them) joining or leaving the desktop.
+        or ("ChildrenChanged" in line and _REGISTRY_ROOT in line)
+        or ("PropertiesChanged" in line and "org.a11y.Status" in line)
+    )
+
+
+class LinuxBusWatch:
+    """Calls ``on_change`` (in a reader thread) when a client starts or stops listening
+    on the accessibility bus, or the desktop turns the screen reader on or off.
+
+    Two ``gdbus monitor`` processes do the watching, so nothing of it runs on the GUI
+    thread; :meth:`stop` ends them, and they end by themselves when this process ends. Starting
+    needs the accessibility bus's address, asked in the starting thread: call
+    :meth:`start` off the GUI thread, or with ``wait=False``.
+    """
+
+    def __init__(
+        self,
+        on_change: Callable[[], None],
+        *,
+        run: Runner = run_command,
+        spawn: Spawner = spawn_monitor,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.on_change = on_change
+        self._run = run
+        self._spawn = spawn
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._processes: list[subprocess.Popen[str]] = []
+        self._stopped = False
+        self.threads: list[threading.Thread] = []
+
+    def start(self, *, wait: bool = True) -> bool:
+        """Start watching; False when there is no accessibility bus or no gdbus. With
+        ``wait=False`` the start happens in a thread and True means only "trying"."""
+        if not wait:
+            starter = threading.Thread(target=self.start, name="a11y-bus-watch", daemon=True)
+            self.threads.append(starter)
+            starter.start()
+            return True
+        address = linux_a11y_bus_address(self._run, self._timeout)
+        if not address:
+            log.info("no accessibility bus: screen readers are checked on activation only")
+            return False
+        monitors = (
+            ["gdbus", "monitor", "--address", address, "--dest", "org.a11y.atspi.Registry"],
+            ["gdbus", "monitor", "--session", "--dest", "org.a11y.Bus"],
+        )
+        for argv in monitors:
+            with self._lock:
+                if self._stopped:
+                    return False
+                try:
+                    process = self._spawn(argv)
+                except OSError as exc:
+                    log.info("cannot watch the accessibility bus: %s", exc)
+                    return False
+                self._processes.append(process)
+            if process.stdout is not None:
+                reader = threading.Thread(
+                    target=self._read, args=(process.stdout,), name="a11y-bus-read", daemon=True
+                )
+                self.threads.append(reader)
+                reader.start()
+        log.info("watching the accessibility bus for screen readers")
+        return True
+
+    def _read(self, stream: IO[str]) -> None:
+        try:
+            for line in stream:
+                if bus_line_matters(line):
+                    try:
+                        self.on_change()
+                    except Exception:  # the watch must outlive a failing receiver
+                        log.exception("screen-reader change handler failed")
+        except (OSError, ValueError):  # the stream closed under us at stop
+            return
+
+    def stop(self) -> None:
+        """End the monitors; safe to call more than once."""
+        with self._lock:
+            self._stopped = True
+            processes, self._processes = self._processes, []
+        for process in processes:
+            if process.stdin is not None:
+                # The wrapper ends the monitor when this closes (see spawn_monitor).
+                with contextlib.suppress(OSError):
+                    process.stdin.close()
+            try:
+                process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=2)
+            if process.stdout is not None:
+                process.stdout.close()
+
+
 # Windows
 
 
@@ -236,6 +412,15 @@ def platform_probe(platform: str | None = None) -> Probe:
     return lambda: None
 
 
+def platform_announcement_probe(platform: str | None = None) -> Probe:
+    """Whether announcement events are heard: asked of the registry on Linux; elsewhere
+    the screen readers take Qt's event (NVDA, JAWS, VoiceOver), so True."""
+    name = platform or sys.platform
+    if name.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return linux_announcements_heard
+    return lambda: True
+
+
 class ScreenReaderDetector:
     """Runs a probe, caches its answer, refreshes on request, in a thread if asked.
 
@@ -243,10 +428,15 @@ class ScreenReaderDetector:
     way is not started twice.
     """
 
-    def __init__(self, probe: Probe | None = None) -> None:
+    def __init__(self, probe: Probe | None = None, announcements: Probe | None = None) -> None:
         self._probe = probe or platform_probe()
+        # Without a probe of their own (tests, other platforms) announcements count as heard.
+        if announcements is None and probe is None:
+            announcements = platform_announcement_probe()
+        self._announcement_probe = announcements or (lambda: True)
         self._lock = threading.Lock()
         self._answer: bool | None = None
+        self._announcements: bool | None = None
         self._checked = False
         self._worker: threading.Thread | None = None
 
@@ -265,21 +455,33 @@ class ScreenReaderDetector:
         with self._lock:
             return self._answer
 
+    @property
+    def announcements(self) -> bool | None:
+        """Whether the last check found a listener for announcement events (None: unknown)."""
+        with self._lock:
+            return self._announcements
+
     def check(self) -> bool | None:
         """Ask the platform now (blocks for up to a few seconds) and remember the answer."""
         override = _override()
         if override is not None:
             answer: bool | None = override
         else:
-            try:
-                answer = self._probe()
-            except Exception:  # a broken platform call must not take the app down
-                log.exception("screen-reader check failed; treated as unknown")
-                answer = None
+            answer = self._ask(self._probe, "screen-reader check")
+        heard = self._ask(self._announcement_probe, "announcement-listener check")
         with self._lock:
             self._answer = answer
+            self._announcements = heard
             self._checked = True
         return answer
+
+    @staticmethod
+    def _ask(probe: Probe, what: str) -> bool | None:
+        try:
+            return probe()
+        except Exception:  # a broken platform call must not take the app down
+            log.exception("%s failed; treated as unknown", what)
+            return None
 
     def running(self) -> bool | None:
         """The cached answer, checking synchronously the first time only."""

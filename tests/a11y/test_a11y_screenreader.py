@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Sequence
 
 import a11y_env  # noqa: F401  (offscreen Qt, throwaway settings: before any window)
 import pytest
-from a11y_desktop import DesktopSession, missing_tools
+from a11y_desktop import ROOT, SYSTEM_PYTHON, DesktopSession, missing_tools, system_pyatspi
 
 from player.platform import screenreader as sr
 
@@ -163,3 +166,122 @@ def test_wait_returns_once_the_background_check_has_ended() -> None:
     release.set()
     assert detector.wait(10)
     assert not worker.is_alive() and detector.cached is True
+
+
+# Which channel the screen reader hears, and noticing it come and go
+
+
+def test_registered_events_are_read_from_the_registry() -> None:
+    def run(argv: Sequence[str], timeout: float) -> str | None:
+        if "org.a11y.Bus.GetAddress" in argv:
+            return f"('{ADDRESS}',)\n"
+        assert "org.a11y.atspi.Registry.GetRegisteredEvents" in argv
+        return answer[0]
+
+    answer = ["([(':1.2', 'Object:StateChanged:Focused'), (':1.2', 'Window:Activate')],)\n"]
+    assert sr.linux_announcements_heard(run) is False  # Orca 43: no announcement listener
+    answer[0] = "([(':1.2', 'Object:Announcement:'), (':1.2', 'Focus:')],)\n"
+    assert sr.linux_announcements_heard(run) is True
+    answer[0] = "([(':1.9', 'Object:')],)\n"  # every object event, announcements included
+    assert sr.linux_announcements_heard(run) is True
+    answer[0] = "(@a(ss) [],)\n"
+    assert sr.linux_announcements_heard(run) is False
+    answer[0] = None  # type: ignore[call-overload]
+    assert sr.linux_announcements_heard(run) is None
+
+
+def test_only_listener_and_status_changes_matter() -> None:
+    assert sr.bus_line_matters(
+        "/org/a11y/atspi/registry: org.a11y.atspi.Registry.EventListenerRegistered "
+        "(':1.2', 'Object:Announcement', @as [])"
+    )
+    assert sr.bus_line_matters(
+        "/org/a11y/atspi/registry: org.a11y.atspi.Registry.EventListenerDeregistered (':1.3', '')"
+    )
+    assert sr.bus_line_matters(
+        "/org/a11y/bus: org.freedesktop.DBus.Properties.PropertiesChanged "
+        "('org.a11y.Status', {'ScreenReaderEnabled': <true>}, @as [])"
+    )
+    assert not sr.bus_line_matters("The name org.a11y.atspi.Registry is owned by :1.0")
+
+
+@pytest.mark.skipif(
+    bool(missing_tools(display=False)), reason="needs dbus-launch, gdbus, at-spi2-core"
+)
+@pytest.mark.skipif(not system_pyatspi(), reason="/usr/bin/python3 has no pyatspi")
+def test_the_bus_watch_sees_a_reader_start_and_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client registering listeners (what a screen reader does when it starts) and the
+    desktop's ScreenReaderEnabled switch are both seen while the app runs."""
+    with DesktopSession(display=False) as session:
+        for key in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME"):
+            monkeypatch.setenv(key, session.env[key])
+        changes = threading.Semaphore(0)
+        watch = sr.LinuxBusWatch(changes.release)
+        try:
+            assert watch.start()
+            time.sleep(0.5)  # the monitors subscribe
+            assert not changes.acquire(timeout=0.5)  # nothing happened, nothing reported
+            assert sr.linux_announcements_heard() is False
+            client = subprocess.Popen(
+                [str(SYSTEM_PYTHON), "-c", LISTENER], env=session.env, stdout=subprocess.PIPE
+            )
+            try:
+                assert client.stdout is not None and client.stdout.readline().strip() == b"ready"
+                assert changes.acquire(timeout=10)
+                assert sr.linux_announcements_heard() is True
+            finally:
+                client.terminate()
+                client.wait(10)
+            while changes.acquire(timeout=0.5):
+                pass
+            session.set_status("ScreenReaderEnabled", True)
+            assert changes.acquire(timeout=10)
+        finally:
+            watch.stop()
+        for thread in watch.threads:
+            thread.join(5)
+            assert not thread.is_alive()
+        address = sr.linux_a11y_bus_address()
+        assert address and not monitors_of(address)
+
+
+def monitors_of(text: str) -> list[str]:
+    done = subprocess.run(["pgrep", "-f", text], capture_output=True, text=True, check=False)
+    return done.stdout.split()
+
+
+def test_a_monitor_ends_when_the_app_is_killed() -> None:
+    """``gdbus monitor`` outlives its parent and its bus; the wrapper must not."""
+    marker = "297.5"  # a sleep no one else runs, to find it again
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER, marker], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        assert owner.stdout is not None and owner.stdout.readline().strip() == "started"
+        assert monitors_of(f"sleep {marker}")
+    finally:
+        owner.kill()  # no clean-up of its own: as when the app crashes
+        owner.wait(10)
+    deadline = time.monotonic() + 10
+    while monitors_of(f"sleep {marker}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not monitors_of(f"sleep {marker}")
+
+
+OWNER = """
+import sys, time
+from player.platform.screenreader import spawn_monitor
+spawn_monitor(["sleep", sys.argv[1]])
+time.sleep(0.5)
+print("started", flush=True)
+time.sleep(60)
+"""
+
+
+#: A client that listens for announcements, as a newer Orca does, until it is ended.
+LISTENER = """
+import pyatspi, sys
+pyatspi.Registry.registerEventListener(lambda e: None, "object:announcement")
+print("ready", flush=True)
+pyatspi.Registry.start()
+"""

@@ -66,6 +66,11 @@ def test_a_megabyte_story_on_the_command_line_never_blocks_the_window(
 
     path = tmp_path / "large.txt"
     path.write_text(large_story_text(bundled_story_path(), 1_000_000), encoding="utf-8")
+    # The same heartbeat over an idle second first: how late this machine wakes the GUI
+    # thread when nothing of ours runs (a loaded 2-core machine: easily 100 ms and more).
+    idle = Heartbeat()
+    qtbot.wait(1000)
+    idle.timer.stop()
     app_module.playback_factory = None
     try:
         heartbeat = Heartbeat()
@@ -84,6 +89,6 @@ def test_a_megabyte_story_on_the_command_line_never_blocks_the_window(
     text = window.pane.toPlainText()
     # Offsets stay exact across the slices (no UTF-16 surrogates in this story).
     assert text[start:end] == window.story.sentence(last).display
-    # Generous for a loaded 2-core machine; the budget (50 ms) is checked by
-    # tests/benchmarks/open_large.py.
-    assert heartbeat.longest < 0.5
+    # Generous, and relative to the machine's own idle lateness; the budget (50 ms) is
+    # checked by tests/benchmarks/open_large.py.
+    assert heartbeat.longest < max(0.5, 4 * idle.longest), (heartbeat.longest, idle.longest)

@@ -187,3 +187,23 @@ def test_voice_lists_fill_when_the_engine_has_loaded(qtbot: QtBot, story: Story)
     assert names == ["Default voice", "Fake", "Fake American"]
     assert window.transport.second_voice.count() == 4
     assert block_voices(made[-1]) == ["fake/en-us", "fake/en-us"]
+
+
+def test_a_voice_chosen_in_a_closed_list_is_confirmed_in_words(
+    qtbot: QtBot, window: MainWindow, playbacks: list[FakePlayback]
+) -> None:
+    """Orca 43 says nothing when a closed combo box changes: the window says the choice."""
+    combo = window.transport.voice
+    qtbot.waitUntil(lambda: combo.findData("fake/en") > 0)
+    combo.setCurrentIndex(0)  # as if another voice were chosen (no signal from this)
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentData() == "fake/en"
+    assert window.announcer.history[-1] == "Voice: Fake"
+    assert ("set_voice", "fake/en") in playbacks[-1].calls
+    second = window.transport.second_voice
+    second.setFocus()
+    qtbot.waitUntil(second.hasFocus)
+    QTest.keyClick(second, Qt.Key.Key_Down)
+    assert window.announcer.history[-1] == f"Quotations and posts: {second.currentText()}"

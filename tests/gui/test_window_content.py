@@ -14,19 +14,25 @@ from player.gui.window import MainWindow
 
 def test_contents_grouped_by_kind_plural(window: MainWindow) -> None:
     tree = window.contents
-    tops = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
-    groups = [item.text(0) for item in tops if item is not None]
-    assert groups == [
+    rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    texts = [item.text(0) for item in rows if item is not None]
+    # Flat rows: each group heading, then its segments (drawn indented).
+    assert texts == [
         "Introduction (1)",
+        "Introduction",
         "Personal stories (2)",
+        "Melissa",
+        "Brenda",
         "Life inside (1)",
+        "Life inside",
         "The debate (1)",
+        "The debate",
         "Public reaction (1)",
+        "Public reaction",
     ]
-    personal = tops[1]
-    assert personal is not None
-    children = [personal.child(i) for i in range(personal.childCount())]
-    assert [c.text(0) for c in children if c is not None] == ["Melissa", "Brenda"]
+    heading = rows[2]
+    assert heading is not None and heading.childCount() == 0
+    assert heading.data(0, Qt.ItemDataRole.AccessibleTextRole) == "Personal stories, 2 segments"
 
 
 def test_reading_pane_is_text_not_label(window: MainWindow) -> None:

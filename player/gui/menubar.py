@@ -1,0 +1,83 @@
+"""The menu bar opens by its mnemonics (Alt+F, Alt+G…), never by Alt pressed alone.
+
+Qt's Fusion style lets a lone Alt press and release put the keyboard in the menu
+bar (a Windows habit; GTK and GNOME do not). With Orca 43 running, the Alt of
+Alt+Page Down sometimes reaches the app released before the Page Down does
+(Orca sees every key first), which Qt takes for a lone Alt: the menu bar takes
+the keyboard and Page Down goes to it. Seen under Xvfb: Alt alone, then Page
+Down, lands on "File". Turning that one style hint off keeps every mnemonic
+and shortcut working.
+
+Without it, though, a menu opened by its mnemonic and closed with Escape gives
+the keyboard straight back to where it was, and Qt says nothing about it: Orca
+43 keeps the menu as its focus and ignores what the window tells it. So when
+the last menu closes the focused widget is announced as focused again, and a
+message sent meanwhile (by the command the menu ran) waits for that
+(:func:`focus_returning`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAccessible, QAccessibleEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QMenu,
+    QMenuBar,
+    QProxyStyle,
+    QStyle,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
+
+
+class _NoLoneAlt(QProxyStyle):
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returnData: QStyleHintReturn | None = None,
+    ) -> int:
+        if hint == QStyle.StyleHint.SH_MenuBar_AltKeyNavigation:
+            return 0
+        return super().styleHint(hint, option, widget, returnData)
+
+
+def keep_lone_alt_out(bar: QMenuBar) -> None:
+    """Let ``bar`` ignore Alt pressed and released alone (its own style, a proxy of the
+    style it has; the app's theme and style sheet still apply over it)."""
+    style = _NoLoneAlt("Fusion")
+    style.setParent(bar)
+    bar.setStyle(style)
+    for menu in bar.findChildren(QMenu):
+        # Submenus too: closing one with Escape returns to its parent, which is still open.
+        menu.aboutToHide.connect(_menu_hiding)
+
+
+_returning = False
+
+
+def focus_returning() -> bool:
+    """Whether a menu has just closed and the screen reader is not yet told where the
+    keyboard went (a message given now would go to an object it does not have as focus)."""
+    return _returning
+
+
+def _menu_hiding() -> None:
+    global _returning
+    _returning = True
+    QTimer.singleShot(0, _focus_back)
+
+
+def _focus_back() -> None:
+    """After the last menu closed: tell the screen reader where the keyboard is."""
+    global _returning
+    _returning = False
+    if QApplication.activePopupWidget() is not None:
+        return
+    widget = QApplication.focusWidget()
+    if widget is None or isinstance(widget, QMenuBar):
+        return
+    QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.Focus))
