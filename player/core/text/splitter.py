@@ -42,7 +42,7 @@ import unicodedata
 
 from player.core.text.sentence_rules import SentenceRules, rules_for
 
-__all__ = ["looks_like_url", "split_sentences", "split_words"]
+__all__ = ["looks_like_url", "split_sentences", "split_words", "word_spans"]
 
 _TOKEN = re.compile(r"\S+")
 
@@ -84,6 +84,12 @@ _KEEP_LEADING = frozenset("@#&")
 _KEEP_TRAILING = frozenset("%‰#&")
 # Symbols that separate rather than say anything.
 _SEPARATOR_SYMBOLS = frozenset("|¦~^`<>")
+# A token holding one plain word (group 1), which trimming would give just the same;
+# anything else is one whole token for the general rules. Never a web address: no
+# "://", "/" or "www." followed by more.
+_WORD = re.compile(
+    r"[\"'“‘(\[]*(?![wW]{3}\.\S)([A-Za-z]+(?:['’-][A-Za-z]+)*)[\"'”’)\].,;:!?]*(?!\S)|\S+"
+)
 
 
 def looks_like_url(word: str) -> bool:
@@ -396,6 +402,47 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+def _token_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The words of the token ``text[start:end]``, by the rules of :func:`split_words`."""
+    pieces: list[tuple[int, int]] = []
+    if looks_like_url(text[start:end]):
+        pieces.append((start, end))
+    else:
+        piece_start = start
+        for inner in _INNER_BREAK.finditer(text, start, end):
+            pieces.append((piece_start, inner.start()))
+            piece_start = inner.end()
+        pieces.append((piece_start, end))
+    spans = []
+    for piece_start, piece_end in pieces:
+        span = _trimmed(text, piece_start, piece_end)
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def word_spans(text: str, begin: int, stop: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """The spans of :func:`split_words` over ``text[begin:stop]`` and the indexes of the
+    words that are not plain.
+
+    A plain word is ASCII letters, with single apostrophes or hyphens between them, and
+    only quotes, brackets and common punctuation around it in its token: most words of
+    prose. The regex engine finds and trims them; other tokens take the general rules. A
+    plain word is never part of a web address and is said as written (with ``’`` as
+    ``'``), which :mod:`player.core.text.spoken` relies on.
+    """
+    spans: list[tuple[int, int]] = []
+    irregular: list[int] = []
+    for match in _WORD.finditer(text, begin, stop):
+        if match.lastindex:
+            spans.append(match.span(1))
+        else:
+            first = len(spans)
+            spans.extend(_token_words(text, match.start(), match.end()))
+            irregular.extend(range(first, len(spans)))
+    return spans, irregular
+
+
 def split_words(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans of the words of ``text[start:end]``, as offsets into ``text``.
 
@@ -406,19 +453,4 @@ def split_words(text: str, start: int = 0, end: int | None = None) -> list[tuple
     """
     stop = len(text) if end is None else max(0, min(end, len(text)))
     begin = max(0, min(start, stop))
-    spans: list[tuple[int, int]] = []
-    for match in _TOKEN.finditer(text, begin, stop):
-        pieces: list[tuple[int, int]] = []
-        if looks_like_url(match.group()):
-            pieces.append(match.span())
-        else:
-            piece_start = match.start()
-            for inner in _INNER_BREAK.finditer(text, match.start(), match.end()):
-                pieces.append((piece_start, inner.start()))
-                piece_start = inner.end()
-            pieces.append((piece_start, match.end()))
-        for piece_start, piece_end in pieces:
-            span = _trimmed(text, piece_start, piece_end)
-            if span is not None:
-                spans.append(span)
-    return spans
+    return word_spans(text, begin, stop)[0]

@@ -56,13 +56,14 @@ import emoji
 
 from player.core.text import normalize
 from player.core.text.phrases import phrases_for
-from player.core.text.splitter import looks_like_url, split_words
+from player.core.text.splitter import looks_like_url, word_spans
 
 __all__ = [
     "SpokenText",
     "SpokenWord",
     "format_long_date",
     "spoken_attribution",
+    "spoken_spans",
     "to_spoken",
 ]
 
@@ -568,6 +569,75 @@ def _rewrite_in_context(
     return quiet
 
 
+def spoken_spans(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    lexicon: Sequence[tuple[str, str]] = (),
+    *,
+    language: str = "en",
+) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]]:
+    """What :func:`to_spoken` computes, as plain data: the spoken text, the displayed
+    spans of the words and their spoken spans ((-1, -1) when not spoken). The story
+    loader builds its own word objects from these, once."""
+    lang = normalize.language_of(language)
+    stop = len(text) if end is None else max(0, min(end, len(text)))
+    begin = max(0, min(start, stop))
+    displayed, irregular = word_spans(text, begin, stop)
+    # A plain word is said as written, a curly apostrophe as a straight one.
+    forms = [text[s:e] for s, e in displayed]
+    if "’" in text[begin:stop]:
+        forms = [form.replace("’", "'") for form in forms]
+    for n in irregular:
+        s, e = displayed[n]
+        forms[n] = _photo_number(text, s, e, begin, stop, language) or _speak_word(
+            text[s:e], lang
+        )
+    quiet = _rewrite_in_context(text, displayed, forms, lang)
+
+    if not any(forms):
+        return "", displayed, [(-1, -1)] * len(displayed)
+    out: list[str] = []
+    length = 0
+    spans: list[tuple[int, int]] = []
+    pending = ""  # the gaps around words not spoken, said with the next gap
+    cursor = begin
+    started = False
+    pause_after = False
+    for n, (s, e) in enumerate(displayed):
+        between = text[cursor:s]
+        if quiet and n - 1 in quiet and between.startswith("."):
+            between = between[1:]  # an abbreviation's period: no pause, no "dot"
+        cursor = e
+        form = forms[n]
+        if not form:
+            pending += between + " "
+            spans.append((-1, -1))
+            continue
+        if pending:
+            between = pending + between
+            pending = ""
+        if not started:
+            said = ""
+            started = True
+        elif between == " ":
+            said = " "  # most gaps: what _speak_gap gives, without looking
+        else:
+            said = _speak_gap(between, "middle")
+        if pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
+            pause_before, after = _emoji_edges(text[s:e])
+            if said == " " and (pause_after or pause_before):
+                said = ", "  # an emoji's name is set off from the words around it
+            pause_after = after
+        out.append(said)
+        length += len(said)
+        spans.append((length, length + len(form)))
+        out.append(form)
+        length += len(form)
+    out.append(_speak_gap(pending + text[cursor:stop], "end"))
+    return _apply_lexicon("".join(out), spans, lexicon), displayed, spans
+
+
 def to_spoken(
     text: str,
     start: int = 0,
@@ -583,54 +653,7 @@ def to_spoken(
     returned text (-1 for a word that is not spoken). ``language`` is the
     story's language tag; amounts, ranges and abbreviations are said in it.
     """
-    lang = normalize.language_of(language)
-    stop = len(text) if end is None else max(0, min(end, len(text)))
-    begin = max(0, min(start, stop))
-    displayed = split_words(text, begin, stop)
-    forms = [_speak_word(text[s:e], lang) for s, e in displayed]
-
-    for n, (s, e) in enumerate(displayed):
-        photo = _photo_number(text, s, e, begin, stop, language)
-        if photo is not None:
-            forms[n] = photo
-    quiet = _rewrite_in_context(text, displayed, forms, lang)
-
-    if not any(forms):
-        return SpokenText("", tuple(SpokenWord(s, e, -1, -1) for s, e in displayed))
-    out: list[str] = []
-    length = 0
-    spans: list[tuple[int, int]] = []
-    gap: list[str] = []
-    cursor = begin
-    where: _GapPlace = "start"
-    pause_after = False
-    for n, (s, e) in enumerate(displayed):
-        between = text[cursor:s]
-        if n - 1 in quiet and between.startswith("."):
-            between = between[1:]  # an abbreviation's period: no pause, no "dot"
-        gap.append(between)
-        cursor = e
-        if not forms[n]:
-            gap.append(" ")
-            spans.append((-1, -1))
-            continue
-        said = _speak_gap("".join(gap), where)
-        if pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
-            pause_before, after = _emoji_edges(text[s:e])
-            if said == " " and (pause_after or pause_before):
-                said = ", "  # an emoji's name is set off from the words around it
-            pause_after = after
-        gap.clear()
-        out.append(said)
-        length += len(said)
-        spans.append((length, length + len(forms[n])))
-        out.append(forms[n])
-        length += len(forms[n])
-        where = "middle"
-    gap.append(text[cursor:stop])
-    out.append(_speak_gap("".join(gap), "end"))
-
-    spoken = _apply_lexicon("".join(out), spans, lexicon)
+    spoken, displayed, spans = spoken_spans(text, start, end, lexicon, language=language)
     words = tuple(
         SpokenWord(s, e, spoken_start, spoken_end)
         for (s, e), (spoken_start, spoken_end) in zip(displayed, spans, strict=True)
