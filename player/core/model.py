@@ -52,7 +52,11 @@ def new_word(start: int, end: int, spoken_start: int, spoken_end: int) -> Word:
     dataclass's ``__init__`` sets each field through ``object.__setattr__``, and a story
     at the size limit has about 700,000 words."""
     word = _new(Word)
-    word.__dict__.update(start=start, end=end, spoken_start=spoken_start, spoken_end=spoken_end)
+    fields = word.__dict__
+    fields["start"] = start
+    fields["end"] = end
+    fields["spoken_start"] = spoken_start
+    fields["spoken_end"] = spoken_end
     return word
 
 

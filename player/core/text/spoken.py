@@ -104,6 +104,8 @@ _PHOTO_NUMBER = re.compile(r"(\d{1,2})/(\d{1,2})")
 _MAX_PHOTOS = 50
 _EMBEDDED_URL = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+# Plain words (see word_spans), each followed by a space or by one of ",;:.!?" and a space.
+_PLAIN_RUN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*(?:[,;:.!?]? [A-Za-z]+(?:['’-][A-Za-z]+)*)*")
 _GapPlace = Literal["start", "middle", "end"]
 
 _QUOTES = str.maketrans(
@@ -517,14 +519,20 @@ def _photo_number(
 
 
 def _rewrite_in_context(
-    text: str, displayed: list[tuple[int, int]], forms: list[str], lang: str
+    text: str,
+    displayed: list[tuple[int, int]],
+    forms: list[str],
+    lang: str,
+    indexes: Sequence[int],
 ) -> set[int]:
     """Rewrite ``forms`` of amounts, ranges, fractions, years, number signs and
     abbreviations (see :mod:`~player.core.text.normalize`), which may depend on the next
-    word; the indices of words whose following period is not said."""
+    word, looking at the words at ``indexes`` (in order); the indices of words whose
+    following period is not said."""
     quiet: set[int] = set()
     count = len(displayed)
-    for n, (s, e) in enumerate(displayed):
+    for n in indexes:
+        s, e = displayed[n]
         word = text[s:e]
         if forms[n] != word or not word:
             continue  # already rewritten (handles, emoji, photo numbers) or silent
@@ -593,7 +601,27 @@ def spoken_spans(
         forms[n] = _photo_number(text, s, e, begin, stop, language) or _speak_word(
             text[s:e], lang
         )
-    quiet = _rewrite_in_context(text, displayed, forms, lang)
+    # A plain word (see word_spans) is rewritten only before a period (an abbreviation)
+    # or before a number (a number sign), which is not plain.
+    marked = set(irregular)
+    marked.update(n - 1 for n in irregular if n)
+    dot = text.find(".", begin, stop)
+    while dot >= 0:
+        n = bisect.bisect_left(displayed, (dot,)) - 1
+        if n >= 0 and displayed[n][1] == dot:
+            marked.add(n)
+        dot = text.find(".", dot + 1, stop)
+    before = forms[:] if marked else forms
+    quiet = _rewrite_in_context(text, displayed, forms, lang, sorted(marked))
+
+    if not irregular and displayed and not quiet and before == forms:
+        # Plain words with nothing but a space and one mark between them are said as
+        # displayed: the spoken text is the display's, less what is before the first word.
+        first, last = displayed[0][0], displayed[-1][1]
+        if _PLAIN_RUN.fullmatch(text, first, last):
+            said = text[first:last].replace("’", "'") + _speak_gap(text[last:stop], "end")
+            spans = [(s - first, e - first) for s, e in displayed]
+            return _apply_lexicon(said, spans, lexicon), displayed, spans
 
     if not any(forms):
         return "", displayed, [(-1, -1)] * len(displayed)
