@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from player.core.gcpause import paused_collection
 from player.core.images import find_ignoring_case
 from player.core.model import (
     Block,
@@ -572,10 +573,11 @@ def parse_story(text: str, path: Path) -> Story:
     """Parse story text; ``path`` names the file in messages and anchors images."""
     lines = text.splitlines()
     parser = _Parser(path, lines)
-    parser.parse()
-    builder = _Builder(parser)
-    meta = builder.meta()
-    segments = builder.segments()
+    with paused_collection():
+        parser.parse()
+        builder = _Builder(parser)
+        meta = builder.meta()
+        segments = builder.segments()
     if parser.segments and parser.end_line is None:
         last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=1)
         parser.problem(
