@@ -571,13 +571,17 @@ class _Builder:
 
 def parse_story(text: str, path: Path) -> Story:
     """Parse story text; ``path`` names the file in messages and anchors images."""
+    with paused_collection():
+        return _parse_story(text, path)
+
+
+def _parse_story(text: str, path: Path) -> Story:
     lines = text.splitlines()
     parser = _Parser(path, lines)
-    with paused_collection():
-        parser.parse()
-        builder = _Builder(parser)
-        meta = builder.meta()
-        segments = builder.segments()
+    parser.parse()
+    builder = _Builder(parser)
+    meta = builder.meta()
+    segments = builder.segments()
     if parser.segments and parser.end_line is None:
         last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=1)
         parser.problem(

@@ -315,9 +315,7 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
         indexes: range | list[int] = range(last)
     else:
         marked = keep_after | {index - 1 for index in break_before}
-        indexes = [
-            i for i, unit in enumerate(units) if unit[2][-1] in _TRAIL_CHARS or i in marked
-        ]
+        indexes = [i for i, unit in enumerate(units) if unit[2][-1] in _TRAIL_CHARS or i in marked]
         if indexes and indexes[-1] == last:
             indexes.pop()
     spans: list[tuple[int, int]] = []

@@ -598,9 +598,7 @@ def spoken_spans(
         forms = [form.replace("’", "'") for form in forms]
     for n in irregular:
         s, e = displayed[n]
-        forms[n] = _photo_number(text, s, e, begin, stop, language) or _speak_word(
-            text[s:e], lang
-        )
+        forms[n] = _photo_number(text, s, e, begin, stop, language) or _speak_word(text[s:e], lang)
     # A plain word (see word_spans) is rewritten only before a period (an abbreviation)
     # or before a number (a number sign), which is not plain.
     marked = set(irregular)
@@ -620,8 +618,8 @@ def spoken_spans(
         first, last = displayed[0][0], displayed[-1][1]
         if _PLAIN_RUN.fullmatch(text, first, last):
             said = text[first:last].replace("’", "'") + _speak_gap(text[last:stop], "end")
-            spans = [(s - first, e - first) for s, e in displayed]
-            return _apply_lexicon(said, spans, lexicon), displayed, spans
+            moved = [(s - first, e - first) for s, e in displayed]
+            return _apply_lexicon(said, moved, lexicon), displayed, moved
 
     if not any(forms):
         return "", displayed, [(-1, -1)] * len(displayed)
