@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from player.core.gcpause import paused_collection
 from player.core.images import find_ignoring_case
 from player.core.model import (
     Block,
@@ -30,10 +31,11 @@ from player.core.model import (
     Story,
     StoryMeta,
     Word,
+    new_word,
 )
 from player.core.text.phrases import phrases_for
 from player.core.text.splitter import split_sentences, split_words
-from player.core.text.spoken import to_spoken
+from player.core.text.spoken import spoken_spans
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """A story is text; anything bigger is almost certainly the wrong file."""
@@ -560,23 +562,26 @@ class _Builder:
     def sentences(self, text: str, prefix: str = "") -> tuple[Sentence, ...]:
         out: list[Sentence] = []
         for start, end in split_sentences(text, language=self.language):
-            spoken = to_spoken(text, start, end, self.p.lexicon, language=self.language)
-            pre = prefix if not out else ""
-            words = tuple(
-                Word(
-                    w.display_start,
-                    w.display_end,
-                    w.spoken_start + len(pre) if w.spoken_start >= 0 else -1,
-                    w.spoken_end + len(pre) if w.spoken_start >= 0 else -1,
-                )
-                for w in spoken.words
+            spoken, displayed, spans = spoken_spans(
+                text, start, end, self.p.lexicon, language=self.language
             )
-            out.append(Sentence(start, end, text[start:end], pre + spoken.text, words))
+            pre = prefix if not out else ""
+            shift = len(pre)
+            words = tuple(
+                new_word(s, e, ss + shift if ss >= 0 else -1, se + shift if ss >= 0 else -1)
+                for (s, e), (ss, se) in zip(displayed, spans, strict=True)
+            )
+            out.append(Sentence(start, end, text[start:end], pre + spoken, words))
         return tuple(out)
 
 
 def parse_story(text: str, path: Path) -> Story:
     """Parse story text; ``path`` names the file in messages and anchors images."""
+    with paused_collection():
+        return _parse_story(text, path)
+
+
+def _parse_story(text: str, path: Path) -> Story:
     lines = text.splitlines()
     parser = _Parser(path, lines)
     parser.parse()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,28 @@ def test_check_passes_with_warnings_named_by_line(
     assert out[0].endswith("2 warnings")
     assert out[1].strip().startswith(f"{story}:5: warning:") and "'KEE'" in out[1]
     assert out[2].strip().startswith(f"{story}:12: warning:") and "gone.jpg" in out[2]
+
+
+def test_check_refuses_a_story_over_the_size_limit_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A valid story just over 5 MB: refused by its size, before any of it is parsed.
+    from player.core.storyfile import MAX_FILE_BYTES
+
+    story = tmp_path / "story.txt"
+    paragraph = "Words of a paragraph, again and again. " * 100 + "\n\n"
+    copies = MAX_FILE_BYTES // len(paragraph) + 2
+    story.write_text(
+        "title: T\nlanguage: en\n\n== introduction: Start\n\n" + paragraph * copies + "== end\n",
+        encoding="utf-8",
+    )
+    assert story.stat().st_size > MAX_FILE_BYTES
+    start = time.process_time()
+    assert main(["check", str(story)]) == 1
+    assert time.process_time() - start < 0.5
+    err = capsys.readouterr().err
+    assert f"{story}: the file is 5.0 MB; a story file may be at most 5 MB" in err
+    assert "Traceback" not in err
 
 
 def test_check_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,11 +39,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import pairwise
 
 from player.core.text.sentence_rules import SentenceRules, rules_for
 
-__all__ = ["looks_like_url", "split_sentences", "split_words"]
+__all__ = ["looks_like_url", "split_sentences", "split_words", "word_spans"]
 
 _TOKEN = re.compile(r"\S+")
 
@@ -57,6 +56,8 @@ _NO_SPLIT_BEFORE = frozenset(",;:.!?…‽”’»›)]}")
 _LINE_LEADS = frozenset("—–―•⁃‣◦▪")
 _LINE_LEAD_TOKENS = frozenset({"-", "--", "*"})
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# A token and the tokens after it made only of closing quotes or final punctuation.
+_UNIT_ONE_LINE = re.compile(r"(\S+)(\s+[.!?…‽\"'”’»›)\]}]+(?!\S))*")
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -83,6 +84,12 @@ _KEEP_LEADING = frozenset("@#&")
 _KEEP_TRAILING = frozenset("%‰#&")
 # Symbols that separate rather than say anything.
 _SEPARATOR_SYMBOLS = frozenset("|¦~^`<>")
+# A token holding one plain word (group 1), which trimming would give just the same;
+# anything else is one whole token for the general rules. Never a web address: no
+# "://", "/" or "www." followed by more.
+_WORD = re.compile(
+    r"[\"'“‘(\[]*(?![wW]{3}\.\S)([A-Za-z]+(?:['’-][A-Za-z]+)*)[\"'”’)\].,;:!?]*(?!\S)|\S+"
+)
 
 
 def looks_like_url(word: str) -> bool:
@@ -194,6 +201,18 @@ def _units(text: str) -> list[tuple[int, int, str]]:
     return units
 
 
+def _units_one_line(text: str) -> list[tuple[int, int, str]]:
+    """What :func:`_units` gives for a text without line breaks, where no gap is a blank
+    line: the regex engine joins the trailing tokens, so Python sees each unit once."""
+    units = []
+    for match in _UNIT_ONE_LINE.finditer(text):
+        joined = match.group()
+        if match.lastindex == 2:  # trailing tokens joined, with whitespace between
+            joined = "".join(joined.split())
+        units.append((match.start(), match.end(), joined))
+    return units
+
+
 def _ends_with_terminal(unit: str) -> bool:
     trail = unit.rstrip("".join(_CLOSERS))
     return bool(trail) and trail[-1] in _TERMINALS
@@ -216,7 +235,9 @@ def _may_open_list(
     return core not in rules.before_number and core not in rules.months
 
 
-def _list_markers(units: list[tuple[int, int, str]], text: str, rules: SentenceRules) -> set[int]:
+def _list_markers(
+    units: list[tuple[int, int, str]], text: str, rules: SentenceRules, has_breaks: bool
+) -> set[int]:
     """Indexes of the units that number the items of a list ("1. ... 2. ...",
     "a) ... b) ..."): two or more numbers in sequence within a paragraph, the first at a
     place where a list may start, or one number starting the text or a line."""
@@ -229,10 +250,19 @@ def _list_markers(units: list[tuple[int, int, str]], text: str, rules: SentenceR
                 marked.update(chain)
         chains.clear()
 
-    for index, (start, _, joined) in enumerate(units):
-        if index and _is_blank_line(text[units[index - 1][1] : start]):
+    # Without line breaks no paragraph ends inside the text, and only the units that look
+    # like a number need a look.
+    fullmatch = _LIST_MARKER.fullmatch
+    indexes: range | list[int] = (
+        range(len(units))
+        if has_breaks
+        else [i for i, unit in enumerate(units) if len(unit[2]) <= 5 and fullmatch(unit[2])]
+    )
+    for index in indexes:
+        start, _, joined = units[index]
+        if has_breaks and index and _is_blank_line(text[units[index - 1][1] : start]):
             close_all()
-        match = _LIST_MARKER.fullmatch(joined)
+        match = fullmatch(joined)
         if match is None:
             continue
         digits, letter, suffix = match.groups()
@@ -259,7 +289,8 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     Each span excludes surrounding whitespace; together they cover every
     non-whitespace character of ``text``. Empty or blank text gives ``[]``.
     """
-    units = _units(text)
+    has_breaks = _LINE_BREAK.search(text) is not None
+    units = _units(text) if has_breaks else _units_one_line(text)
     if not units:
         return []
     rules = rules_for(language)
@@ -269,7 +300,7 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     # sentence breaks before them and never after.
     break_before: set[int] = set()
     keep_after: set[int] = set()
-    for index in _list_markers(units, text, rules):
+    for index in _list_markers(units, text, rules, has_breaks):
         keep_after.add(index)
         if index and units[index - 1][2] in _BULLETS:
             keep_after.add(index - 1)
@@ -277,14 +308,31 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
         else:
             break_before.add(index)
 
+    # Only a unit ending in final punctuation or a closer, or next to a list number, can
+    # end a sentence; where no line breaks the others, only those are looked at.
+    last = len(units) - 1
+    if has_breaks:
+        indexes: range | list[int] = range(last)
+    else:
+        marked = keep_after | {index - 1 for index in break_before}
+        indexes = [i for i, unit in enumerate(units) if unit[2][-1] in _TRAIL_CHARS or i in marked]
+        if indexes and indexes[-1] == last:
+            indexes.pop()
     spans: list[tuple[int, int]] = []
     sentence_start = units[0][0]
-    in_sentence = 0
-    for index, ((start, end, current), (next_start, _, following)) in enumerate(pairwise(units)):
-        in_sentence += 1
-        context.opening = in_sentence <= 3
-        gap = text[end:next_start]
-        if _is_blank_line(gap) or _starts_line_item(gap, following) or index + 1 in break_before:
+    first = 0  # the index of the sentence's first unit
+    previous = -1
+    for index in indexes:
+        start, end, current = units[index]
+        next_start, _, following = units[index + 1]
+        if index != previous + 1:
+            context.prefix = ""  # the units skipped are no abbreviation parts
+        previous = index
+        context.opening = index - first + 1 <= 3
+        gap = text[end:next_start] if has_breaks else ""
+        if (
+            has_breaks and (_is_blank_line(gap) or _starts_line_item(gap, following))
+        ) or index + 1 in break_before:
             ends = True
         elif index in keep_after:
             ends = False
@@ -295,7 +343,7 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
                 if following[0] not in _NO_SPLIT_BEFORE:
                     spans.append((sentence_start, glued.end()))
                     sentence_start = text.index(".", glued.end(), end)
-                    in_sentence = 1
+                    first = index
                 ends = False
             elif _OMISSION.search(text, start, end):
                 ends = False
@@ -306,11 +354,11 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
         if ends:
             spans.append((sentence_start, end))
             sentence_start = next_start
-            in_sentence = 0
+            first = index + 1
         # Keep the last two parts, enough for "i. d. R.".
         if _ABBREVIATION_PART.fullmatch(current):
-            previous = context.prefix.split(".")[-2:-1]
-            context.prefix = "".join(f"{part}." for part in previous) + current.lower()
+            parts = context.prefix.split(".")[-2:-1]
+            context.prefix = "".join(f"{part}." for part in parts) + current.lower()
         else:
             context.prefix = ""
     spans.append((sentence_start, units[-1][1]))
@@ -352,6 +400,47 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+def _token_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The words of the token ``text[start:end]``, by the rules of :func:`split_words`."""
+    pieces: list[tuple[int, int]] = []
+    if looks_like_url(text[start:end]):
+        pieces.append((start, end))
+    else:
+        piece_start = start
+        for inner in _INNER_BREAK.finditer(text, start, end):
+            pieces.append((piece_start, inner.start()))
+            piece_start = inner.end()
+        pieces.append((piece_start, end))
+    spans = []
+    for piece_start, piece_end in pieces:
+        span = _trimmed(text, piece_start, piece_end)
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def word_spans(text: str, begin: int, stop: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """The spans of :func:`split_words` over ``text[begin:stop]`` and the indexes of the
+    words that are not plain.
+
+    A plain word is ASCII letters, with single apostrophes or hyphens between them, and
+    only quotes, brackets and common punctuation around it in its token: most words of
+    prose. The regex engine finds and trims them; other tokens take the general rules. A
+    plain word is never part of a web address and is said as written (with ``’`` as
+    ``'``), which :mod:`player.core.text.spoken` relies on.
+    """
+    spans: list[tuple[int, int]] = []
+    irregular: list[int] = []
+    for match in _WORD.finditer(text, begin, stop):
+        if match.lastindex:
+            spans.append(match.span(1))
+        else:
+            first = len(spans)
+            spans.extend(_token_words(text, match.start(), match.end()))
+            irregular.extend(range(first, len(spans)))
+    return spans, irregular
+
+
 def split_words(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans of the words of ``text[start:end]``, as offsets into ``text``.
 
@@ -362,19 +451,4 @@ def split_words(text: str, start: int = 0, end: int | None = None) -> list[tuple
     """
     stop = len(text) if end is None else max(0, min(end, len(text)))
     begin = max(0, min(start, stop))
-    spans: list[tuple[int, int]] = []
-    for match in _TOKEN.finditer(text, begin, stop):
-        pieces: list[tuple[int, int]] = []
-        if looks_like_url(match.group()):
-            pieces.append(match.span())
-        else:
-            piece_start = match.start()
-            for inner in _INNER_BREAK.finditer(text, match.start(), match.end()):
-                pieces.append((piece_start, inner.start()))
-                piece_start = inner.end()
-            pieces.append((piece_start, match.end()))
-        for piece_start, piece_end in pieces:
-            span = _trimmed(text, piece_start, piece_end)
-            if span is not None:
-                spans.append(span)
-    return spans
+    return word_spans(text, begin, stop)[0]

@@ -56,13 +56,14 @@ import emoji
 
 from player.core.text import normalize
 from player.core.text.phrases import phrases_for
-from player.core.text.splitter import looks_like_url, split_words
+from player.core.text.splitter import looks_like_url, word_spans
 
 __all__ = [
     "SpokenText",
     "SpokenWord",
     "format_long_date",
     "spoken_attribution",
+    "spoken_spans",
     "to_spoken",
 ]
 
@@ -103,6 +104,8 @@ _PHOTO_NUMBER = re.compile(r"(\d{1,2})/(\d{1,2})")
 _MAX_PHOTOS = 50
 _EMBEDDED_URL = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+# Plain words (see word_spans), each followed by a space or by one of ",;:.!?" and a space.
+_PLAIN_RUN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*(?:[,;:.!?]? [A-Za-z]+(?:['’-][A-Za-z]+)*)*")
 _GapPlace = Literal["start", "middle", "end"]
 
 _QUOTES = str.maketrans(
@@ -516,14 +519,20 @@ def _photo_number(
 
 
 def _rewrite_in_context(
-    text: str, displayed: list[tuple[int, int]], forms: list[str], lang: str
+    text: str,
+    displayed: list[tuple[int, int]],
+    forms: list[str],
+    lang: str,
+    indexes: Sequence[int],
 ) -> set[int]:
     """Rewrite ``forms`` of amounts, ranges, fractions, years, number signs and
     abbreviations (see :mod:`~player.core.text.normalize`), which may depend on the next
-    word; the indices of words whose following period is not said."""
+    word, looking at the words at ``indexes`` (in order); the indices of words whose
+    following period is not said."""
     quiet: set[int] = set()
     count = len(displayed)
-    for n, (s, e) in enumerate(displayed):
+    for n in indexes:
+        s, e = displayed[n]
         word = text[s:e]
         if forms[n] != word or not word:
             continue  # already rewritten (handles, emoji, photo numbers) or silent
@@ -568,6 +577,93 @@ def _rewrite_in_context(
     return quiet
 
 
+def spoken_spans(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    lexicon: Sequence[tuple[str, str]] = (),
+    *,
+    language: str = "en",
+) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]]:
+    """What :func:`to_spoken` computes, as plain data: the spoken text, the displayed
+    spans of the words and their spoken spans ((-1, -1) when not spoken). The story
+    loader builds its own word objects from these, once."""
+    lang = normalize.language_of(language)
+    stop = len(text) if end is None else max(0, min(end, len(text)))
+    begin = max(0, min(start, stop))
+    displayed, irregular = word_spans(text, begin, stop)
+    # A plain word is said as written, a curly apostrophe as a straight one.
+    forms = [text[s:e] for s, e in displayed]
+    if "’" in text[begin:stop]:
+        forms = [form.replace("’", "'") for form in forms]
+    for n in irregular:
+        s, e = displayed[n]
+        forms[n] = _photo_number(text, s, e, begin, stop, language) or _speak_word(text[s:e], lang)
+    # A plain word (see word_spans) is rewritten only before a period (an abbreviation)
+    # or before a number (a number sign), which is not plain.
+    marked = set(irregular)
+    marked.update(n - 1 for n in irregular if n)
+    dot = text.find(".", begin, stop)
+    while dot >= 0:
+        n = bisect.bisect_left(displayed, (dot,)) - 1
+        if n >= 0 and displayed[n][1] == dot:
+            marked.add(n)
+        dot = text.find(".", dot + 1, stop)
+    before = forms[:] if marked else forms
+    quiet = _rewrite_in_context(text, displayed, forms, lang, sorted(marked))
+
+    if not irregular and displayed and not quiet and before == forms:
+        # Plain words with nothing but a space and one mark between them are said as
+        # displayed: the spoken text is the display's, less what is before the first word.
+        first, last = displayed[0][0], displayed[-1][1]
+        if _PLAIN_RUN.fullmatch(text, first, last):
+            said = text[first:last].replace("’", "'") + _speak_gap(text[last:stop], "end")
+            moved = [(s - first, e - first) for s, e in displayed]
+            return _apply_lexicon(said, moved, lexicon), displayed, moved
+
+    if not any(forms):
+        return "", displayed, [(-1, -1)] * len(displayed)
+    out: list[str] = []
+    length = 0
+    spans: list[tuple[int, int]] = []
+    pending = ""  # the gaps around words not spoken, said with the next gap
+    cursor = begin
+    started = False
+    pause_after = False
+    for n, (s, e) in enumerate(displayed):
+        between = text[cursor:s]
+        if quiet and n - 1 in quiet and between.startswith("."):
+            between = between[1:]  # an abbreviation's period: no pause, no "dot"
+        cursor = e
+        form = forms[n]
+        if not form:
+            pending += between + " "
+            spans.append((-1, -1))
+            continue
+        if pending:
+            between = pending + between
+            pending = ""
+        if not started:
+            said = ""
+            started = True
+        elif between == " ":
+            said = " "  # most gaps: what _speak_gap gives, without looking
+        else:
+            said = _speak_gap(between, "middle")
+        if pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
+            pause_before, after = _emoji_edges(text[s:e])
+            if said == " " and (pause_after or pause_before):
+                said = ", "  # an emoji's name is set off from the words around it
+            pause_after = after
+        out.append(said)
+        length += len(said)
+        spans.append((length, length + len(form)))
+        out.append(form)
+        length += len(form)
+    out.append(_speak_gap(pending + text[cursor:stop], "end"))
+    return _apply_lexicon("".join(out), spans, lexicon), displayed, spans
+
+
 def to_spoken(
     text: str,
     start: int = 0,
@@ -583,54 +679,7 @@ def to_spoken(
     returned text (-1 for a word that is not spoken). ``language`` is the
     story's language tag; amounts, ranges and abbreviations are said in it.
     """
-    lang = normalize.language_of(language)
-    stop = len(text) if end is None else max(0, min(end, len(text)))
-    begin = max(0, min(start, stop))
-    displayed = split_words(text, begin, stop)
-    forms = [_speak_word(text[s:e], lang) for s, e in displayed]
-
-    for n, (s, e) in enumerate(displayed):
-        photo = _photo_number(text, s, e, begin, stop, language)
-        if photo is not None:
-            forms[n] = photo
-    quiet = _rewrite_in_context(text, displayed, forms, lang)
-
-    if not any(forms):
-        return SpokenText("", tuple(SpokenWord(s, e, -1, -1) for s, e in displayed))
-    out: list[str] = []
-    length = 0
-    spans: list[tuple[int, int]] = []
-    gap: list[str] = []
-    cursor = begin
-    where: _GapPlace = "start"
-    pause_after = False
-    for n, (s, e) in enumerate(displayed):
-        between = text[cursor:s]
-        if n - 1 in quiet and between.startswith("."):
-            between = between[1:]  # an abbreviation's period: no pause, no "dot"
-        gap.append(between)
-        cursor = e
-        if not forms[n]:
-            gap.append(" ")
-            spans.append((-1, -1))
-            continue
-        said = _speak_gap("".join(gap), where)
-        if pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
-            pause_before, after = _emoji_edges(text[s:e])
-            if said == " " and (pause_after or pause_before):
-                said = ", "  # an emoji's name is set off from the words around it
-            pause_after = after
-        gap.clear()
-        out.append(said)
-        length += len(said)
-        spans.append((length, length + len(forms[n])))
-        out.append(forms[n])
-        length += len(forms[n])
-        where = "middle"
-    gap.append(text[cursor:stop])
-    out.append(_speak_gap("".join(gap), "end"))
-
-    spoken = _apply_lexicon("".join(out), spans, lexicon)
+    spoken, displayed, spans = spoken_spans(text, start, end, lexicon, language=language)
     words = tuple(
         SpokenWord(s, e, spoken_start, spoken_end)
         for (s, e), (spoken_start, spoken_end) in zip(displayed, spans, strict=True)
