@@ -528,6 +528,8 @@ class MainWindow(StoryOpening):
             self._bridge.detach()
             self._bridge = None
         self.screen_reader.stop()
+        if self.export_run is not None:
+            self.export_run.cancel()  # no half-built book left when the app ends mid-export
         self.session.close()  # remembers the position, closes the playback
         self._update_play_action()
         self.settings_writer.close()

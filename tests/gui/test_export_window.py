@@ -191,6 +191,21 @@ def test_cancel_stops_the_export_and_leaves_nothing(
     window.close()
 
 
+def test_closing_the_window_cancels_the_export(
+    qtbot: QtBot, settings: Settings, synths: Synths, tmp_path: Path
+) -> None:
+    playbacks: list[FakePlayback] = []
+    window = open_window(qtbot, settings, make_story(long=True), playbacks)
+    synths.delay_s = 0.05
+    run = start(window, ExportFormat.EPUB, tmp_path / "book.epub")
+    qtbot.waitUntil(lambda: synths.made and synths.made[0].calls >= 1, timeout=30_000)
+    window.close()
+    run.thread.join(timeout=30)
+    assert not run.thread.is_alive()
+    assert synths.made[0].calls < len(make_story(long=True).refs) / 2
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cancelled_mp3_export_removes_the_folder_it_made(
     qtbot: QtBot, settings: Settings, synths: Synths, tmp_path: Path
 ) -> None:
