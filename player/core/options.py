@@ -128,6 +128,8 @@ OPTIONS: Final[tuple[Option, ...]] = (
     Option("self_voicing", bool, False, "the app speaks its messages even with a screen "
            "reader running"),
     Option("library_folder", str, "", "the story library; empty: the user's data folder"),
+    Option("export_folder", str, "", "the folder File > Export starts in; on a workstation the "
+           "only folder it writes to, and empty turns export off there"),
     Option("idle_minutes", float, DEFAULT_IDLE_MINUTES, "workstation: minutes without use "
            "before the idle warning", MIN_IDLE_MINUTES, MAX_IDLE_MINUTES),
     Option("idle_warning_seconds", int, DEFAULT_WARNING_SECONDS, "workstation: seconds the "

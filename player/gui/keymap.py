@@ -37,6 +37,14 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "library", "File", "&Library…", ("Ctrl+L",), (), "Choose a story from the library list"
     ),
+    Command(
+        "export",
+        "File",
+        "&Export…",
+        ("Ctrl+E",),
+        (),
+        "Save the story as a talking book (EPUB 3) or as MP3 for your own devices",
+    ),
     Command("quit", "File", "&Quit", ("Ctrl+Q",), (), "Close the player"),
     Command(
         "play_pause",

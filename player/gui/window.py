@@ -65,6 +65,8 @@ from player.gui.zoom import SideScroller, StatusLine
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
 
+    from player.gui.exporting import ExportRun
+
 __all__ = ["MainWindow", "PlaybackFactory", "StoryLoader", "VoiceLister"]
 
 VoiceLister = Callable[[Playback], list[tuple[str, str]]]
@@ -102,6 +104,8 @@ class MainWindow(StoryOpening):
         #: Returns why a story may not be opened here (None: it may); see player.gui.workstation.
         self.story_gate: Callable[[Path], str | None] | None = None
         self._stop_requested = False
+        #: the last export started with File > Export… (see player.gui.exporting)
+        self.export_run: ExportRun | None = None
         self.setWindowTitle(APP_NAME)
 
         self.commands = CommandRegistry(self, lambda cid: getattr(self, f"cmd_{cid}"))
@@ -510,6 +514,11 @@ class MainWindow(StoryOpening):
 
         self.library_dialog = show_library(self, workstation=self.library_only)
 
+    def cmd_export(self) -> None:
+        from player.gui.exporting import start_export
+
+        self.export_run = start_export(self) or self.export_run
+
     def cmd_choose_second_voice(self) -> None:
         self.transport.second_voice.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -519,6 +528,8 @@ class MainWindow(StoryOpening):
             self._bridge.detach()
             self._bridge = None
         self.screen_reader.stop()
+        if self.export_run is not None:
+            self.export_run.cancel()  # no half-built book left when the app ends mid-export
         self.session.close()  # remembers the position, closes the playback
         self._update_play_action()
         self.settings_writer.close()

@@ -52,6 +52,7 @@ from player.core.workstation import (
     WorkstationConfig,
     refusal_for,
 )
+from player.gui.exporting import update_export_action
 from player.gui.keymap import COMMANDS
 from player.gui.startup import ensure_application, quit_on_interrupt
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
@@ -243,6 +244,7 @@ class WorkstationSession(QObject):
             quit_action.setShortcuts([])
             quit_action.setEnabled(False)
             quit_action.setText("&Quit (library staff only)")
+        update_export_action(window)  # off unless the administrator set an export folder
         window.showFullScreen()
         self.window = window
         return window

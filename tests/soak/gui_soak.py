@@ -63,8 +63,9 @@ from player.paths import bundled_story_path
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
 
-#: commands a random key must not reach: Quit would end the session early
-EXCLUDED = frozenset({"quit"})
+#: commands a random key must not reach: Quit would end the session early, and Export
+#: (Enter in its dialog) would write talking books into the Documents folder
+EXCLUDED = frozenset({"quit", "export"})
 #: keys that move around in any widget
 MOVES = (
     Key.Key_Tab,
