@@ -27,10 +27,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from player.core.options import MAX_RATE_WPM, MIN_RATE_WPM, RATE_STEP_WPM
+from player.core.playback.api import DEFAULT_RATE_WPM
 from player.core.speech.export import slug
 
 
@@ -63,6 +66,8 @@ class ExportRequest:
 
     format: ExportFormat
     destination: Path
+    voice: str = ""  # "" : the engine's best voice for the story's language
+    rate: int = DEFAULT_RATE_WPM
 
 
 def destination_for(folder: Path, title: str, export_format: ExportFormat) -> Path:
@@ -92,6 +97,9 @@ class ExportDialog(QDialog):
         start_folder: Path,
         *,
         fixed_folder: Path | None = None,
+        voices: list[tuple[str, str]] | None = None,
+        voice: str = "",
+        rate: int = DEFAULT_RATE_WPM,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -101,8 +109,8 @@ class ExportDialog(QDialog):
         self._folder = fixed_folder if fixed_folder is not None else start_folder
         layout = QVBoxLayout(self)
         intro = QLabel(
-            f"Export “{title}” with the voice, rate and voice for quotations and posts "
-            "you read it with."
+            f"Export “{title}”. The voice and rate start as you read it; quotations and "
+            "posts keep the voice you chose for them."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -136,6 +144,30 @@ class ExportDialog(QDialog):
             )
         form.addRow(self.destination_label, row)
 
+        self.voice = QComboBox()
+        self.voice.addItem("The engine's best voice for the story's language", "")
+        for voice_id, name in voices or []:
+            self.voice.addItem(name, voice_id)
+        index = self.voice.findData(voice)
+        if index < 0 and voice:
+            self.voice.addItem(voice, voice)
+            index = self.voice.count() - 1
+        self.voice.setCurrentIndex(max(0, index))
+        self.voice.setAccessibleName("Voice")
+        voice_label = QLabel("&Voice:")
+        voice_label.setBuddy(self.voice)
+        form.addRow(voice_label, self.voice)
+
+        self.rate = QSpinBox()
+        self.rate.setRange(MIN_RATE_WPM, MAX_RATE_WPM)
+        self.rate.setSingleStep(RATE_STEP_WPM)
+        self.rate.setSuffix(" words/min")
+        self.rate.setValue(max(MIN_RATE_WPM, min(MAX_RATE_WPM, rate)))
+        self.rate.setAccessibleName("Rate")
+        rate_label = QLabel("&Rate:")
+        rate_label.setBuddy(self.rate)
+        form.addRow(rate_label, self.rate)
+
         self.problem = QLabel("")
         self.problem.setAccessibleName("Problem")
         self.problem.setWordWrap(True)
@@ -154,7 +186,7 @@ class ExportDialog(QDialog):
         self._shown_default = ""
         self.format.currentIndexChanged.connect(self._format_changed)
         self._format_changed()
-        self.resize(560, 200)
+        self.resize(560, 260)
         self.format.setFocus()
 
     def chosen_format(self) -> ExportFormat:
@@ -195,7 +227,10 @@ class ExportDialog(QDialog):
         if self.fixed_folder is not None:
             # Whatever the field holds, a workstation writes into its export folder only.
             return ExportRequest(
-                export_format, destination_for(self.fixed_folder, self.story_title, export_format)
+                export_format,
+                destination_for(self.fixed_folder, self.story_title, export_format),
+                self.chosen_voice(),
+                self.rate.value(),
             )
         text = self.destination.text().strip()
         if not text:
@@ -210,7 +245,11 @@ class ExportDialog(QDialog):
         elif path.exists() and not path.is_dir():
             self._show_problem(f"{path} is a file; MP3s go into a folder.")
             return None
-        return ExportRequest(export_format, path)
+        return ExportRequest(export_format, path, self.chosen_voice(), self.rate.value())
+
+    def chosen_voice(self) -> str:
+        data = self.voice.currentData()
+        return data if isinstance(data, str) else ""
 
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)

@@ -294,7 +294,20 @@ def start_export(window: ExportHost) -> ExportRun | None:
         return None
     fixed = export_folder(window)
     start = default_folder(str(window.settings.get("export_folder")))
-    dialog = ExportDialog(story.meta.title, start, fixed_folder=fixed, parent=cast(QWidget, window))
+    playback = window.playback
+    reading_voice = window.session.voice_choice() or (
+        playback.voice if playback is not None else ""
+    )
+    voices = [(v.id, v.name) for v in playback.voices] if playback is not None else []
+    dialog = ExportDialog(
+        story.meta.title,
+        start,
+        fixed_folder=fixed,
+        voices=voices,
+        voice=reading_voice,
+        rate=window.settings.rate,
+        parent=cast(QWidget, window),
+    )
     try:
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return None
@@ -303,14 +316,12 @@ def start_export(window: ExportHost) -> ExportRun | None:
         dialog.deleteLater()
     if request is None:
         return None
-    playback = window.playback
-    voice = window.session.voice_choice() or (playback.voice if playback is not None else "")
     job = ExportJob(
         story=story,
         request=request,
-        voice=voice,
+        voice=request.voice,
         second_voice=str(window.settings.get("second_voice")),
-        rate=window.settings.rate,
+        rate=request.rate,
         must_exist=fixed,
     )
     return ExportRun(window, job)

@@ -100,12 +100,12 @@ def test_every_row_of_the_dialog_is_labelled(qtbot: QtBot, tmp_path: Path) -> No
         dialog = ExportDialog("A story", tmp_path, fixed_folder=fixed)
         qtbot.addWidget(dialog)
         rows = form_rows(dialog)
-        assert len(rows) == 2
+        assert len(rows) == 4
         for label, field in rows:
             assert field is not None, f"{label.text()} has no buddy"
             assert "&" in label.text(), f"{label.text()} has no access key"
             assert field.accessibleName(), f"the field of {label.text()} has no name"
-        assert [f.accessibleName() for _, f in rows] == ["Format", "Save as"]
+        assert [f.accessibleName() for _, f in rows] == ["Format", "Save as", "Voice", "Rate"]
         assert (dialog.browse is None) == (fixed is not None)
         assert dialog.destination.isReadOnly() == (fixed is not None)
 
@@ -156,6 +156,31 @@ def test_epub_export_runs_off_the_gui_thread_and_writes_a_book(
     assert message.startswith("Exported") and str(out) in message
     assert message in window.announcer.history
     assert any("percent" in said for said in window.announcer.history)
+
+
+def test_voice_and_rate_start_as_read_and_can_be_changed(
+    qtbot: QtBot, window: MainWindow, synths: Synths, tmp_path: Path
+) -> None:
+    def choose() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ExportDialog)
+        assert dialog.rate.value() == window.settings.rate
+        dialog.rate.setValue(300)
+        dialog.voice.setCurrentIndex(dialog.voice.findData("fake/en-us"))
+        fill_and_export(ExportFormat.MP3_BOOK, tmp_path / "book")
+
+    window.session.set_voice("fake/en")
+    window.ensure_playback()
+    window.playback.voices  # noqa: B018 - the fake's voices are known at once
+    with in_dialog(choose):
+        window.actions_by_id["export"].trigger()
+    run = window.export_run
+    assert run is not None
+    wait_done(qtbot, run)
+    requests = synths.made[0].requests
+    assert {rate for _, _, rate in requests} == {300}
+    assert "fake/en-us" in {voice for _, voice, _ in requests}
+    assert window.settings.rate != 300  # the export's choice is not the reading rate
 
 
 def test_quotations_and_posts_use_the_second_voice(
