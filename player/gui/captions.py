@@ -62,7 +62,28 @@ class WrapLabel(QLabel):
     def set_plain_text(self, text: str) -> None:
         self._plain = text
         self.setAccessibleName(text)
+        self._leave_room_for_overhang()
         self._rewrap(self.contentsRect().width())
+
+    def _leave_room_for_overhang(self) -> None:
+        """Margins as wide as the text's glyphs reach past their advance.
+
+        A slanted glyph (italic, and above all an oblique that fontconfig synthesizes when
+        no italic face is installed, as with DejaVu Sans on a minimal Debian) reaches past
+        its advance, and a line that Qt ends at a zero-width space is filled by advances
+        alone: without this room the last letters of such a line were cut off.
+        """
+        metrics = self.fontMetrics()
+        glyphs = set(self._plain) - {" ", _BREAK}
+        reach = max(
+            [
+                0,
+                *(-metrics.leftBearing(c) for c in glyphs),
+                *(-metrics.rightBearing(c) for c in glyphs),
+            ]
+        )
+        if self.contentsMargins().left() != reach or self.contentsMargins().right() != reach:
+            self.setContentsMargins(reach, 0, reach, 0)
 
     def plain_text(self) -> str:
         return self._plain
@@ -102,6 +123,7 @@ class WrapLabel(QLabel):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # zoom
+            self._leave_room_for_overhang()
             self._rewrap(self.contentsRect().width())
             self.updateGeometry()
 

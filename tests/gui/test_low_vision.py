@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from fakes import INTRO, make_story, open_window
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QAction, QColor, QImage, QTextCursor
+from PySide6.QtCore import QMargins, QRect, Qt
+from PySide6.QtGui import QAction, QBitmap, QColor, QImage, QPainter, QRegion, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 from pytestqt.exceptions import TimeoutError as WaitTimeout
@@ -76,14 +76,46 @@ def test_every_menu_item_has_an_access_key_unique_in_its_menu(window: MainWindow
     assert clashes == []
 
 
-def _text_fits(label: QLabel) -> bool:
-    """Whether the label's whole text is drawn inside it, at its width."""
-    room = label.contentsRect()
-    flags = Qt.TextFlag.TextWordWrap if label.wordWrap() else Qt.TextFlag.TextSingleLine
-    needed = label.fontMetrics().boundingRect(
-        QRect(0, 0, room.width(), 100_000), int(flags), label.text()
+def _ink(label: QLabel) -> tuple[QRect, QRect]:
+    """Where the label's text puts ink, and the part of the label a reader sees of it.
+
+    The text is drawn as QLabel draws it, in the same rect with the same alignment and
+    wrapping, but without any clip, on a picture with room all around. What is seen is the
+    label, or only that rect when Qt clips to it (it does when the font metrics say the text
+    is larger than the rect). Font metrics alone are not a measure of what is seen: for a
+    slanted face that fontconfig synthesizes from an upright one (DejaVu Sans without its
+    Oblique file, as on a minimal Debian) they claim overhangs wider than the ink.
+    """
+    margin = label.margin()
+    room = label.contentsRect().adjusted(margin, margin, -margin, -margin)
+    flags = int(label.alignment())
+    flags |= int(Qt.TextFlag.TextWordWrap if label.wordWrap() else Qt.TextFlag.TextSingleLine)
+    claimed = label.fontMetrics().boundingRect(room, flags, label.text())
+    seen = label.rect() if room.contains(claimed) else room
+    # Text that does not fit runs on right next to the label: a few lines of room show it.
+    pad = 4 * label.fontMetrics().lineSpacing()
+    picture = QImage(
+        label.size().grownBy(QMargins(pad, pad, pad, pad)), QImage.Format.Format_ARGB32
     )
-    return needed.width() <= room.width() and needed.height() <= room.height()
+    picture.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(picture)
+    painter.setFont(label.font())
+    painter.setPen(QColor("black"))
+    painter.drawText(room.translated(pad, pad), flags | int(Qt.TextFlag.TextDontClip), label.text())
+    painter.end()
+    # The region of the pixels the text drew on: all but the still transparent ones.
+    marked = picture.createMaskFromColor(
+        QColor(Qt.GlobalColor.transparent).rgba(), Qt.MaskMode.MaskInColor
+    )
+    ink = QRegion(QBitmap.fromImage(marked)).boundingRect().translated(-pad, -pad)
+    return ink, seen
+
+
+def _text_fits(label: QLabel) -> bool:
+    """Whether the label's whole text is drawn inside it, at its width (see :func:`_ink`)."""
+    ink, seen = _ink(label)
+    # No ink at all would mean the drawing went wrong, not that the text fits.
+    return not ink.isEmpty() and seen.contains(ink)
 
 
 def _inside_window(widget: QWidget, window: QWidget) -> bool:
