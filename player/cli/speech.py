@@ -24,6 +24,7 @@ from player.core.playback.api import (
     Position,
 )
 from player.core.playback.voices import SECOND_VOICE_BLOCKS
+from player.core.search import find_segment
 
 if TYPE_CHECKING:
     from player.core.speech.base import Voice
@@ -271,21 +272,6 @@ def run_export(ns: argparse.Namespace) -> int:
         f"in {result.elapsed_s:.2f} s"
     )
     return 0
-
-
-def find_segment(story: Story, wanted: str) -> int | None:
-    """A segment by 1-based number, or by words of its title or kind."""
-    text = wanted.strip().lower()
-    if text.isdigit():
-        number = int(text)
-        return number - 1 if 1 <= number <= len(story.segments) else None
-    for i, segment in enumerate(story.segments):
-        if text in segment.title.lower():
-            return i
-    for i, segment in enumerate(story.segments):
-        if text in segment.kind.label.lower() or text in segment.kind.id:
-            return i
-    return None
 
 
 class _Printer:

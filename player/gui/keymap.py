@@ -161,6 +161,17 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("forward", "Go", "&Forward", ("Alt+Right",), (), "Redo the jump you went back from"),
     Command(
+        "go_to_segment",
+        "Go",
+        "&Go to Segment…",
+        ("Ctrl+G",),
+        (),
+        "Go to a segment by its number or words of its title",
+    ),
+    Command("find", "Go", "Fin&d…", ("Ctrl+F",), (), "Find words in the story"),
+    Command("find_next", "Go", "Find Ne&xt", ("F3",), (), "Go to the next match"),
+    Command("find_previous", "Go", "Find Previ&ous", ("Shift+F3",), (), "Go to the previous match"),
+    Command(
         "where_am_i",
         "Go",
         "&Where Am I",

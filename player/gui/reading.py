@@ -296,6 +296,22 @@ class ReadingPane(QTextEdit):
         if 0 <= sentence < len(self._spans):
             self.place_caret(self._spans[sentence][0])
 
+    def select_in_sentence(self, sentence: int, start: int, end: int) -> None:
+        """Select ``start``..``end`` (code points of the sentence's block's displayed text),
+        a match Find went to: shown as the selection, and read as selected by a screen
+        reader; Enter reads from the sentence."""
+        if not 0 <= sentence < len(self._spans):
+            return
+        number = self._sentence_blocks[sentence]
+        base, to16 = self._block_bases[number], self._block_units[number]
+        cursor = QTextCursor(self.document())
+        # Anchored at the end, the caret at the start: it stays inside the sentence even
+        # when the match ends where the next sentence begins.
+        cursor.setPosition(base + to16(end))
+        cursor.setPosition(base + to16(start), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
     def caret_to_heading(self, segment: int) -> None:
         if 0 <= segment < len(self._headings):
             self.place_caret(self._headings[segment])

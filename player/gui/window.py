@@ -55,6 +55,7 @@ from player.gui.bridge import PlaybackBridge
 from player.gui.captions import CaptionPanel
 from player.gui.commands import CommandRegistry
 from player.gui.contents import ContentsTree
+from player.gui.find import FindCommands
 from player.gui.menubar import keep_lone_alt_out
 from player.gui.opening import StoryLoader, StoryOpening
 from player.gui.reading import ReadingPane
@@ -74,7 +75,7 @@ VoiceLister = Callable[[Playback], list[tuple[str, str]]]
 log = logging.getLogger(__name__)
 
 
-class MainWindow(StoryOpening):
+class MainWindow(FindCommands, StoryOpening):
     """The player window."""
 
     def __init__(
@@ -129,6 +130,9 @@ class MainWindow(StoryOpening):
         self._apply_settings()
         self.resize(1100, 720)
         self._restore_layout()
+        # The window opens in the story text, at the sentence where the reader stopped: what
+        # a reader comes back for (README, "Screen readers"); the contents are Shift+Tab away.
+        self.pane.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # The session's state, as views and tests have always read it from the window
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from player.cli import main
-from player.cli.speech import find_segment
+from player.core.search import find_segment
 from player.core.speech import NoSpeechEngine, create_synthesizer
 
 ROOT = Path(__file__).resolve().parents[3]
