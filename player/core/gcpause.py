@@ -19,6 +19,12 @@ _depth = 0
 _was_enabled = False
 
 
+def collection_paused() -> bool:
+    """Whether some thread is building a big tree of objects right now: a collector
+    driven from elsewhere (the window's, on the GUI thread) should wait."""
+    return _depth > 0
+
+
 @contextmanager
 def paused_collection() -> Iterator[None]:
     """Run the body with the cyclic collector off; nested or concurrent uses (a story

@@ -16,6 +16,8 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
+from player.core.gcpause import collection_paused
+
 log = logging.getLogger(__name__)
 
 #: how often the GUI thread looks at the collector's counts
@@ -34,6 +36,10 @@ class GuiThreadCollector(QObject):
         self.timer.timeout.connect(self.collect)
 
     def collect(self) -> None:
+        if collection_paused():
+            # A story is being built on a worker: walking its half-made objects here would
+            # block the GUI thread for as long as the collector would have blocked there.
+            return
         first, second, third = gc.get_threshold()
         young, middle, old = gc.get_count()
         if young < first:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer
 
 from player import APP_NAME
+from player.core.gcpause import paused_collection
 from player.core.model import Story
 from player.gui.background import Generation, run_in_background
 from player.gui.handlers import CommandHandlers
@@ -56,18 +57,15 @@ def load_first(loader: StoryLoader | None, paths: Sequence[Path]) -> list[tuple[
     the interpreter lock.
     """
     tried: list[tuple[Path, Loaded]] = []
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for path in paths:
-            result = load_story_or_problems(loader, path)
-            tried.append((path, result))
-            if isinstance(result, Story):
-                break
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+    with paused_collection():
+        try:
+            for path in paths:
+                result = load_story_or_problems(loader, path)
+                tried.append((path, result))
+                if isinstance(result, Story):
+                    break
+        finally:
+            gc.freeze()
     return tried
 
 

@@ -134,9 +134,6 @@ class MainWindow(FindCommands, StoryOpening):
         self._apply_settings()
         self.resize(1100, 720)
         self._restore_layout()
-        # The window opens in the story text, at the sentence where the reader stopped: what
-        # a reader comes back for (README, "Screen readers"); the contents are Shift+Tab away.
-        self.pane.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # The session's state, as views and tests have always read it from the window
 

@@ -52,3 +52,15 @@ def test_collection_is_as_before_once_the_window_closes(qtbot: QtBot, window: Ma
     assert not gc.isenabled()
     window.close()
     assert gc.isenabled()
+
+
+def test_no_collection_on_the_gui_thread_while_a_story_is_built(
+    qtbot: QtBot, window: MainWindow, collections: list[str]
+) -> None:
+    from player.core.gcpause import paused_collection
+
+    with paused_collection():
+        _make_cycles()
+        qtbot.wait(600)  # the GUI thread's collector would have run twice by now
+        assert collections == []
+    qtbot.waitUntil(lambda: bool(collections), timeout=5_000)

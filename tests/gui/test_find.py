@@ -1,18 +1,16 @@
-"""Find in the story (Ctrl+F, F3, Shift+F3), Go to Segment (Ctrl+G) and where focus starts.
+"""Find in the story (Ctrl+F, F3, Shift+F3) and Go to Segment (Ctrl+G).
 
 Keys go to whatever has focus, and dialogs are awaited, as in test_keyboard_session.
 """
 
 from __future__ import annotations
 
-from fakes import INTRO, PERSONAL, FakePlayback, make_story, open_window, paragraph
+from fakes import INTRO, PERSONAL, FakePlayback, open_window, paragraph
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from test_keyboard_session import focus, keys_in_dialog, press
 
 from player.core.model import Segment, Story, StoryMeta
-from player.core.session import story_key
 from player.core.settings import Settings
 from player.gui.window import MainWindow
 
@@ -112,17 +110,3 @@ def test_go_to_segment_by_number_and_by_title_words(window: MainWindow, story: S
     assert window.message_label.text() == "No segment '99'; segments are numbered 1 to 6"
     press(Key.Key_Left, Mod.AltModifier)  # Back from the last jump
     assert window.sentence == story.first_sentence_of_segment(3)
-
-
-def test_focus_starts_in_the_text_at_the_sentence_where_the_reader_stopped(
-    qtbot: QtBot, settings: Settings
-) -> None:
-    story = make_story()
-    stopped = story.first_sentence_of_segment(3)
-    assert stopped is not None
-    settings.remember_position(story_key(story), stopped + 1)
-    window = open_window(qtbot, settings, story, [])
-    assert focus() is window.pane
-    assert QApplication.focusWidget() is not window.contents
-    assert window.pane.sentence_at_caret() == stopped + 1 == window.sentence
-    window.close()
