@@ -3,6 +3,7 @@ document built in slices, "Loading…" said meanwhile, and every offset exact af
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from player.core.settings import MemoryStore, Settings
+from player.core.storyfile import load_story
 from player.gui import app as app_module
 from player.gui.reading import ReadingPane
 from tests.support import generated_story, large_story_text
@@ -66,10 +68,15 @@ def test_a_megabyte_story_on_the_command_line_never_blocks_the_window(
 
     path = tmp_path / "large.txt"
     path.write_text(large_story_text(bundled_story_path(), 1_000_000), encoding="utf-8")
-    # The same heartbeat over an idle second first: how late this machine wakes the GUI
-    # thread when nothing of ours runs (a loaded 2-core machine: easily 100 ms and more).
+    # The same heartbeat first while the story is only parsed on a worker thread, the window
+    # doing nothing: the gaps that sharing the interpreter with a parser costs on this
+    # machine now (a loaded 2-core machine multiplies them). Opening it in the window may
+    # add little to that.
     idle = Heartbeat()
-    qtbot.wait(1000)
+    parsing = threading.Thread(target=load_story, args=(path,), name="reference-parse")
+    parsing.start()
+    qtbot.waitUntil(lambda: not parsing.is_alive(), timeout=100_000)
+    parsing.join()
     idle.timer.stop()
     app_module.playback_factory = None
     try:
@@ -89,6 +96,6 @@ def test_a_megabyte_story_on_the_command_line_never_blocks_the_window(
     text = window.pane.toPlainText()
     # Offsets stay exact across the slices (no UTF-16 surrogates in this story).
     assert text[start:end] == window.story.sentence(last).display
-    # Generous, and relative to the machine's own idle lateness; the budget (50 ms) is
+    # Generous, and relative to the same run's reference; the budget (50 ms) is
     # checked by tests/benchmarks/open_large.py.
-    assert heartbeat.longest < max(0.5, 4 * idle.longest), (heartbeat.longest, idle.longest)
+    assert heartbeat.longest < max(0.5, 2 * idle.longest), (heartbeat.longest, idle.longest)
