@@ -25,21 +25,35 @@ def collection_paused() -> bool:
     return _depth > 0
 
 
-@contextmanager
-def paused_collection() -> Iterator[None]:
-    """Run the body with the cyclic collector off; nested or concurrent uses (a story
-    loaded on a worker thread while another loads) turn it back on after the last one,
-    and only if it was on before the first."""
+def pause() -> None:
+    """Turn the collector off until the matching :func:`resume` (calls nest and may come
+    from different threads: work started on one thread and finished on another)."""
     global _depth, _was_enabled
     with _lock:
         if _depth == 0:
             _was_enabled = gc.isenabled()
             gc.disable()
         _depth += 1
+
+
+def resume() -> None:
+    """End one :func:`pause`; after the last, the collector is on again if it was before."""
+    global _depth
+    with _lock:
+        if _depth == 0:
+            return
+        _depth -= 1
+        if _depth == 0 and _was_enabled:
+            gc.enable()
+
+
+@contextmanager
+def paused_collection() -> Iterator[None]:
+    """Run the body with the cyclic collector off; nested or concurrent uses (a story
+    loaded on a worker thread while another loads) turn it back on after the last one,
+    and only if it was on before the first."""
+    pause()
     try:
         yield
     finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0 and _was_enabled:
-                gc.enable()
+        resume()

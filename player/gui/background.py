@@ -33,6 +33,8 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
+from player.core import gcpause
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -64,6 +66,7 @@ class _Delivery:
     generation: Generation | None
     token: int
     once: bool
+    paused: bool = False  # the collector is paused until this outcome is taken
 
     def target(self) -> Callable[[Any], None] | None:
         """The callback, or None when the result is to be dropped."""
@@ -117,6 +120,8 @@ class _Inbox(QObject):
             return
         if delivery.once:
             del self._waiting[key]
+        if delivery.paused:
+            gcpause.resume()  # on the GUI thread: the next collection may start here
         target = delivery.target()
         if target is None:
             log.debug("a background result was dropped: stale, or its receiver is gone")
@@ -153,6 +158,7 @@ def _register(
     generation: Generation | None,
     *,
     once: bool,
+    paused: bool = False,
 ) -> tuple[_Inbox, int]:
     inbox = _the_inbox()
     token = generation.advance() if generation is not None else 0
@@ -162,6 +168,7 @@ def _register(
         generation=generation,
         token=token,
         once=once,
+        paused=paused,
     )
     return inbox, inbox.register(delivery)
 
@@ -196,7 +203,11 @@ def run_in_background(
     receiver (the worker thread could end up deleting it): pass it what it needs.
     Returns the thread, for tests to join.
     """
-    inbox, key = _register(on_done, receiver, generation, once=True)
+    inbox, key = _register(on_done, receiver, generation, once=True, paused=True)
+    # No cyclic collection from now until the outcome is taken on the GUI thread: one
+    # started on the worker would destroy any Qt objects in the garbage there, off the GUI
+    # thread, and crash (an export test did, "Garbage-collecting" on the export thread).
+    gcpause.pause()
 
     def run() -> None:
         future: Future[T] = Future()

@@ -48,7 +48,6 @@ from player.core.playback.api import Playback, PlaybackState, Position
 from player.core.playback.voices import UnknownVoiceError, second_voice_for
 from player.core.session import PlaybackFactory, ReadingSession, SpeechUnavailable
 from player.core.settings import Settings
-from player.gui import collector
 from player.gui.announce import Announcer, FocusCue, ScreenReaderWatch
 from player.gui.appearance import Appearance
 from player.gui.background import Generation
@@ -87,9 +86,6 @@ class MainWindow(FindCommands, StoryOpening):
         story_loader: StoryLoader | None = None,
     ) -> None:
         super().__init__()
-        # Garbage is collected on this thread while the window lives (see collector.py).
-        collector.acquire()
-        self._collecting = True
         self.settings = settings
         self.session = ReadingSession(settings, playback_factory)
         self.voice_lister = voice_lister
@@ -538,9 +534,6 @@ class MainWindow(FindCommands, StoryOpening):
         self.session.close()  # remembers the position, closes the playback
         self._update_play_action()
         self.settings_writer.close()
-        if self._collecting:
-            self._collecting = False
-            collector.release()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._remember_layout()
