@@ -135,6 +135,12 @@ OPTIONS: Final[tuple[Option, ...]] = (
     Option("idle_warning_seconds", int, DEFAULT_WARNING_SECONDS, "workstation: seconds the "
            "warning waits before the reset", MIN_WARNING_SECONDS),
     Option("admin_quit_keys", str, DEFAULT_ADMIN_QUIT_KEYS, "workstation: the keys that quit it"),
+    Option("audio_device", str, "", "the sound output (Play > Audio Output): its id, or for an "
+           "administrator its id or its name as listed there; empty: the system's default"),
+    Option("audio_device_name", str, "", "the chosen sound output's name, to find it again if "
+           "its id changes"),
+    Option("max_volume", int, 100, "administrator: the loudest volume allowed, in percent of "
+           "full; set only in the system file", 0, 100),
     Option("window_geometry", str, "", "the window's size and place", state=True),
     Option("window_splitter", str, "", "the panes' widths", state=True),
     Option("recent_stories", list, [], "the stories opened last, newest first", state=True),
@@ -148,6 +154,8 @@ BY_NAME: Final[Mapping[str, Option]] = {option.name: option for option in OPTION
 DEFAULTS: Final[Mapping[str, Any]] = {option.name: option.default for option in OPTIONS}
 STATE_KEYS: Final = frozenset(option.name for option in OPTIONS if option.state)
 PREFERENCE_KEYS: Final = frozenset(option.name for option in OPTIONS if not option.state)
+#: Preferences only the administrator's system file sets: a reader's own file cannot raise them.
+ADMIN_ONLY_KEYS: Final = frozenset({"max_volume"})
 
 
 def clamp(name: str, value: Any) -> Any:

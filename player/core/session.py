@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from player.core.audiodevice import capped
 from player.core.model import Story
 from player.core.navigation import (
     History,
@@ -192,8 +193,9 @@ class ReadingSession:
         return wpm
 
     def set_volume(self, volume: float) -> float | None:
-        """Set and remember the volume (0.0..1.0); None when the administrator set it."""
-        volume = round(max(0.0, min(1.0, volume)), 2)
+        """Set and remember the volume (0.0..1.0, and no louder than the administrator's
+        ``max_volume``); None when the administrator set it."""
+        volume = round(capped(volume, self.settings.max_volume), 2)
         if not self.settings.set("volume", volume):
             return None
         if self.playback is not None:
