@@ -278,7 +278,10 @@ class CommandHandlers(QMainWindow):
             self.notify("The volume is set by the administrator", announce=announce)
             return
         self.transport.show_volume(applied)
-        self.notify(f"Volume {round(applied * 100)} percent", announce=announce)
+        # Said, so a reader pressing Louder knows why it stopped getting louder.
+        at_cap = volume > applied and applied >= self.settings.max_volume
+        limit = ", the loudest allowed here" if at_cap else ""
+        self.notify(f"Volume {round(applied * 100)} percent{limit}", announce=announce)
         self.schedule_save()
 
     def cmd_volume_up(self) -> None:

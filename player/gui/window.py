@@ -50,6 +50,7 @@ from player.core.session import PlaybackFactory, ReadingSession, SpeechUnavailab
 from player.core.settings import Settings
 from player.gui.announce import Announcer, FocusCue, ScreenReaderWatch
 from player.gui.appearance import Appearance
+from player.gui.audio_output import AudioOutputMenu
 from player.gui.background import Generation
 from player.gui.bridge import PlaybackBridge
 from player.gui.captions import CaptionPanel
@@ -113,9 +114,16 @@ class MainWindow(FindCommands, StoryOpening):
         self.actions_by_id = self.commands.actions
         self._build_widgets()
         self._build_look()
+        self.audio_output = AudioOutputMenu(
+            settings, notify=self.notify, changed=self.schedule_save, parent=self
+        )
         self.commands.build_menus(
             self.menuBar(),
-            {"open": self._build_recent_menu, "line_spacing_less": self.appearance.build_menus},
+            {
+                "open": self._build_recent_menu,
+                "line_spacing_less": self.appearance.build_menus,
+                "choose_second_voice": self.audio_output.build,
+            },
         )
         keep_lone_alt_out(self.menuBar())
         self._fill_recent_menu()
@@ -271,6 +279,7 @@ class MainWindow(FindCommands, StoryOpening):
 
     def _apply_settings(self) -> None:
         self.transport.show_rate(self.settings.rate)
+        self.transport.limit_volume(self.settings.max_volume)
         self.transport.show_volume(self.settings.volume)
         self.transport.set_voices([], self.session.voice_choice())
         self.transport.set_second_voices([], str(self.settings.get("second_voice")))
@@ -351,6 +360,7 @@ class MainWindow(FindCommands, StoryOpening):
         if self.story is not None and self.story.refs and self.pane.ready:
             start, end = self.pane.sentence_span(self.sentence)
             self.pane.scroll_into_view(start, end)
+        self.audio_output.start()
         self.ensure_playback()
 
     def ensure_playback(self) -> Playback | None:
