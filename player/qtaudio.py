@@ -116,10 +116,16 @@ class AudioRoute:
             self._choice = choice
         self.refresh()
 
-    def refresh(self) -> None:
-        """Devices came or went: each live sink moves to the device the choice now means."""
+    def refresh(self, *, reopen: bool = False) -> None:
+        """Devices came or went: each live sink moves to the device the choice now means.
+
+        ``reopen`` opens the sink again even on the device it names already: PulseAudio
+        moves a stream whose sink went away to the default one, and Qt 6.12 neither says
+        the sink went nor that the stream moved, so when the device is back only a new
+        sink is sure to be on it.
+        """
         for output in self._live():
-            output.follow_route()
+            output.follow_route(reopen=reopen)
 
     def set_cap(self, cap: float) -> None:
         """The loudest volume any output may play at (0.0..1.0), applied to live sinks."""
@@ -142,7 +148,7 @@ class _SinkHost(QObject):
     resume_requested = Signal()
     stop_requested = Signal(object)
     volume_requested = Signal(float)
-    route_changed = Signal(object)
+    route_changed = Signal(object, bool)
     cap_changed = Signal()
     close_requested = Signal(object)
 
@@ -243,17 +249,17 @@ class _SinkHost(QObject):
         self.device.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
         sink.start(self.device)
 
-    @Slot(object)
-    def _follow_route(self, reply: _Reply | None) -> None:
-        """Move to the device the route now means, if that is another one; the stream
-        carries on from the frame it had reached."""
+    @Slot(object, bool)
+    def _follow_route(self, reply: _Reply | None, reopen: bool) -> None:
+        """Move to the device the route now means, if that is another one (or ``reopen``);
+        the stream carries on from the frame it had reached."""
         old = self.sink
         if old is None:
             if reply is not None:
                 reply.ok(None)
             return
         target = self._target()
-        if bytes(target.id().data()) == self.device_id:
+        if bytes(target.id().data()) == self.device_id and not reopen:
             if reply is not None:
                 reply.ok(self.device_name)
             return
@@ -397,10 +403,10 @@ class QtAudioOutput(AudioOutput):
             raise
         self._route.register(self)
 
-    def follow_route(self) -> None:
+    def follow_route(self, *, reopen: bool = False) -> None:
         """Move to the device the route now means (queued to the audio thread)."""
         if not self._closed:
-            self._host.route_changed.emit(None)
+            self._host.route_changed.emit(None, reopen)
 
     def apply_cap(self) -> None:
         """Apply the route's volume cap to the sink now."""

@@ -7,6 +7,8 @@ sink through :data:`player.qtaudio.ROUTE` and confirmed in words ("Audio output:
 Headphones"), since a screen reader says little about a checked menu item once
 the menu has closed. When the chosen device is unplugged the sound goes to the
 default and a message says so; when it comes back it is used again.
+Qt 6.12 on PulseAudio does not report a sink going away (PulseAudio itself moves
+the sound to the default, without a message); it does report one coming back.
 
 Locked by the administrator: every entry is disabled and the first one says why.
 The administrator's ``max_volume`` is applied to the route here as well, so the
@@ -43,12 +45,14 @@ class AudioOutputMenu(QObject):
         changed: Callable[[], None],
         route: AudioRoute = ROUTE,
         parent: QObject | None = None,
+        list_devices: Callable[[], list[DeviceInfo]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.notify = notify
         self.changed = changed
         self.route = route
+        self.list_devices = list_devices or (lambda: device_infos(QMediaDevices.audioOutputs()))
         self.menu: QMenu | None = None
         self.actions: list[tuple[DeviceInfo | None, QAction]] = []
         self._devices: list[DeviceInfo] | None = None
@@ -79,7 +83,7 @@ class AudioOutputMenu(QObject):
 
     def devices(self) -> list[DeviceInfo]:
         if self._devices is None:
-            self._devices = device_infos(QMediaDevices.audioOutputs())
+            self._devices = self.list_devices()
         return self._devices
 
     def fill(self) -> None:
@@ -142,8 +146,8 @@ class AudioOutputMenu(QObject):
         if self._present and not present:
             self.notify(f"{name} is not connected. Playing through the system default.")
         elif present and not self._present:
-            self.notify(f"Audio output: {name} again")
+            self.notify(f"Audio output: {name} (connected again)")
         self._present = present
-        self.route.refresh()
+        self.route.refresh(reopen=present and not choice.is_default)
         if self.menu is not None and self.menu.isVisible():
             self.fill()
