@@ -166,6 +166,8 @@ class _SinkHost(QObject):
         self.device_id = b""
         #: time heard on sinks this stream played through before a device switch
         self.base_us = 0
+        #: audio the last device switch left unheard (the old sink's buffer), for measuring
+        self.skipped_us = 0
         # read by the core's thread: plain attributes, replaced whole under the GIL
         self.processed_us = 0
         self.device_name = ""
@@ -270,6 +272,7 @@ class _SinkHost(QObject):
             return
         stream = self.stream if self.device is not None else None
         suspended = old.state() == QtAudio.State.SuspendedState
+        heard_us = self.base_us + old.processedUSecs()
         old.stop()
         if self.device is not None:
             self.device.close()
@@ -279,6 +282,7 @@ class _SinkHost(QObject):
             # clock counts them as heard so it keeps matching the stream.
             self.base_us = stream.frames_read * 1_000_000 // self.sample_rate
             self.processed_us = self.base_us
+            self.skipped_us = max(0, self.base_us - heard_us)
         sink = self._new_sink(target)
         log.info("audio output: %s", target.description())
         if stream is not None:
