@@ -308,3 +308,29 @@ def test_a_device_that_comes_back_gets_the_sound_again(
     finally:
         output.close()
         window.close()
+
+
+def test_a_paused_voice_stays_paused_on_the_new_device(
+    qtbot: QtBot, phones_sink: str, qapp: QApplication
+) -> None:
+    route = AudioRoute()
+    output = QtAudioOutput(22050, route=route)
+    try:
+        _playing(output, 20)
+        _wait(qtbot, lambda: output.frames_played() > 0, 8000)
+        output.pause()
+        qtbot.wait(300)
+        paused_at = output.frames_played()
+        route.set_choice(DeviceChoice(phones_sink))
+        _wait(qtbot, lambda: output.current_device == "StoryPhones")
+        qtbot.wait(500)
+        # Nothing is heard while paused; the frames the old sink held count as skipped.
+        assert paused_at <= output.frames_played() <= paused_at + 2205 * 2
+        held = output.frames_played()
+        qtbot.wait(300)
+        assert output.frames_played() == held
+        output.resume()
+        _wait(qtbot, lambda: output.frames_played() > held + 2205, 8000)
+        assert _sink_of_our_stream(qapp) == phones_sink
+    finally:
+        output.close()
