@@ -7,6 +7,7 @@ sink): they add a second null sink, "StoryPhones", play into it and unload it af
 
 from __future__ import annotations
 
+import array
 import json
 import os
 import shutil
@@ -334,3 +335,43 @@ def test_a_paused_voice_stays_paused_on_the_new_device(
         assert _sink_of_our_stream(qapp) == phones_sink
     finally:
         output.close()
+
+
+def test_what_the_device_really_plays_is_capped(qtbot: QtBot, phones_sink: str) -> None:
+    """The sound on the sink's monitor, not only the sink's setting: a square wave at 8,000
+    played at full volume under a 50 % cap arrives at 8,000 x the cap's linear gain."""
+    if shutil.which("parec") is None:
+        pytest.skip("parec is not installed (apt-get install pulseaudio-utils)")
+    route = AudioRoute()
+    route.set_choice(DeviceChoice(phones_sink))
+    route.set_cap(0.5)
+    output = QtAudioOutput(22050, route=route)
+    recorder = subprocess.Popen(
+        ["parec", "-d", f"{phones_sink}.monitor", "--format=s16le", "--channels=1",
+         "--rate=22050", "--raw", "--latency-msec=20"],
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        output.set_volume(1.0)
+        stream = PcmStream(22050)
+        period = array.array("h", [8000] * 50 + [-8000] * 50).tobytes()
+        periods = 22050 * 3 // 100
+        stream.write(period * periods, Piece(0))
+        stream.finish()
+        output.start(stream)
+        # The null sink holds a new stream up to 2 s before it plays it (speech-facts.md).
+        _wait(qtbot, lambda: output.frames_played() >= periods * 100, 10_000)
+        qtbot.wait(300)
+    finally:
+        recorder.terminate()
+        data, _ = recorder.communicate(timeout=10)
+        output.close()
+    samples = array.array("h")
+    samples.frombytes(data[: len(data) // 2 * 2])
+    levels = sorted(abs(x) for x in samples)
+    assert len(levels) > 22050, "nothing was recorded from the sink's monitor"
+    level = levels[int(len(levels) * 0.9)]
+    expected = 8000 * QtAudio.convertVolume(
+        0.5, QtAudio.VolumeScale.LogarithmicVolumeScale, QtAudio.VolumeScale.LinearVolumeScale
+    )
+    assert 0.8 * expected < level < 1.2 * expected, (level, expected)
