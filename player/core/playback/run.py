@@ -347,7 +347,11 @@ class RunEngine:
             wanted = self._settings_now(index)
             job = self._sample_jobs.get(index)
             if job is None or job[0] != wanted or job[1].cancelled():
-                self._sample_jobs[index] = (wanted, self._request(index, urgent=False))
+                future = self._request(index, urgent=False)
+                if not future.done():
+                    # recorded when it comes, even while paused (the thread sleeps then)
+                    future.add_done_callback(self._wake)
+                self._sample_jobs[index] = (wanted, future)
                 continue
             future = job[1]
             if not future.done() or future.exception() is not None:

@@ -6,6 +6,7 @@ Figures here come from the real engine: the estimate exists to predict its audio
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
@@ -16,7 +17,7 @@ from player.core.playback.estimates import TimeEstimates, spoken_units
 from player.core.playback.timeline import pause_after
 from player.core.session import ReadingSession
 from player.core.settings import MemoryStore, Settings
-from player.core.speech import NoSpeechEngine
+from player.core.speech import NoSpeechEngine, Synthesizer, SynthResult, Voice
 from player.core.storyfile import parse_story
 from player.paths import bundled_story_path
 from tests.core.speech.speechkit import Recorder, Tape, taping
@@ -58,6 +59,20 @@ def _heard_ms(tape: Tape, sample_rate: int) -> dict[int, int]:
         if not piece.announcement:
             frames[piece.sentence] = frames.get(piece.sentence, 0) + end - start
     return {i: n * 1000 // sample_rate for i, n in frames.items()}
+
+
+def _settled(playback: Playback, timeout: float = 20.0) -> int:
+    """The time left once it stops changing (the calibration sample synthesized and
+    recorded on the playback's thread)."""
+    deadline = time.monotonic() + timeout
+    last = playback.time_left_ms()
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = playback.time_left_ms()
+        if now == last:
+            return now
+        last = now
+    raise AssertionError(f"the time left still changes after {timeout} s")
 
 
 def _segment_starts(story: Story) -> list[int]:
@@ -165,7 +180,7 @@ def test_the_figure_at_a_place_is_the_same_played_to_or_jumped_to(
         playback.pause()
         recorder.wait_quiet()
         playback.seek(place)
-        return playback.time_left_ms()
+        return _settled(playback)
 
     by_playing, by_jumping = figure(0), figure(place)
     # only the look-ahead queued when the pause came may differ: a sentence's
@@ -210,3 +225,46 @@ def test_the_sample_is_spread_over_the_story_and_skips_short_sentences(story: St
     chance = random.Random(3)
     estimates.record(chance.choice([i for i in range(story.sentence_count) if i not in sample]), 1)
     assert not estimates.calibrated and estimates.missing_sample() == list(sample)
+
+
+class Asked(Synthesizer):
+    """espeak-ng, keeping the texts it was asked for."""
+
+    name = "asked"
+
+    def __init__(self, inner: Synthesizer) -> None:
+        self.inner = inner
+        self.texts: list[str] = []
+
+    def voices(self) -> list[Voice]:
+        return self.inner.voices()
+
+    def synthesize(self, text: str, voice_id: str, rate_wpm: int) -> SynthResult:
+        self.texts.append(text)
+        return self.inner.synthesize(text, voice_id, rate_wpm)
+
+
+def test_playing_synthesizes_the_sample_even_after_a_jump_and_while_paused(
+    story: Story, closing: Closer
+) -> None:
+    assert ESPEAK is not None
+    asked = Asked(ESPEAK)
+    recorder = Recorder()
+    playback = closing(
+        create_playback(
+            story,
+            taping([], SPEED),
+            synthesizer=asked,
+            settings=PlaybackSettings(voice=VOICE),
+            listeners=(recorder,),
+        )
+    )
+    sample = TimeEstimates(story, playback.rate, lambda _sentence: VOICE).sample
+    texts = {story.sentence(story.refs[i]).spoken for i in sample}
+    playback.play()
+    playback.seek(20)  # a jump drops the queued look-ahead, and the sample with it
+    assert recorder.wait_for(lambda: playback.position.sentence >= 20, timeout=30)
+    playback.pause()
+    assert recorder.wait_for(lambda: texts <= set(asked.texts), timeout=30), texts - set(
+        asked.texts
+    )
