@@ -43,7 +43,7 @@ SAMPLE_MIN_UNITS = 12
 
 def spoken_units(sentence: Sentence) -> int:
     """What the estimate counts in a sentence: the letters and digits it says."""
-    return sum(1 for ch in sentence.spoken if ch.isalnum())
+    return sum(map(str.isalnum, sentence.spoken))
 
 
 def calibration_sample(units: list[int], size: int = SAMPLE_SIZE) -> tuple[int, ...]:
