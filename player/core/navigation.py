@@ -69,7 +69,6 @@ class Navigator:
         #: the first sentence of every block that has sentences, in order
         self._block_starts = [r.index for r in story.refs if r.sentence == 0]
         self._kinds: dict[str, tuple[list[int], list[int]]] = {}
-        self._word_suffix: list[int] | None = None
 
     def clamp(self, sentence: int) -> int:
         return max(0, min(sentence, self.story.sentence_count - 1))
@@ -149,18 +148,6 @@ class Navigator:
         firsts = self._of_kind(PUBLIC_REACTION)[1]
         return firsts[0] if firsts else None
 
-    def estimate_ms(self, from_sentence: int, wpm: int) -> int:
-        """:func:`estimate_ms` from sums of the words left, made on first use."""
-        if self._word_suffix is None:
-            story = self.story
-            counts = [len(story.sentence(r).spoken.split()) for r in story.refs]
-            suffix = [0] * (len(counts) + 1)
-            for i in range(len(counts) - 1, -1, -1):
-                suffix[i] = suffix[i + 1] + counts[i]
-            self._word_suffix = suffix
-        i = min(max(0, from_sentence), len(self._word_suffix) - 1)
-        return int(self._word_suffix[i] * 60_000 / max(1, wpm))
-
 
 class History:
     """Back and Forward over jumps, as a web browser keeps them."""
@@ -200,15 +187,6 @@ class History:
     def clear(self) -> None:
         self._back.clear()
         self._forward.clear()
-
-
-def estimate_ms(story: Story, from_sentence: int, wpm: int) -> int:
-    """Rough time to read from ``from_sentence`` to the end at ``wpm`` words per minute."""
-    words = sum(
-        len(story.sentence(i).spoken.split())
-        for i in range(max(0, from_sentence), story.sentence_count)
-    )
-    return int(words * 60_000 / max(1, wpm))
 
 
 def format_duration(ms: int) -> str:

@@ -127,6 +127,8 @@ OPTIONS: Final[tuple[Option, ...]] = (
     Option("line_spacing", int, 100, "line height in percent", 100, 200),
     Option("self_voicing", bool, False, "the app speaks its messages even with a screen "
            "reader running"),
+    Option("caret_follows_voice", bool, False, "the caret follows the sentence being read, for "
+           "screen magnifiers; not offered, and without effect, while a screen reader runs"),
     Option("library_folder", str, "", "the story library; empty: the user's data folder"),
     Option("export_folder", str, "", "the folder File > Export starts in; on a workstation the "
            "only folder it writes to, and empty turns export off there"),

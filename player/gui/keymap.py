@@ -253,6 +253,14 @@ COMMANDS: tuple[Command, ...] = (
         (),
         "Speak messages in the app's own voice when no screen reader runs",
     ),
+    Command(
+        "caret_follows_voice",
+        "View",
+        "&Caret Follows the Voice",
+        ("Ctrl+Shift+F",),
+        (),
+        "Move the caret with the sentence being read, for magnifiers (not with a screen reader)",
+    ),
     Command("keyboard_help", "Help", "&Keyboard…", ("F1",), ("?",), "Show every key"),
     Command("about", "Help", "&About Story Player", (), (), "Version and credits"),
 )

@@ -54,6 +54,7 @@ from player.gui.audio_output import AudioOutputMenu
 from player.gui.background import Generation
 from player.gui.bridge import PlaybackBridge
 from player.gui.captions import CaptionPanel
+from player.gui.caretfollow import CaretFollower
 from player.gui.commands import CommandRegistry
 from player.gui.contents import ContentsTree
 from player.gui.find import FindCommands
@@ -253,6 +254,13 @@ class MainWindow(FindCommands, StoryOpening):
             keep_place=self.keep_place_in_view,
         )
         self.zoom = self.appearance.zoom
+        self.caret_follower = CaretFollower(
+            self.actions_by_id["caret_follows_voice"],
+            self.pane,
+            self.settings,
+            lambda: self.screen_reader.running,
+        )
+        self.screen_reader.changed.connect(self.caret_follower.screen_reader_changed)
 
     def _build_recent_menu(self, file_menu: QMenu) -> None:
         self.recent_menu = file_menu.addMenu("&Recent Stories")
@@ -287,6 +295,7 @@ class MainWindow(FindCommands, StoryOpening):
         self.pane.single_keys_enabled = enabled
         self.actions_by_id["single_keys"].setChecked(enabled)
         self.actions_by_id["self_voicing"].setChecked(self.announcer.self_voicing)
+        self.caret_follower.apply_settings()
         self.appearance.apply_settings()
         for key, widget in (("rate", self.transport.rate), ("volume", self.transport.volume)):
             if self.settings.is_locked(key):
@@ -484,6 +493,7 @@ class MainWindow(FindCommands, StoryOpening):
         if self.story is None or not self.story.refs:
             return
         self.pane.highlight(self.sentence, self.session.word)
+        self.caret_follower.follow(self.sentence, self.state is PlaybackState.PLAYING)
         ref = self.story.refs[self.sentence]
         segment = self.story.segments[ref.segment]
         in_photos = any(w.hasFocus() for w in self.captions.focusables())

@@ -23,7 +23,6 @@ from player.core.navigation import (
     PUBLIC_REACTION,
     History,
     Navigator,
-    estimate_ms,
     format_duration,
     group_segments,
     kind_matches,
@@ -145,12 +144,6 @@ def test_format_duration(ms: int, text: str) -> None:
     assert format_duration(ms) == text
 
 
-def test_estimate_shrinks_towards_the_end() -> None:
-    story = _story()
-    assert estimate_ms(story, 0, 120) > estimate_ms(story, 9, 120) > 0
-    assert estimate_ms(story, story.sentence_count, 120) == 0
-
-
 # A story 100 times the size of a long feature: moves must not walk it.
 BIG = 50_000
 
@@ -169,7 +162,7 @@ def test_every_move_reads_a_bounded_part_of_a_huge_story(big_story: Story) -> No
     try:
         session = ReadingSession(Settings(MemoryStore()))
         session.set_story(big_story)
-        session.where_text()  # the words-left sums are made once, on first use
+        session.where_text()  # the time-left sums are made once, on first use
         navigator = session.navigator
         assert navigator is not None
         for word in (PERSONAL_STORY, PUBLIC_REACTION):
@@ -219,13 +212,6 @@ def test_a_jump_costs_the_same_in_a_story_ten_times_longer(big_story: Story) -> 
     # Generous for a loaded machine: a scan would grow 10x (and take far longer than 1 ms).
     assert big < max(3 * small, 20e-6)
     assert big < 0.001
-
-
-def test_the_navigators_estimate_is_the_summed_one() -> None:
-    story = _story()
-    navigator = Navigator(story)
-    for sentence in (-1, 0, 4, story.sentence_count - 1, story.sentence_count, 99):
-        assert navigator.estimate_ms(sentence, 150) == estimate_ms(story, sentence, 150)
 
 
 def test_first_sentence_of_segment_skips_segments_without_sentences() -> None:
