@@ -36,6 +36,22 @@ log = logging.getLogger(__name__)
 #: lxml's elements (lxml ships no type information)
 _HTML: TypeAlias = Any
 MIN_ARTICLE_WORDS = 5
+SECOND_OPINION_SHARE = 0.6
+"""The main extraction keeps at least this share of the text in the page's paragraphs, or
+trafilatura's second opinion is asked. The boilerplate paragraphs of a saved news page (a
+cookie notice, a newsletter box) leave its article at 0.68 or more of that text in the
+corpus; an article split in two containers of which one was missed, at about half."""
+MIN_EXTRACTED_CHARS = 250
+"""Less article text than this always gets the second opinion (trafilatura's own floor)."""
+_EXTRACT_OPTIONS: dict[str, Any] = {
+    "output_format": "xml",
+    "include_images": True,
+    "include_links": True,
+    "include_formatting": True,
+    "include_comments": True,
+    "with_metadata": True,
+    "favor_precision": True,
+}
 _CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|author|a_m_m", re.I)
 _CREDIT_TEXT = re.compile(
     r"\s*\(?((?:Photograph|Photo|Picture|Image|Foto|Fotografía|Imagen|Crédits?|Bild)\s*:\s*"
@@ -54,25 +70,13 @@ _POST_BY = re.compile(
 def draft_from_page(path: Path, data: bytes, resources: dict[str, bytes] | None = None) -> Draft:
     """The article of a saved page. Images are local files next to the page (its
     ``_files`` folder) or, for a single-file save, ``resources`` by their address."""
-    import trafilatura  # imported here: it takes a while and only import needs it
-
     try:
         root = lxml.html.document_fromstring(data)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ImportFailure(f"{path}: this is not a web page that can be read ({exc})") from None
-    extracted = trafilatura.extract(
-        lxml.html.tostring(root, encoding="unicode"),
-        output_format="xml",
-        include_images=True,
-        include_links=True,
-        include_formatting=True,
-        include_comments=True,
-        with_metadata=True,
-        favor_precision=True,
-    )
-    if not extracted:
+    doc = _extract(root)
+    if doc is None:
         raise ImportFailure(f"{path}: no article text was found in this page")
-    doc = lxml.etree.fromstring(extracted.encode("utf-8"))
     body = doc.find("main")
     # A word or two (a lone menu link the extractor fell back on) is not an article.
     if body is None or len(squash("".join(body.itertext())).split()) < MIN_ARTICLE_WORDS:
@@ -81,6 +85,35 @@ def draft_from_page(path: Path, data: bytes, resources: dict[str, bytes] | None 
     page.walk(body)
     page.comments(doc.find("comments"))
     return page.draft()
+
+
+def _extract(root: _HTML) -> _HTML | None:
+    """trafilatura's article of the page as its XML (``doc`` with ``main`` and ``comments``).
+
+    Its main extraction alone is run first; its second opinion (readability and jusText,
+    most of an import's time on a long page) only when that kept too little of the page's
+    paragraph text, as when an article is split among containers and only the first was
+    taken. The tree is handed over as it is: serializing it for trafilatura to parse again
+    cost as much as parsing it."""
+    import trafilatura  # imported here: it takes a while and only import needs it
+
+    extracted = trafilatura.extract(root, fast=True, **_EXTRACT_OPTIONS)
+    doc = _xml(extracted)
+    if doc is not None and not _too_little(doc, root):
+        return doc
+    log.debug("main extraction kept too little of the page; asking for a second opinion")
+    return _xml(trafilatura.extract(root, **_EXTRACT_OPTIONS))
+
+
+def _xml(extracted: str | None) -> _HTML | None:
+    return lxml.etree.fromstring(extracted.encode("utf-8")) if extracted else None
+
+
+def _too_little(doc: _HTML, root: _HTML) -> bool:
+    """Whether the extraction kept less than its share of the text of the page's paragraphs."""
+    kept = sum(len(squash("".join(part.itertext()))) for part in doc)
+    paragraphs = sum(len(squash(p.text_content())) for p in root.iter("p"))
+    return kept < max(MIN_EXTRACTED_CHARS, SECOND_OPINION_SHARE * paragraphs)
 
 
 def draft_from_mhtml(path: Path, data: bytes) -> Draft:
@@ -145,6 +178,10 @@ class _Page:
                 self._quote(node, text)
             elif tag == "graphic":
                 self._graphic(node)
+            elif tag == "div":
+                # trafilatura's second opinion keeps the container it took part of the
+                # article from: its paragraphs are the article's, one by one.
+                self.walk(node)
             elif tag in ("list", "table"):
                 for item in node.iter("item", "cell"):
                     if t := squash("".join(item.itertext())):
