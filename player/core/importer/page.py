@@ -49,9 +49,9 @@ _EXTRACT_OPTIONS: dict[str, Any] = {
     "include_links": True,
     "include_formatting": True,
     "include_comments": True,
-    "with_metadata": True,
     "favor_precision": True,
 }
+_META_FIELDS = ("title", "author", "url", "sitename", "date")
 _CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|author|a_m_m", re.I)
 _CREDIT_TEXT = re.compile(
     r"\s*\(?((?:Photograph|Photo|Picture|Image|Foto|Fotografía|Imagen|Crédits?|Bild)\s*:\s*"
@@ -88,32 +88,53 @@ def draft_from_page(path: Path, data: bytes, resources: dict[str, bytes] | None 
 
 
 def _extract(root: _HTML) -> _HTML | None:
-    """trafilatura's article of the page as its XML (``doc`` with ``main`` and ``comments``).
+    """trafilatura's article of the page as its XML (``doc`` with ``main`` and ``comments``,
+    the page's title, author, url, sitename and date as attributes of ``doc``).
 
     Its main extraction alone is run first; its second opinion (readability and jusText,
     most of an import's time on a long page) only when that kept too little of the page's
     paragraph text, as when an article is split among containers and only the first was
-    taken. The tree is handed over as it is: serializing it for trafilatura to parse again
-    cost as much as parsing it."""
-    import trafilatura  # imported here: it takes a while and only import needs it
+    taken. The tree is handed over as it is, and the result is taken as a tree: a string
+    either way was parsed again, and ``extract()``'s string comes with a fingerprint of
+    the whole text for deduplication, which nothing here uses (60 ms on a 1 MB page)."""
+    # imported here: it takes a while and only import needs it
+    from trafilatura import bare_extraction
+    from trafilatura.settings import Document
 
-    extracted = trafilatura.extract(root, fast=True, **_EXTRACT_OPTIONS)
-    doc = _xml(extracted)
-    if doc is not None and not _too_little(doc, root):
-        return doc
-    log.debug("main extraction kept too little of the page; asking for a second opinion")
-    return _xml(trafilatura.extract(root, **_EXTRACT_OPTIONS))
+    found = bare_extraction(root, fast=True, with_metadata=True, **_EXTRACT_OPTIONS)
+    if not isinstance(found, Document):
+        return None
+    text = found
+    if _too_little(found, root):
+        log.debug("main extraction kept too little of the page; asking for a second opinion")
+        second = bare_extraction(root, url=found.url or None, **_EXTRACT_OPTIONS)
+        if isinstance(second, Document):
+            text = second
+    return _xml(found, text)
 
 
-def _xml(extracted: str | None) -> _HTML | None:
-    return lxml.etree.fromstring(extracted.encode("utf-8")) if extracted else None
-
-
-def _too_little(doc: _HTML, root: _HTML) -> bool:
+def _too_little(found: Any, root: _HTML) -> bool:
     """Whether the extraction kept less than its share of the text of the page's paragraphs."""
-    kept = sum(len(squash("".join(part.itertext()))) for part in doc)
+    kept = sum(len(squash(" ".join(part.itertext()))) for part in (found.body, found.commentsbody))
     paragraphs = sum(len(squash(p.text_content())) for p in root.iter("p"))
     return kept < max(MIN_EXTRACTED_CHARS, SECOND_OPINION_SHARE * paragraphs)
+
+
+def _xml(meta: Any, text: Any) -> _HTML:
+    """What ``extract()`` gives as XML: ``doc`` with the metadata as attributes, ``main``
+    and ``comments``, cleaned as trafilatura cleans its XML output."""
+    from trafilatura.utils import sanitize_tree
+    from trafilatura.xml import remove_empty_elements, strip_double_tags
+
+    doc = lxml.etree.Element("doc")
+    for name in _META_FIELDS:
+        if isinstance(value := getattr(meta, name, None), str) and value:
+            doc.set(name, value)
+    for part, tag in ((text.body, "main"), (text.commentsbody, "comments")):
+        part = sanitize_tree(remove_empty_elements(strip_double_tags(part)))
+        part.tag = tag
+        doc.append(part)
+    return doc
 
 
 def draft_from_mhtml(path: Path, data: bytes) -> Draft:
