@@ -174,6 +174,7 @@ class _Page:
         self.image_names: set[str] = set()
         self.last_caption = ""
         self.base = self._base_url()
+        self.images: tuple[dict[str, tuple[int, _HTML]], dict[str, tuple[int, _HTML]]] | None = None
 
     def _base_url(self) -> str:
         for node in self.root.iter("base"):
@@ -345,18 +346,7 @@ class _Page:
 
     def _graphic(self, node: _HTML) -> None:
         src = str(node.get("src", ""))
-        img = next(
-            (
-                i
-                for i in self.root.iter("img")
-                if (
-                    src
-                    and src in (urljoin(self.base, str(i.get(a, ""))) for a in ("src", "data-src"))
-                )
-                or str(i.get("src", "")) == src
-            ),
-            None,
-        )
+        img = self._img(src)
         alt = squash(str(node.get("alt", "") or (img.get("alt", "") if img is not None else "")))
         caption = credit = ""
         figure = next((a for a in img.iterancestors("figure")), None) if img is not None else None
@@ -375,6 +365,22 @@ class _Page:
             return
         self.last_caption = caption
         self.add(piece)
+
+    def _img(self, src: str) -> _HTML | None:
+        """The page's first ``img`` that ``src`` names: its ``src`` or ``data-src`` made
+        absolute, or its ``src`` as written. The page's images are indexed once: looking
+        through all of them for each photo grew with photos times images."""
+        if self.images is None:
+            absolute: dict[str, tuple[int, _HTML]] = {}
+            written: dict[str, tuple[int, _HTML]] = {}
+            for n, img in enumerate(self.root.iter("img")):
+                for attribute in ("src", "data-src"):
+                    absolute.setdefault(urljoin(self.base, str(img.get(attribute, ""))), (n, img))
+                written.setdefault(str(img.get("src", "")), (n, img))
+            self.images = absolute, written
+        absolute, written = self.images
+        found = [f for f in (absolute.get(src) if src else None, written.get(src)) if f]
+        return min(found, key=lambda f: f[0])[1] if found else None
 
     def _image(self, src: str, img: _HTML | None) -> tuple[str, Path | bytes | None]:
         """Where the image is on this machine (never fetched): a file next to the page or
