@@ -8,8 +8,6 @@ looked up in the page itself, and that element's markup gives the details.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
 import re
 from pathlib import Path
@@ -139,6 +137,10 @@ def _xml(meta: Any, text: Any) -> _HTML:
 
 def draft_from_mhtml(path: Path, data: bytes) -> Draft:
     """A single-file save (``.mhtml``): its HTML part, with its images as resources."""
+    # Imported here: only a single-file save needs them (10 ms of an import's start-up).
+    import email
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.default)
     html: bytes | None = None
     resources: dict[str, bytes] = {}
