@@ -137,7 +137,7 @@ def _xml(meta: Any, text: Any) -> _HTML:
 
 def draft_from_mhtml(path: Path, data: bytes) -> Draft:
     """A single-file save (``.mhtml``): its HTML part, with its images as resources."""
-    # Imported here: only a single-file save needs them (10 ms of an import's start-up).
+    # Imported here: only a single-file save needs them.
     import email
     import email.policy
 
