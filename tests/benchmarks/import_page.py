@@ -13,8 +13,10 @@ The budget: the import costs at most 5 times the parse.
 Two pages are measured: the article in its one container (``whole``), and the same
 article with only its first part in the container and the rest loose after it
 (``split``, the shape this benchmark first built by mistake), where the main extraction
-keeps too little and trafilatura's second opinion runs. With ``--reference DIR``, the import
-of another checkout (an earlier commit's files) is timed too, in the same run.
+keeps too little and trafilatura's second opinion runs. Also timed: trafilatura alone (its
+import, the parse and the main extraction in ``python -c``), the floor under any change to
+the player's side, and with ``--reference DIR`` the import of another checkout (an earlier
+commit's files), all in the same run.
 """
 
 from __future__ import annotations
@@ -81,8 +83,17 @@ def _run(command: list[str], checkout: Path = HERE) -> tuple[float, float]:
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
+#: trafilatura alone, as the import runs it first: its import, the parse and its main
+#: extraction, nothing of the player's; what no change to the player can go below.
+_TRAFILATURA = """import lxml.html, trafilatura
+root = lxml.html.parse({page!r}).getroot()
+trafilatura.bare_extraction(root, fast=True, with_metadata=True, output_format="xml",
+    include_images=True, include_links=True, include_formatting=True, include_comments=True,
+    favor_precision=True)"""
+
+
 def _measure(folder: Path, page: Path, runs: int, reference: Path | None) -> None:
-    imports, parses, references = [], [], []
+    imports, parses, references, alone = [], [], [], []
     for run in range(runs):
         out = folder / f"out-{page.stem}-{run}"
         command = [sys.executable, "-m", "player", "import", str(page), "--out"]
@@ -90,6 +101,7 @@ def _measure(folder: Path, page: Path, runs: int, reference: Path | None) -> Non
         parses.append(
             _run([sys.executable, "-c", f"import lxml.html; lxml.html.parse({str(page)!r})"])
         )
+        alone.append(_run([sys.executable, "-c", _TRAFILATURA.format(page=str(page))]))
         if reference is not None:
             references.append(_run([*command, str(folder / f"ref-{page.stem}-{run}")], reference))
     story = next((folder / f"out-{page.stem}-0").iterdir()) / "story.txt"
@@ -104,6 +116,8 @@ def _measure(folder: Path, page: Path, runs: int, reference: Path | None) -> Non
         p = statistics.median(m[index] for m in parses)
         print(f"  {what:4s} story-player import {i * 1000:6.0f} ms, python -c lxml parse ", end="")
         print(f"{p * 1000:4.0f} ms: {i / p:.1f}x (budget 5x; medians of {runs} runs)")
+        t = statistics.median(m[index] for m in alone)
+        print(f"       trafilatura alone (main extraction) {t * 1000:6.0f} ms: {t / p:.1f}x")
         if references:
             r = statistics.median(m[index] for m in references)
             print(f"       {reference} import {r * 1000:6.0f} ms: {r / p:.1f}x")
