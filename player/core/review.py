@@ -46,6 +46,9 @@ _BLOCK_WORDS = {
 }
 
 
+_OPENING_CHARS = 100
+
+
 class ReviewFailure(Exception):
     """The story cannot be reviewed or saved; the message names the file and what is wrong."""
 
@@ -69,7 +72,7 @@ class Review:
     language: str
     headings: tuple[Heading, ...]
     kinds: tuple[SegmentKind, ...]
-    #: a short summary per segment ("3 paragraphs, 1 photo"), in heading order
+    #: what each segment holds and how it begins ("3 paragraphs, 1 photo. Begins: …")
     summaries: tuple[str, ...] = ()
 
 
@@ -93,9 +96,14 @@ def _summary(blocks: Sequence[Block]) -> str:
     counts: dict[BlockType, int] = {}
     for block in blocks:
         counts[block.type] = counts.get(block.type, 0) + 1
-    return ", ".join(
+    held = ", ".join(
         f"{count} {_BLOCK_WORDS[kind]}{'' if count == 1 else 's'}" for kind, count in counts.items()
     )
+    # The opening words tell a reviewer more about a segment's kind than its title does.
+    first = next((" ".join(b.text.split()) for b in blocks if b.text.strip()), "")
+    if len(first) > _OPENING_CHARS:
+        first = first[:_OPENING_CHARS].rsplit(" ", 1)[0] + "…"
+    return f"{held}. Begins: {first}" if first else held
 
 
 def heading_line(kind: str, title: str) -> str:
@@ -198,3 +206,13 @@ def voice_note(voices: Sequence[Voice], language: str) -> str | None:
         f"No voice on this computer speaks this story's language ({language}); it will be "
         "read with another language's voice. The text is shown as usual."
     )
+
+
+def import_for_review(source: Path, library: Path) -> Review:
+    """Import ``source`` into a new folder of ``library`` (never overwriting a story) and
+    read it back for review; ImportFailure or ReviewFailure say what went wrong."""
+    from player.core.importer import import_file, write_story
+
+    folder = write_story(import_file(source), library)
+    log.info("imported %s as %s", source, folder)
+    return read_review(folder / "story.txt")

@@ -1,0 +1,122 @@
+"""The review of an imported story: each segment's kind and title, changed from the keyboard.
+
+:class:`ReviewDialog` shows what :func:`player.core.review.read_review` found and
+hands back the chosen headings; writing them is :func:`player.core.review.rewrite_headings`,
+run by :mod:`player.gui.importing`. Each segment is a title field and a kind list,
+labelled "Segment 2 title" and "Segment 2 kind" for screen readers, with what the
+segment holds and how it begins as their description: the words that tell a
+reviewer which kind it is. Tab moves title, kind, next title…; Enter saves.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from player.core.review import Heading, Review
+
+
+def form_row(form: QFormLayout, text: str, field: QWidget, description: str = "") -> QLabel:
+    """Add ``field`` to ``form`` under the label ``text``: the label is its buddy, and the
+    label's words (without "&" and ":") its accessible name; ``description`` its
+    accessible description (read after the name and value)."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    field.setAccessibleName(text.replace("&", "").rstrip(": "))
+    if description:
+        field.setAccessibleDescription(description)
+    form.addRow(label, field)
+    return label
+
+
+class ReviewDialog(QDialog):
+    """Segment kinds and titles of a newly imported story; ``headings()`` once accepted."""
+
+    def __init__(self, review: Review, note: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.review = review
+        self.setWindowTitle("Review the Imported Story")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"“{review.title}” is in the library now. Check what kind of part each segment "
+            "is and its title, then Save. Cancel keeps them as proposed."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.note = QLabel(note or "")
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("Note")
+        self.note.setVisible(bool(note))
+        layout.addWidget(self.note)
+
+        rows = QWidget()
+        form = QFormLayout(rows)
+        self.titles: list[QLineEdit] = []
+        self.kinds: list[QComboBox] = []
+        summaries = review.summaries or ("",) * len(review.headings)
+        for n, (heading, summary) in enumerate(zip(review.headings, summaries, strict=True), 1):
+            title = QLineEdit(heading.title)
+            form_row(form, f"Segment {n} title:", title, summary)
+            kind = QComboBox()
+            for option in review.kinds:
+                kind.addItem(option.label, option.id)
+            kind.setCurrentIndex(max(0, kind.findData(heading.kind)))
+            form_row(form, f"Segment {n} kind:", kind, f"Proposed: {kind.currentText()}")
+            self.titles.append(title)
+            self.kinds.append(kind)
+        scroller = QScrollArea()
+        scroller.setWidget(rows)
+        scroller.setWidgetResizable(True)
+        # The scroll area itself takes no focus: Tab goes straight from field to field.
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(scroller, 1)
+
+        self.problem = QLabel("")
+        self.problem.setAccessibleName("Problem")
+        self.problem.setWordWrap(True)
+        self.problem.setVisible(False)
+        layout.addWidget(self.problem)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self.save_button.setAccessibleDescription("Write these kinds and titles into the story")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 520)
+        if self.titles:
+            self.titles[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def accept(self) -> None:
+        """Save, unless a title is empty: then say which and go to it."""
+        for n, title in enumerate(self.titles, 1):
+            if not title.text().strip():
+                self.problem.setText(f"Segment {n} has no title; give it one before saving.")
+                self.problem.setVisible(True)
+                title.setFocus(Qt.FocusReason.OtherFocusReason)
+                QAccessible.updateAccessibility(
+                    QAccessibleAnnouncementEvent(self, self.problem.text())
+                )
+                return
+        super().accept()
+
+    def headings(self) -> list[Heading]:
+        """The headings as the dialog shows them now."""
+        return [
+            Heading(h.line, str(kind.currentData()), title.text())
+            for h, title, kind in zip(self.review.headings, self.titles, self.kinds, strict=True)
+        ]
