@@ -73,7 +73,7 @@ def hide_import(window: ImportCommands) -> None:
     window.setAcceptDrops(False)
 
 
-class ImportCommands(QWidget):
+class ImportCommands:
     """Importing in the window (a base of :class:`~player.gui.window.MainWindow`)."""
 
     if TYPE_CHECKING:  # made by the window
@@ -88,6 +88,8 @@ class ImportCommands(QWidget):
         def notify(self, text: str, *, announce: bool = True) -> None: ...
         def show_message(self, text: str) -> None: ...
         def open_story_in_background(self, path: Path | str) -> None: ...
+        def activateWindow(self) -> None: ...
+        def setAcceptDrops(self, on: bool) -> None: ...
 
     #: the review of the last import, while it is open
     review_dialog: ReviewDialog | None = None
@@ -95,11 +97,15 @@ class ImportCommands(QWidget):
     import_box: QMessageBox | None = None
     _imports: Generation | None = None
 
+    def _widget(self) -> QWidget | None:
+        """The window this is a base of, as the parent of its dialogs and worker results."""
+        return self if isinstance(self, QWidget) else None
+
     def cmd_import(self) -> None:
         if self.library_only:
             self.notify(REFUSED)
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Import a Story", "", FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self._widget(), "Import a Story", "", FILE_FILTER)
         if path:
             self.import_in_background(Path(path))
 
@@ -127,7 +133,7 @@ class ImportCommands(QWidget):
         run_in_background(
             lambda: import_for_review(source, library),
             done,
-            receiver=self,
+            receiver=self._widget(),
             generation=self._imports,
             name="story-import",
         )
@@ -145,7 +151,7 @@ class ImportCommands(QWidget):
         self.show_message(f"Imported as {review.path.parent}")
         playback = self.playback
         note = _voice_note(playback.voices if playback is not None else [], review.language)
-        dialog = ReviewDialog(review, note, self)
+        dialog = ReviewDialog(review, note, self._widget())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._save_review(review, dialog.headings()))
         dialog.rejected.connect(lambda: self._open_imported(review.path))
@@ -167,7 +173,10 @@ class ImportCommands(QWidget):
             self._open_imported(path)
 
         run_in_background(
-            lambda: rewrite_headings(path, headings), saved, receiver=self, name="story-review"
+            lambda: rewrite_headings(path, headings),
+            saved,
+            receiver=self._widget(),
+            name="story-review",
         )
 
     def _back_to_text(self) -> None:
@@ -184,7 +193,7 @@ class ImportCommands(QWidget):
         old = self.import_box
         if old is not None and shiboken6.isValid(old):
             old.close()
-        box = QMessageBox(self)
+        box = QMessageBox(self._widget())
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Import")
