@@ -167,8 +167,8 @@ def test_a_page_no_voice_speaks_gets_a_note(
     dialog.reject()
 
 
-def drop(window: MainWindow, path: Path) -> tuple[bool, bool]:
-    """Drag ``path`` over the window and drop it: whether each event was accepted."""
+def drop(target: QWidget, path: Path) -> tuple[bool, bool]:
+    """Drag ``path`` over ``target`` and drop it: whether each event was accepted."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     enter = QDragEnterEvent(
@@ -178,7 +178,7 @@ def drop(window: MainWindow, path: Path) -> tuple[bool, bool]:
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    QApplication.sendEvent(window, enter)
+    QApplication.sendEvent(target, enter)
     dropped = QDropEvent(
         QPointF(50, 50),
         Qt.DropAction.CopyAction,
@@ -186,17 +186,21 @@ def drop(window: MainWindow, path: Path) -> tuple[bool, bool]:
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    QApplication.sendEvent(window, dropped)
+    QApplication.sendEvent(target, dropped)
     return enter.isAccepted(), dropped.isAccepted()
 
 
+@pytest.mark.parametrize("on_text", [False, True], ids=["on-window", "on-story-text"])
 def test_dropping_a_saved_page_imports_it(
-    qtbot: QtBot, window: MainWindow, library: Path, tmp_path: Path
+    qtbot: QtBot, window: MainWindow, library: Path, tmp_path: Path, on_text: bool
 ) -> None:
     assert window.acceptDrops()
     page = tmp_path / "Saved Page.HTM"
     shutil.copyfile(CORPUS / "en-markup.html", page)
-    assert drop(window, page) == (True, True)
+    # The story text is a text view, which takes drops of its own; a page dropped there is
+    # refused by it (read-only) and goes on to the window.
+    target = window.pane.viewport() if on_text else window
+    assert drop(target, page) == (True, True)
     dialog = review_of(qtbot, window)
     assert dialog.review.path.is_relative_to(library)
     dialog.reject()
@@ -208,6 +212,7 @@ def test_dropping_another_kind_of_file_is_refused(
     picture = tmp_path / "photo.png"
     picture.write_bytes(b"\x89PNG")
     assert drop(window, picture) == (False, False)
+    assert drop(window.pane.viewport(), picture) == (False, False)
     assert window.review_dialog is None and not library.exists()
 
 

@@ -189,6 +189,7 @@ def test_importing_is_hidden_and_drops_are_refused(
     before = sorted(p.name for p in library.iterdir())
     assert not window.acceptDrops()
     assert drop(window, CORPUS / "en-feature.html") == (False, False)
+    assert drop(window.pane.viewport(), CORPUS / "en-feature.html") == (False, False)
     window.import_in_background(CORPUS / "en-feature.html")  # refused however it is asked
     assert "turned off on this computer" in window.message_label.text()
     assert window.review_dialog is None
