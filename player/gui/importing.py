@@ -155,7 +155,7 @@ class ImportCommands:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._save_review(review, dialog.headings()))
         dialog.rejected.connect(lambda: self._open_imported(review.path))
-        dialog.finished.connect(lambda _result: self._back_to_text())
+        dialog.finished.connect(lambda _result: self._review_closed())
         self.review_dialog = dialog
         dialog.open()
 
@@ -179,13 +179,13 @@ class ImportCommands:
             name="story-review",
         )
 
-    def _back_to_text(self) -> None:
+    def _review_closed(self) -> None:
+        self.review_dialog = None  # it deletes itself on close
         # Without a window manager (kiosks, Xvfb) focus would otherwise be lost.
         self.activateWindow()
         self.pane.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _open_imported(self, path: Path) -> None:
-        self.review_dialog = None
         self.open_story_in_background(path)
 
     def show_import_error(self, headline: str, details: str) -> None:

@@ -142,6 +142,42 @@ def test_cancel_keeps_the_file_as_imported_and_opens_it(
     assert story_file.read_bytes() == before
 
 
+def test_changes_that_cannot_be_saved_are_explained_in_words(
+    qtbot: QtBot, window: MainWindow, library: Path
+) -> None:
+    window.import_in_background(CORPUS / "en-plain.txt")
+    dialog = review_of(qtbot, window)
+    story_file = dialog.review.path
+    story_file.unlink()  # gone meanwhile (another program, a full disk's cleanup…)
+    dialog.titles[0].setText("Another title")
+    press(qtbot, dialog, "Return")
+    qtbot.waitUntil(
+        lambda: window.import_box is not None and window.import_box.isVisible(), timeout=WAIT_MS
+    )
+    box = window.import_box
+    assert box is not None
+    assert box.text() == f"The changes to {story_file.parent.name} could not be saved."
+    assert f"{story_file}: cannot read the story" in box.informativeText()
+    assert window.review_dialog is None
+    box.close()
+
+
+def test_an_empty_title_is_not_saved(qtbot: QtBot, window: MainWindow, library: Path) -> None:
+    window.import_in_background(CORPUS / "en-notes.md")
+    dialog = review_of(qtbot, window)
+    before = dialog.review.path.read_bytes()
+    press(qtbot, dialog, "Tab")
+    press(qtbot, dialog, "Tab")
+    press(qtbot, dialog, "Ctrl+A")
+    press(qtbot, dialog, "Delete")
+    press(qtbot, dialog, "Return")
+    assert dialog.isVisible()
+    assert dialog.problem.text() == "Segment 2 has no title; give it one before saving."
+    assert QApplication.focusWidget() is dialog.titles[1]
+    assert dialog.review.path.read_bytes() == before
+    dialog.reject()
+
+
 def test_a_second_import_gets_a_numbered_folder(
     qtbot: QtBot, window: MainWindow, library: Path
 ) -> None:
