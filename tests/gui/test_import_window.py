@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import shiboken6
@@ -18,6 +21,7 @@ from player.gui.review import ReviewDialog
 from player.gui.window import MainWindow
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "import"
+T = TypeVar("T")
 WAIT_MS = 20_000  # the first import loads the page extractor
 
 
@@ -103,6 +107,36 @@ def test_import_review_with_keys_save_and_the_story_opens(
     ]
     assert changed == [(9, "== background: Introduction"), (31, "== section: The promise of 2015")]
     assert not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+
+def test_import_and_save_run_off_the_gui_thread(
+    qtbot: QtBot, window: MainWindow, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from player.core import review
+
+    threads: dict[str, threading.Thread] = {}
+
+    def watched(name: str, real: Callable[..., T]) -> Callable[..., T]:
+        def run(*args: object) -> T:
+            threads[name] = threading.current_thread()
+            return real(*args)
+
+        return run
+
+    for name, real in (
+        ("import_for_review", review.import_for_review),
+        ("rewrite_headings", review.rewrite_headings),
+    ):
+        monkeypatch.setattr(f"player.gui.importing.{name}", watched(name, real))
+    window.import_in_background(CORPUS / "en-plain.txt")
+    dialog = review_of(qtbot, window)
+    dialog.titles[0].setText("Changed")
+    dialog.accept()
+    path = dialog.review.path
+    qtbot.waitUntil(lambda: window.story is not None and window.story.path == path, timeout=WAIT_MS)
+    assert set(threads) == {"import_for_review", "rewrite_headings"}
+    assert all(t is not threading.main_thread() for t in threads.values())
+    assert window.story is not None and window.story.segments[0].title == "Changed"
 
 
 def test_review_fields_are_labelled_for_screen_readers(
