@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QMimeData, QStandardPaths, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -96,6 +96,8 @@ class ImportCommands:
     #: the last import's or save's error, while it is shown
     import_box: QMessageBox | None = None
     _imports: Generation | None = None
+    #: where the file dialog opens next: the folder of the last file imported (this session)
+    _import_start: str = ""
 
     def _widget(self) -> QWidget | None:
         """The window this is a base of, as the parent of its dialogs and worker results."""
@@ -105,9 +107,21 @@ class ImportCommands:
         if self.library_only:
             self.notify(REFUSED)
             return
-        path, _ = QFileDialog.getOpenFileName(self._widget(), "Import a Story", "", FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self._widget(), "Import a Story", self._start_folder(), FILE_FILTER
+        )
         if path:
+            self._import_start = str(Path(path).parent)
             self.import_in_background(Path(path))
+
+    def _start_folder(self) -> str:
+        """The last import's folder, else Downloads, where browsers save pages."""
+        if self._import_start:
+            return self._import_start
+        downloads = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DownloadLocation
+        )
+        return downloads if downloads and Path(downloads).is_dir() else ""
 
     def import_folder(self) -> Path:
         """Where imports go: the library folder, as ``story-player import`` writes by default."""

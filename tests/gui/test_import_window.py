@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QAccessible, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
@@ -32,12 +32,13 @@ def library(tmp_path: Path, settings: Settings) -> Path:
     return folder
 
 
-def choose_in_file_dialog(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
-    """File > Import…'s file dialog answers ``path``; returns the filters it was shown."""
-    shown: list[str] = []
+def choose_in_file_dialog(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[tuple[str, str]]:
+    """File > Import…'s file dialog answers ``path``; returns the (folder, filter) it was
+    shown each time."""
+    shown: list[tuple[str, str]] = []
 
     def answer(*args: object, **_kwargs: object) -> tuple[str, str]:
-        shown.append(str(args[3]))
+        shown.append((str(args[2]), str(args[3])))
         return str(path), ""
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", answer)
@@ -64,9 +65,10 @@ def review_of(qtbot: QtBot, window: MainWindow) -> ReviewDialog:
 def test_import_review_with_keys_save_and_the_story_opens(
     qtbot: QtBot, window: MainWindow, library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    filters = choose_in_file_dialog(monkeypatch, CORPUS / "en-feature.html")
+    shown = choose_in_file_dialog(monkeypatch, CORPUS / "en-feature.html")
     press(qtbot, window, "Ctrl+I")
-    assert "*.html" in filters[0] and "*.mhtml" in filters[0] and "*.md" in filters[0]
+    file_filter = shown[0][1]
+    assert "*.html" in file_filter and "*.mhtml" in file_filter and "*.md" in file_filter
     dialog = review_of(qtbot, window)
     story_file = library / "river-town-counts-the-cost-of-the-winter-floods" / "story.txt"
     imported = story_file.read_bytes()
@@ -137,6 +139,24 @@ def test_import_and_save_run_off_the_gui_thread(
     assert set(threads) == {"import_for_review", "rewrite_headings"}
     assert all(t is not threading.main_thread() for t in threads.values())
     assert window.story is not None and window.story.segments[0].title == "Changed"
+
+
+def test_the_file_dialog_opens_in_downloads_then_where_the_last_page_was(
+    qtbot: QtBot,
+    window: MainWindow,
+    library: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda _where: str(downloads))
+    shown = choose_in_file_dialog(monkeypatch, CORPUS / "en-plain.txt")
+    window.cmd_import()
+    review_of(qtbot, window).reject()
+    window.cmd_import()
+    review_of(qtbot, window).reject()
+    assert [folder for folder, _ in shown] == [str(downloads), str(CORPUS)]
 
 
 def test_review_fields_are_labelled_for_screen_readers(
