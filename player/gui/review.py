@@ -10,7 +10,7 @@ reviewer which kind it is. Tab moves title, kind, next title…; Enter saves.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.review import Heading, Review
+
+#: segment rows made at a time (about 1.2 ms each here)
+ROWS_AT_ONCE = 40
 
 
 def form_row(form: QFormLayout, text: str, field: QWidget, description: str = "") -> QLabel:
@@ -61,20 +64,16 @@ class ReviewDialog(QDialog):
         layout.addWidget(self.note)
 
         rows = QWidget()
-        form = QFormLayout(rows)
+        self._form = QFormLayout(rows)
         self.titles: list[QLineEdit] = []
         self.kinds: list[QComboBox] = []
-        summaries = review.summaries or ("",) * len(review.headings)
-        for n, (heading, summary) in enumerate(zip(review.headings, summaries, strict=True), 1):
-            title = QLineEdit(heading.title)
-            form_row(form, f"Segment {n} title:", title, summary)
-            kind = QComboBox()
-            for option in review.kinds:
-                kind.addItem(option.label, option.id)
-            kind.setCurrentIndex(max(0, kind.findData(heading.kind)))
-            form_row(form, f"Segment {n} kind:", kind, f"Proposed: {kind.currentText()}")
-            self.titles.append(title)
-            self.kinds.append(kind)
+        self._summaries = review.summaries or ("",) * len(review.headings)
+        # A long live blog has hundreds of segments, a few milliseconds of widgets each: the
+        # first rows now, the rest in slices, so the GUI thread never stalls on them.
+        self._more = QTimer(self)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self._add_rows)
+        self._add_rows()
         scroller = QScrollArea()
         scroller.setWidget(rows)
         scroller.setWidgetResizable(True)
@@ -101,6 +100,36 @@ class ReviewDialog(QDialog):
         if self.titles:
             self.titles[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
+    @property
+    def complete(self) -> bool:
+        """Whether every segment's row is there yet."""
+        return len(self.titles) == len(self.review.headings)
+
+    def _add_rows(self) -> None:
+        start = len(self.titles)
+        # Widgets made later join the end of the focus chain, after Save and Cancel: put
+        # each row right after the one before it instead.
+        previous: QWidget | None = self.kinds[-1] if self.kinds else None
+        for n in range(start, min(start + ROWS_AT_ONCE, len(self.review.headings))):
+            heading = self.review.headings[n]
+            title = QLineEdit(heading.title)
+            form_row(self._form, f"Segment {n + 1} title:", title, self._summaries[n])
+            kind = QComboBox()
+            for option in self.review.kinds:
+                kind.addItem(option.label, option.id)
+            kind.setCurrentIndex(max(0, kind.findData(heading.kind)))
+            form_row(self._form, f"Segment {n + 1} kind:", kind, f"Proposed: {kind.currentText()}")
+            self.titles.append(title)
+            self.kinds.append(kind)
+            if previous is not None:
+                QWidget.setTabOrder(previous, title)
+            QWidget.setTabOrder(title, kind)
+            previous = kind
+        if self.complete:
+            self._more.stop()
+        elif not self._more.isActive():
+            self._more.start()
+
     def accept(self) -> None:
         """Save, unless a title is empty: then say which and go to it."""
         for n, title in enumerate(self.titles, 1):
@@ -115,8 +144,9 @@ class ReviewDialog(QDialog):
         super().accept()
 
     def headings(self) -> list[Heading]:
-        """The headings as the dialog shows them now."""
-        return [
+        """The headings as the dialog shows them now (as proposed for rows not shown yet)."""
+        shown = [
             Heading(h.line, str(kind.currentData()), title.text())
-            for h, title, kind in zip(self.review.headings, self.titles, self.kinds, strict=True)
+            for h, title, kind in zip(self.review.headings, self.titles, self.kinds, strict=False)
         ]
+        return shown + list(self.review.headings[len(shown) :])

@@ -13,7 +13,7 @@ import shiboken6
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QAccessible, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from player.core.settings import Settings
@@ -229,6 +229,33 @@ def test_an_empty_title_is_not_saved(qtbot: QtBot, window: MainWindow, library: 
     assert dialog.problem.text() == "Segment 2 has no title; give it one before saving."
     assert QApplication.focusWidget() is dialog.titles[1]
     assert dialog.review.path.read_bytes() == before
+    dialog.reject()
+
+
+def test_a_long_story_gets_its_rows_in_slices_in_tab_order(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from player.core.review import read_review
+    from player.gui.review import ROWS_AT_ONCE
+
+    count = ROWS_AT_ONCE * 2 + 5
+    path = tmp_path / "story.txt"
+    segments = "".join(f"== section: Hour {n}\n\nNews of hour {n}.\n\n" for n in range(count))
+    path.write_text(f"title: Live\nlanguage: en\n\n{segments}== end\n", encoding="utf-8")
+    dialog = ReviewDialog(read_review(path), None, window)
+    qtbot.addWidget(dialog)
+    assert len(dialog.titles) == ROWS_AT_ONCE and not dialog.complete
+    assert [h.title for h in dialog.headings()] == [f"Hour {n}" for n in range(count)]
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.complete and dialog.kinds[-1].isVisible())
+    assert len(dialog.titles) == count
+    dialog.kinds[ROWS_AT_ONCE - 1].setFocus()
+    press(qtbot, dialog, "Tab")
+    assert QApplication.focusWidget() is dialog.titles[ROWS_AT_ONCE]
+    dialog.kinds[-1].setFocus()
+    press(qtbot, dialog, "Tab")  # from the last segment on to the buttons
+    focused = QApplication.focusWidget()
+    assert isinstance(focused, QPushButton) and focused.text() in ("&Save", "Save", "&Cancel")
     dialog.reject()
 
 
