@@ -63,9 +63,10 @@ from player.paths import bundled_story_path
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
 
-#: commands a random key must not reach: Quit would end the session early, and Export
-#: (Enter in its dialog) would write talking books into the Documents folder
-EXCLUDED = frozenset({"quit", "export"})
+#: commands a random key must not reach: Quit would end the session early, Export
+#: (Enter in its dialog) would write talking books into the Documents folder, and Import
+#: (Enter in its file dialog) would import whatever file of the working folder is selected
+EXCLUDED = frozenset({"quit", "export", "import"})
 #: keys that move around in any widget
 MOVES = (
     Key.Key_Tab,
