@@ -310,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         story = make_library(Path(scratch))
         window = gui_app.create_window([str(story), "--library", scratch], Settings(MemoryStore()))
         window.actions_by_id["quit"].setEnabled(False)
+        window.actions_by_id["import"].setEnabled(False)  # not through the File menu either
         window.show()
 
         def report(line: dict[str, Any]) -> None:
