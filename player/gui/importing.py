@@ -25,30 +25,22 @@ from PySide6.QtCore import QMimeData, QStandardPaths, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from player.core.importer import (
-    HTML_SUFFIXES,
-    MARKDOWN_SUFFIXES,
-    MHTML_SUFFIXES,
-    TEXT_SUFFIXES,
-    ImportFailure,
-)
 from player.core.library import library_folder
-from player.core.review import Heading, Review, ReviewFailure, import_for_review, rewrite_headings
-from player.core.review import voice_note as _voice_note
 from player.gui.background import Generation, run_in_background
-from player.gui.review import ReviewDialog
-from player.platform.folders import default_library_folder
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
     from player.core.playback.api import Playback
+    from player.core.review import Heading, Review
     from player.core.settings import Settings
     from player.gui.reading import ReadingPane
+    from player.gui.review import ReviewDialog
 
 log = logging.getLogger(__name__)
 
-IMPORTABLE = HTML_SUFFIXES + MHTML_SUFFIXES + TEXT_SUFFIXES + MARKDOWN_SUFFIXES
+# The importer, the review and its dialog load on first use: nothing the window's first
+# paint needs (17 ms of imports at start-up otherwise).
 FILE_FILTER = (
     "Saved pages, Markdown and text (*.html *.htm *.xhtml *.mhtml *.mht *.md *.markdown "
     "*.txt *.text);;All files (*)"
@@ -58,10 +50,18 @@ REFUSED = "Importing stories is turned off on this computer by the library"
 
 def importable_paths(mime: QMimeData) -> Iterator[Path]:
     """The local files among dropped data that the importer reads (by their suffix)."""
+    from player.core.importer import (
+        HTML_SUFFIXES,
+        MARKDOWN_SUFFIXES,
+        MHTML_SUFFIXES,
+        TEXT_SUFFIXES,
+    )
+
+    importable = HTML_SUFFIXES + MHTML_SUFFIXES + TEXT_SUFFIXES + MARKDOWN_SUFFIXES
     for url in mime.urls() if mime.hasUrls() else []:
         if url.isLocalFile():
             path = Path(url.toLocalFile())
-            if path.suffix.lower() in IMPORTABLE:
+            if path.suffix.lower() in importable:
                 yield path
 
 
@@ -125,6 +125,8 @@ class ImportCommands:
 
     def import_folder(self) -> Path:
         """Where imports go: the library folder, as ``story-player import`` writes by default."""
+        from player.platform.folders import default_library_folder
+
         return library_folder(
             str(self.settings.get("library_folder")),
             self.library_folder_override,
@@ -136,6 +138,8 @@ class ImportCommands:
         if self.library_only:
             self.notify(REFUSED)
             return
+        from player.core.review import import_for_review
+
         if self._imports is None:
             self._imports = Generation()
         library = self.import_folder()
@@ -153,6 +157,10 @@ class ImportCommands:
         )
 
     def _imported(self, source: Path, future: Future[Review]) -> None:
+        from player.core.importer import ImportFailure
+        from player.core.review import ReviewFailure, voice_note
+        from player.gui.review import ReviewDialog
+
         try:
             review = future.result()
         except (ImportFailure, ReviewFailure) as exc:
@@ -164,7 +172,7 @@ class ImportCommands:
             return
         self.show_message(f"Imported as {review.path.parent}")
         playback = self.playback
-        note = _voice_note(playback.voices if playback is not None else [], review.language)
+        note = voice_note(playback.voices if playback is not None else [], review.language)
         dialog = ReviewDialog(review, note, self._widget())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._save_review(review, dialog.headings()))
@@ -174,6 +182,8 @@ class ImportCommands:
         dialog.open()
 
     def _save_review(self, review: Review, headings: list[Heading]) -> None:
+        from player.core.review import ReviewFailure, rewrite_headings
+
         path = review.path
 
         def saved(future: Future[bool]) -> None:

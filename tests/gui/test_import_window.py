@@ -129,7 +129,7 @@ def test_import_and_save_run_off_the_gui_thread(
         ("import_for_review", review.import_for_review),
         ("rewrite_headings", review.rewrite_headings),
     ):
-        monkeypatch.setattr(f"player.gui.importing.{name}", watched(name, real))
+        monkeypatch.setattr(f"player.core.review.{name}", watched(name, real))
     window.import_in_background(CORPUS / "en-plain.txt")
     dialog = review_of(qtbot, window)
     dialog.titles[0].setText("Changed")
