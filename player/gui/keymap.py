@@ -38,6 +38,14 @@ COMMANDS: tuple[Command, ...] = (
         "library", "File", "&Library…", ("Ctrl+L",), (), "Choose a story from the library list"
     ),
     Command(
+        "import",
+        "File",
+        "&Import…",
+        ("Ctrl+I",),
+        (),
+        "Make a story from a saved web page, Markdown or text file, and review its segments",
+    ),
+    Command(
         "export",
         "File",
         "&Export…",

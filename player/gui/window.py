@@ -58,6 +58,7 @@ from player.gui.caretfollow import CaretFollower
 from player.gui.commands import CommandRegistry
 from player.gui.contents import ContentsTree
 from player.gui.find import FindCommands
+from player.gui.importing import ImportCommands
 from player.gui.menubar import keep_lone_alt_out
 from player.gui.opening import StoryLoader, StoryOpening
 from player.gui.reading import ReadingPane
@@ -77,7 +78,7 @@ VoiceLister = Callable[[Playback], list[tuple[str, str]]]
 log = logging.getLogger(__name__)
 
 
-class MainWindow(FindCommands, StoryOpening):
+class MainWindow(FindCommands, ImportCommands, StoryOpening):
     """The player window."""
 
     def __init__(
@@ -110,6 +111,7 @@ class MainWindow(FindCommands, StoryOpening):
         #: the last export started with File > Export… (see player.gui.exporting)
         self.export_run: ExportRun | None = None
         self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)  # a saved page dropped here is imported (player.gui.importing)
 
         self.commands = CommandRegistry(self, lambda cid: getattr(self, f"cmd_{cid}"))
         self.actions_by_id = self.commands.actions
