@@ -16,9 +16,10 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from player.core.model import Block, BlockType, SegmentKind
 from player.core.speech.base import Voice, normalize_language
@@ -90,6 +91,44 @@ def read_review(path: Path) -> Review:
     return Review(
         path, story.meta.title, story.meta.language, headings, tuple(kinds.values()), summaries
     )
+
+
+def review_to_json(review: Review) -> dict[str, Any]:
+    """``review`` as JSON data (what ``story-player import --json`` prints)."""
+    return {
+        "story": str(review.path),
+        "title": review.title,
+        "language": review.language,
+        "segments": [
+            {"line": h.line, "kind": h.kind, "title": h.title, "summary": summary}
+            for h, summary in zip(review.headings, _padded(review), strict=True)
+        ],
+        "kinds": [{"id": k.id, "label": k.label, "plural": k.plural} for k in review.kinds],
+    }
+
+
+def _padded(review: Review) -> tuple[str, ...]:
+    return review.summaries + ("",) * (len(review.headings) - len(review.summaries))
+
+
+def review_from_json(data: Mapping[str, Any]) -> Review:
+    """The review :func:`review_to_json` gave; ValueError when ``data`` is not one."""
+    try:
+        segments = data["segments"]
+        return Review(
+            path=Path(str(data["story"])),
+            title=str(data["title"]),
+            language=str(data["language"]),
+            headings=tuple(
+                Heading(int(s["line"]), str(s["kind"]), str(s["title"])) for s in segments
+            ),
+            kinds=tuple(
+                SegmentKind(str(k["id"]), str(k["label"]), str(k["plural"])) for k in data["kinds"]
+            ),
+            summaries=tuple(str(s["summary"]) for s in segments),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a review: {exc!r}") from None
 
 
 def _summary(blocks: Sequence[Block]) -> str:

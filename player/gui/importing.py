@@ -1,12 +1,16 @@
 """File > Import… and files dropped on the window: a saved page becomes a story in the library.
 
 :class:`ImportCommands` is the part of :class:`~player.gui.window.MainWindow` that
-imports. The import (:func:`player.core.review.import_for_review`, the same importer
-as ``story-player import``) runs on a worker thread and writes a new folder in the
-library folder, never over a story already there; the GUI thread only starts it and
-takes its outcome. Then :class:`~player.gui.review.ReviewDialog` shows the proposed
-segment kinds and titles; Save rewrites the headings (on a worker too) and opens the
-story, Cancel opens it as imported. What goes wrong is said in words in a message box.
+imports. The import is ``story-player import --json`` in a child process
+(:class:`~player.core.importer.child.ImportRun`), which writes a new folder in the
+library folder (never over a story already there) and reads it back for review; a
+worker thread only waits on it. On a thread of this process, the importer's long calls
+into lxml and trafilatura held the interpreter lock and stalled the GUI thread for up
+to 0.2 s. The GUI thread only starts the import and takes its outcome; closing the
+window ends an import still running. Then :class:`~player.gui.review.ReviewDialog`
+shows the proposed segment kinds and titles; Save rewrites the headings (on a worker
+thread) and opens the story, Cancel opens it as imported. What goes wrong is said in
+words in a message box.
 
 On a library workstation there is no importing: the command is hidden and disabled
 and drops are refused (patrons must not add files to the shared library).
@@ -31,6 +35,7 @@ from player.gui.background import Generation, run_in_background
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
+    from player.core.importer.child import ImportRun
     from player.core.playback.api import Playback
     from player.core.review import Heading, Review
     from player.core.settings import Settings
@@ -96,6 +101,8 @@ class ImportCommands:
     #: the last import's or save's error, while it is shown
     import_box: QMessageBox | None = None
     _imports: Generation | None = None
+    #: the imports whose child process may still run (the newest last)
+    import_runs: tuple[ImportRun, ...] = ()
     #: where the file dialog opens next: the folder of the last file imported (this session)
     _import_start: str = ""
 
@@ -134,27 +141,35 @@ class ImportCommands:
         )
 
     def import_in_background(self, source: Path) -> None:
-        """Import ``source`` on a worker thread, then show its review."""
+        """Import ``source`` in a child process (a worker thread waits on it), then show
+        its review."""
         if self.library_only:
             self.notify(REFUSED)
             return
-        from player.core.review import import_for_review
+        from player.core.importer.child import ImportRun
 
         if self._imports is None:
             self._imports = Generation()
-        library = self.import_folder()
+        run = ImportRun(source, self.import_folder())
+        self.import_runs = (*(r for r in self.import_runs if not r.finished.is_set()), run)
         self.notify(f"Importing {source.name}…")
 
         def done(future: Future[Review]) -> None:
             self._imported(source, future)
 
         run_in_background(
-            lambda: import_for_review(source, library),
+            run.run,
             done,
             receiver=self._widget(),
             generation=self._imports,
             name="story-import",
         )
+
+    def stop_import(self) -> None:
+        """End every import still running (the window is closing): no child outlives it."""
+        runs, self.import_runs = self.import_runs, ()
+        for run in runs:
+            run.stop()
 
     def _imported(self, source: Path, future: Future[Review]) -> None:
         from player.core.importer import ImportFailure

@@ -139,3 +139,20 @@ def test_a_voice_note_only_when_no_voice_speaks_the_language() -> None:
     note = voice_note(voices, "de")
     assert note is not None and "(de)" in note and "No voice" in note
     assert voice_note([], "de") is None  # voices not known yet: nothing to say
+
+
+def test_a_review_goes_through_json_unchanged(tmp_path: Path) -> None:
+    import json
+
+    from player.core.review import review_from_json, review_to_json
+
+    path = tmp_path / "story.txt"
+    path.write_text(
+        "title: Zürich\nlanguage: de\n\n[kinds]\ndiary = Diary entry | Diary entries\n\n"
+        "== diary: Montag\n\nErster Tag.\n\n== section: Später\n\nMehr.\n\n== end\n",
+        encoding="utf-8",
+    )
+    review = read_review(path)
+    assert review_from_json(json.loads(json.dumps(review_to_json(review)))) == review
+    with pytest.raises(ValueError, match="not a review"):
+        review_from_json({"story": str(path)})

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -111,11 +114,18 @@ def test_import_review_with_keys_save_and_the_story_opens(
     assert not shiboken6.isValid(dialog) or not dialog.isVisible()
 
 
-def test_import_and_save_run_off_the_gui_thread(
+def test_the_import_runs_in_a_child_process_and_the_save_off_the_gui_thread(
     qtbot: QtBot, window: MainWindow, library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from player.core import review
+    from player.core import importer, review
+    from player.core.importer.child import ImportRun
 
+    def not_here(*_args: object) -> None:
+        raise AssertionError("imported in the window's own process")
+
+    # The importer's C calls would hold this process's interpreter lock (GUI stalls).
+    monkeypatch.setattr(importer, "import_file", not_here)
+    monkeypatch.setattr(review, "import_for_review", not_here)
     threads: dict[str, threading.Thread] = {}
 
     def watched(name: str, real: Callable[..., T]) -> Callable[..., T]:
@@ -125,20 +135,52 @@ def test_import_and_save_run_off_the_gui_thread(
 
         return run
 
-    for name, real in (
-        ("import_for_review", review.import_for_review),
-        ("rewrite_headings", review.rewrite_headings),
-    ):
-        monkeypatch.setattr(f"player.core.review.{name}", watched(name, real))
+    monkeypatch.setattr(ImportRun, "run", watched("run", ImportRun.run))
+    monkeypatch.setattr(review, "rewrite_headings", watched("save", review.rewrite_headings))
     window.import_in_background(CORPUS / "en-plain.txt")
     dialog = review_of(qtbot, window)
+    (run,) = window.import_runs
+    assert run.pid is not None and run.pid != os.getpid()
     dialog.titles[0].setText("Changed")
     dialog.accept()
     path = dialog.review.path
     qtbot.waitUntil(lambda: window.story is not None and window.story.path == path, timeout=WAIT_MS)
-    assert set(threads) == {"import_for_review", "rewrite_headings"}
+    assert set(threads) == {"run", "save"}
     assert all(t is not threading.main_thread() for t in threads.values())
     assert window.story is not None and window.story.segments[0].title == "Changed"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signals are POSIX")
+def test_an_importer_killed_meanwhile_is_explained_in_words(
+    qtbot: QtBot, window: MainWindow, library: Path
+) -> None:
+    window.import_in_background(CORPUS / "en-feature.html")
+    (run,) = window.import_runs
+    assert run.started.wait(10) and run.pid is not None
+    os.kill(run.pid, signal.SIGKILL)
+    qtbot.waitUntil(
+        lambda: window.import_box is not None and window.import_box.isVisible(), timeout=WAIT_MS
+    )
+    box = window.import_box
+    assert box is not None
+    assert box.text() == "en-feature.html could not be imported."
+    assert box.informativeText().endswith("the importing process was stopped by SIGKILL (signal 9)")
+    assert window.review_dialog is None
+    box.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.kill(pid, 0) ends a process there")
+def test_closing_the_window_ends_a_running_import(
+    qtbot: QtBot, window: MainWindow, library: Path
+) -> None:
+    window.import_in_background(CORPUS / "en-feature.html")
+    (run,) = window.import_runs
+    assert run.started.wait(10) and run.pid is not None
+    window.close()
+    assert run.finished.wait(10)
+    with pytest.raises(ProcessLookupError):
+        os.kill(run.pid, 0)  # ended and waited for, not left running nor a zombie
+    assert window.import_runs == ()
 
 
 def test_the_file_dialog_opens_in_downloads_then_where_the_last_page_was(
