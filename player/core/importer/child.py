@@ -38,6 +38,13 @@ log = logging.getLogger(__name__)
 #: and the importer refuses files over 50 MB
 IMPORT_TIMEOUT_S = 120.0
 
+#: the child's priority: below the window's and its speech's, which share its cores
+NICENESS = 10
+# Windows: below normal priority, and no console window flashing up
+_CREATION_FLAGS = getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0) | getattr(
+    subprocess, "CREATE_NO_WINDOW", 0
+)
+
 _live: set[subprocess.Popen[str]] = set()
 _live_lock = threading.Lock()
 
@@ -111,14 +118,16 @@ class ImportRun:
                     encoding="utf-8",
                     errors="replace",
                     env=_environment(),
-                    # no console window flashing up on Windows
-                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                    creationflags=_CREATION_FLAGS,
                 )
             except OSError as exc:
                 raise ImportFailure(
                     f"{self.source}: the importer could not be started: {exc.strerror or exc}"
                 ) from None
             self._proc = proc
+            if hasattr(os, "setpriority"):
+                with contextlib.suppress(OSError):  # then it runs at the window's priority
+                    os.setpriority(os.PRIO_PROCESS, proc.pid, NICENESS)
             with _live_lock:
                 _live.add(proc)
         self.started.set()
