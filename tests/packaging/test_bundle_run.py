@@ -203,3 +203,28 @@ def test_x11_platform_with_its_accessibility_bridge_loads(tmp_path: Path) -> Non
     for name in ("libqxcb.so", "libQt6XcbQpa.so", "libQt6DBus.so"):
         matches = [path for path in held.mapped if path.name.startswith(name)]
         assert matches and all(_inside(path) for path in matches), name
+
+
+@pytest.mark.parametrize("page", ["en-feature.html", "split"])
+def test_the_bundle_imports_a_page_as_the_window_runs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    """The window of a bundle imports with its own executable (``story-player import
+    --json``): the extractor's data files must be in the bundle, the second opinion's
+    (jusText, on the split page) too."""
+    from player.core.importer.child import ImportRun
+    from player.core.review import read_review
+    from tests.benchmarks.import_page import build_page
+
+    source = (
+        build_page(tmp_path, split=True)
+        if page == "split"
+        else ROOT / "tests" / "data" / "import" / page
+    )
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(EXECUTABLE))
+    run = ImportRun(source, tmp_path / "library", timeout_s=TIMEOUT)
+    assert run.command[:2] == [str(EXECUTABLE), "import"]
+    review = run.run()
+    assert review == read_review(review.path)
+    assert review.title.startswith("River town counts the cost")
