@@ -173,11 +173,15 @@ class ImportCommands:
 
     def _imported(self, source: Path, future: Future[Review]) -> None:
         from player.core.importer import ImportFailure
+        from player.core.importer.child import ImportStopped
         from player.core.review import ReviewFailure, voice_note
         from player.gui.review import ReviewDialog
 
         try:
             review = future.result()
+        except ImportStopped:
+            log.info("the import of %s was stopped", source)  # the window closed: no message
+            return
         except (ImportFailure, ReviewFailure) as exc:
             self.show_import_error(f"{source.name} could not be imported.", str(exc))
             return

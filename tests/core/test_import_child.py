@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from player.core.importer import ImportFailure, import_file
-from player.core.importer.child import ImportRun, import_command
+from player.core.importer.child import ImportRun, ImportStopped, import_command
 from player.core.review import read_review
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "import"
@@ -95,12 +95,14 @@ def test_a_hanging_importer_is_killed_after_its_time(tmp_path: Path) -> None:
 def test_stop_ends_the_importer_from_another_thread(tmp_path: Path) -> None:
     run = ImportRun(tmp_path / "page.html", tmp_path, command=python("import time; time.sleep(60)"))
     failures: list[str] = []
+    stopped: list[bool] = []
 
     def wait() -> None:
         try:
             run.run()
         except ImportFailure as exc:
             failures.append(str(exc))
+            stopped.append(isinstance(exc, ImportStopped))
 
     worker = threading.Thread(target=wait)
     worker.start()
@@ -109,6 +111,7 @@ def test_stop_ends_the_importer_from_another_thread(tmp_path: Path) -> None:
     worker.join(10)
     assert not worker.is_alive()
     assert failures == [f"{tmp_path / 'page.html'}: the import was stopped"]
+    assert stopped == [True]
     assert run.pid is not None and gone(run.pid)
     run.stop()  # again, once it has ended: nothing happens
 
@@ -116,7 +119,7 @@ def test_stop_ends_the_importer_from_another_thread(tmp_path: Path) -> None:
 def test_a_stopped_import_never_starts(tmp_path: Path) -> None:
     run = ImportRun(tmp_path / "page.html", tmp_path, command=python("raise SystemExit(3)"))
     run.stop()
-    with pytest.raises(ImportFailure, match="the import was stopped"):
+    with pytest.raises(ImportStopped, match="the import was stopped"):
         run.run()
     assert run.pid is None
 

@@ -181,6 +181,8 @@ def test_closing_the_window_ends_a_running_import(
     with pytest.raises(ProcessLookupError):
         os.kill(run.pid, 0)  # ended and waited for, not left running nor a zombie
     assert window.import_runs == ()
+    qtbot.wait(200)  # the outcome is delivered: a closed window shows no message for it
+    assert window.import_box is None and window.review_dialog is None
 
 
 def test_the_file_dialog_opens_in_downloads_then_where_the_last_page_was(

@@ -49,6 +49,10 @@ _live: set[subprocess.Popen[str]] = set()
 _live_lock = threading.Lock()
 
 
+class ImportStopped(ImportFailure):
+    """The import was ended by :meth:`ImportRun.stop` (nobody waits for it any more)."""
+
+
 def import_command(source: Path, library: Path) -> list[str]:
     """The command line that imports ``source`` into a new folder of ``library``."""
     # A bundle has no ``-m``; its entry point hands ``import`` to the command's parser.
@@ -59,12 +63,14 @@ def import_command(source: Path, library: Path) -> list[str]:
 
 
 def _environment() -> dict[str, str]:
-    """The child's environment: this process's, with this very copy of the package first
-    on the path (an installed copy elsewhere must not be the one that runs)."""
+    """The child's environment: this process's, with a source checkout's package first on
+    the path (a copy installed elsewhere, or an editable install of another checkout, must
+    not be the one that runs). An installed package's folder is left where it is: first on
+    the path it would come before the standard library."""
     env = dict(os.environ)
-    if not getattr(sys, "frozen", False):
-        root = str(Path(__file__).resolve().parents[3])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    root = Path(__file__).resolve().parents[3]
+    if not getattr(sys, "frozen", False) and root.name not in ("site-packages", "dist-packages"):
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
     return env
 
 
@@ -107,7 +113,7 @@ class ImportRun:
     def _run(self) -> Review:
         with self._lock:
             if self._stopped:
-                raise ImportFailure(f"{self.source}: the import was stopped")
+                raise ImportStopped(f"{self.source}: the import was stopped")
             try:
                 proc = subprocess.Popen(
                     self.command,
@@ -161,7 +167,7 @@ class ImportRun:
                     f"{self.source}: the importer's answer was not understood"
                 ) from None
         if self._stopped:
-            raise ImportFailure(f"{self.source}: the import was stopped")
+            raise ImportStopped(f"{self.source}: the import was stopped")
         if status < 0:
             raise ImportFailure(
                 f"{self.source}: the import ended before it finished: the importing process "
@@ -174,7 +180,7 @@ class ImportRun:
         )
 
     def stop(self) -> None:
-        """End the import (from any thread); :meth:`run` then says it was stopped."""
+        """End the import (from any thread); :meth:`run` then raises ImportStopped."""
         with self._lock:
             self._stopped = True
             proc = self._proc
