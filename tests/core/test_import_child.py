@@ -149,3 +149,18 @@ def test_the_bundle_runs_the_import_as_its_own_command(
     assert launcher.main() == 0
     answer = capsys.readouterr().out.strip().splitlines()[-1]
     assert '"folder": ' in answer and str(tmp_path) in answer
+
+
+def test_the_child_runs_this_checkout_and_never_puts_site_packages_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from player.core.importer import child
+
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    assert child._environment()["PYTHONPATH"] == os.pathsep.join([str(ROOT), "/elsewhere"])
+    installed = tmp_path / "lib" / "site-packages" / "player" / "core" / "importer" / "child.py"
+    monkeypatch.setattr(child, "__file__", str(installed))
+    assert child._environment()["PYTHONPATH"] == "/elsewhere"
+    monkeypatch.setattr(child, "__file__", str(ROOT / "player" / "core" / "importer" / "child.py"))
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert child._environment()["PYTHONPATH"] == "/elsewhere"
