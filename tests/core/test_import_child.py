@@ -164,3 +164,16 @@ def test_the_child_runs_this_checkout_and_never_puts_site_packages_first(
     monkeypatch.setattr(child, "__file__", str(ROOT / "player" / "core" / "importer" / "child.py"))
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert child._environment()["PYTHONPATH"] == "/elsewhere"
+
+
+def test_an_import_stopped_as_it_finished_gives_no_review(tmp_path: Path) -> None:
+    run = ImportRun(CORPUS / "en-notes.md", tmp_path / "library")
+    real = run._outcome
+
+    def stopped_meanwhile(status: int, out: str, err: str) -> object:
+        run.stop()  # the window closed just as the answer came
+        return real(status, out, err)
+
+    run._outcome = stopped_meanwhile  # type: ignore[method-assign,assignment]
+    with pytest.raises(ImportStopped):
+        run.run()

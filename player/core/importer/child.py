@@ -155,6 +155,11 @@ class ImportRun:
         return self._outcome(proc.returncode, out, err)
 
     def _outcome(self, status: int, out: str, err: str) -> Review:
+        if self._stopped:
+            # Even when it had just finished: whoever stopped it no longer wants its review.
+            if answer_folder := (_last_json(out) or {}).get("folder"):
+                log.info("importing %s was stopped after writing %s", self.source, answer_folder)
+            raise ImportStopped(f"{self.source}: the import was stopped")
         answer = _last_json(out)
         if answer is not None and "error" in answer:
             raise ImportFailure(str(answer["error"]))
@@ -166,8 +171,6 @@ class ImportRun:
                 raise ImportFailure(
                     f"{self.source}: the importer's answer was not understood"
                 ) from None
-        if self._stopped:
-            raise ImportStopped(f"{self.source}: the import was stopped")
         if status < 0:
             raise ImportFailure(
                 f"{self.source}: the import ended before it finished: the importing process "
