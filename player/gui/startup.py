@@ -18,10 +18,16 @@ from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from player import APP_ID, APP_NAME, __version__
+from player.platform.allocator import hold_mmap_threshold
 
 
 def ensure_application() -> QApplication:
-    """The running QApplication, or a new one named for the desktop (its icon and entry)."""
+    """The running QApplication, or a new one named for the desktop (its icon and entry).
+
+    Also holds the C allocator's mmap threshold (:mod:`player.platform.allocator`): a
+    long session would otherwise keep growing with the holes freed speech audio leaves.
+    """
+    hold_mmap_threshold()
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app

@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     failures = Failures()
     logging.getLogger().addHandler(failures)
     sys.excepthook = failures.excepthook
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = gui_app.ensure_application()  # as story-player starts, allocator settings too
     gui_app.playback_factory = playback_factory(ns.audio)
     with tempfile.TemporaryDirectory(prefix="story-player-soak-") as scratch:
         story = make_library(Path(scratch))

@@ -28,6 +28,7 @@ import logging
 import threading
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 from player.core.model import BlockType, Story
@@ -175,7 +176,11 @@ class RunEngine:
         # control thread
         self._worker: SynthesisWorker | None = None
         self._voices: list[Voice] = []  # lock: the caller reads them too
-        self._output = OutputSlot(output_factory, silent_reason, self._no_sound)
+        # Told through the listeners, not a method of this engine: the slot must not point
+        # back at the playback. The window freezes the objects alive when a story loads
+        # (gc.freeze), the playback shown then among them, and a frozen playback that dies
+        # in a cycle is never collected, with its story and audio cache.
+        self._output = OutputSlot(output_factory, silent_reason, partial(_no_sound, self._events))
         self._sample_rate = 22_050
         self._run: Run | None = None
         self._last_emitted: tuple[int, int | None] | None = None
@@ -189,13 +194,6 @@ class RunEngine:
 
     def _message(self, text: str, level: str, *, sticky: bool = False) -> None:
         self._events.message(text, level, sticky=sticky)
-
-    def _no_sound(self, reason: str) -> None:
-        self._message(
-            f"No sound output ({reason}). The text will follow the reading without sound.",
-            "warning",
-            sticky=True,
-        )
 
     def _volume_now(self) -> float:
         with self._lock:
@@ -663,3 +661,11 @@ class RunEngine:
         run.placed = (frame, say)
         run.say_end = frame + result.frames
         return True
+
+
+def _no_sound(events: Listeners, reason: str) -> None:
+    events.message(
+        f"No sound output ({reason}). The text will follow the reading without sound.",
+        "warning",
+        sticky=True,
+    )
