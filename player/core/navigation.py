@@ -69,7 +69,6 @@ class Navigator:
         #: the first sentence of every block that has sentences, in order
         self._block_starts = [r.index for r in story.refs if r.sentence == 0]
         self._kinds: dict[str, tuple[list[int], list[int]]] = {}
-        self._word_suffix: list[int] | None = None
 
     def clamp(self, sentence: int) -> int:
         return max(0, min(sentence, self.story.sentence_count - 1))
@@ -150,16 +149,10 @@ class Navigator:
         return firsts[0] if firsts else None
 
     def estimate_ms(self, from_sentence: int, wpm: int) -> int:
-        """:func:`estimate_ms` from sums of the words left, made on first use."""
-        if self._word_suffix is None:
-            story = self.story
-            counts = [len(story.sentence(r).spoken.split()) for r in story.refs]
-            suffix = [0] * (len(counts) + 1)
-            for i in range(len(counts) - 1, -1, -1):
-                suffix[i] = suffix[i + 1] + counts[i]
-            self._word_suffix = suffix
-        i = min(max(0, from_sentence), len(self._word_suffix) - 1)
-        return int(self._word_suffix[i] * 60_000 / max(1, wpm))
+        """:func:`estimate_ms` from the sums of the words left (:meth:`Story.words_from`)."""
+        suffix = self.story.words_from()
+        i = min(max(0, from_sentence), len(suffix) - 1)
+        return int(suffix[i] * 60_000 / max(1, wpm))
 
 
 class History:

@@ -54,7 +54,8 @@ def load_first(loader: StoryLoader | None, paths: Sequence[Path]) -> list[tuple[
     The cyclic garbage collector is held off meanwhile and the story's objects are then
     moved out of its sight (:func:`gc.freeze`): a full collection walks every object
     of a large story, hundreds of milliseconds during which the GUI thread waits for
-    the interpreter lock.
+    the interpreter lock. The sums behind the time-left figure are made here too, not on
+    the GUI thread when the story is first shown.
     """
     tried: list[tuple[Path, Loaded]] = []
     with paused_collection():
@@ -63,6 +64,7 @@ def load_first(loader: StoryLoader | None, paths: Sequence[Path]) -> list[tuple[
                 result = load_story_or_problems(loader, path)
                 tried.append((path, result))
                 if isinstance(result, Story):
+                    result.words_from()
                     break
         finally:
             gc.freeze()

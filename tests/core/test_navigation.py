@@ -237,3 +237,12 @@ def test_first_sentence_of_segment_skips_segments_without_sentences() -> None:
     assert story.first_sentence_of_segment(-1) is None
     assert story.first_sentence_of_segment(99) is None
     assert Navigator(story).segment(0, 1) == 3
+
+
+def test_the_words_left_are_summed_once_per_story() -> None:
+    story = _story()
+    counts = [len(story.sentence(i).spoken.split()) for i in range(story.sentence_count)]
+    first = story.words_from()
+    assert first == [sum(counts[i:]) for i in range(len(counts) + 1)]
+    assert first[0] > first[-2] > 0 == first[-1]
+    assert story.words_from() is first

@@ -169,3 +169,14 @@ def test_of_two_stories_opened_quickly_the_newer_is_shown(
     qtbot.wait(100)  # the first story's result has come back by now, and was dropped
     assert window.story is not None and window.story.meta.title == "second"
     assert window.settings.recent_stories()[0] == str(second.resolve())
+
+
+def test_the_worker_that_loads_a_story_also_sums_its_words_left(tmp_path: Path) -> None:
+    from player.gui.opening import load_first
+
+    loaded = make_story()
+    [(_path, result)] = load_first(lambda _path: loaded, [tmp_path / "story.txt"])
+    assert result is loaded
+    # Made on the worker: the GUI thread's first time-left figure only looks it up.
+    object.__setattr__(loaded, "refs", ())
+    assert loaded.words_from()[0] > 0
