@@ -111,9 +111,14 @@ class ContentsTree(QTreeWidget):
         self.itemActivated.connect(self._activated)
 
     def set_story(self, story: Story) -> None:
+        header = self.header()
+        # The column is measured once, after every row is in: measured while rows come and
+        # go it would be measured again and again (100 ms for 7,000 segments).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.clear()
         self._items.clear()
         self._current = None
+        rows: list[QTreeWidgetItem] = []
         for group in group_segments(story):
             count = len(group.segments)
             heading = QTreeWidgetItem([f"{group.kind.plural} ({count})"])
@@ -124,16 +129,18 @@ class ContentsTree(QTreeWidget):
             font = heading.font(0)
             font.setBold(True)
             heading.setFont(0, font)
-            self.addTopLevelItem(heading)
+            rows.append(heading)
             for index in group.segments:
                 item = QTreeWidgetItem([story.segments[index].title])
                 item.setData(0, SEGMENT_ROLE, index)
-                self.addTopLevelItem(item)
+                rows.append(item)
                 self._items[index] = item
+        self.addTopLevelItems(rows)
         first = self._items.get(0)
         if first is not None:
             # Only the item the keyboard starts on; no signal reaches the window from this.
             self.setCurrentItem(first)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     @property
     def current_segment(self) -> int | None:

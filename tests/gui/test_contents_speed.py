@@ -76,6 +76,30 @@ def test_marking_a_segment_in_a_shown_list_does_not_measure_its_rows_again(
     assert not _drawn_bold(tree, tree.segment_items()[1_999])
 
 
+def test_a_long_story_in_a_shown_list_has_its_rows_measured_once(qtbot: QtBot) -> None:
+    tree = ContentsTree()
+    qtbot.addWidget(tree)
+    tree.set_story(generated_story(3_000))
+    tree.show()
+    qtbot.waitExposed(tree)
+    delegate = tree.itemDelegate()
+    measured: list[int] = []
+    original = delegate.sizeHint
+
+    def counted(option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        measured.append(index.row())
+        return original(option, index)
+
+    delegate.sizeHint = counted  # type: ignore[method-assign]
+    tree.set_story(generated_story(3_000))
+    QApplication.processEvents()
+    # Qt measures up to 1,000 rows for the column's width; each row added one at a time
+    # and the list cleared made it measure them again (4,000 times).
+    assert 0 < len(measured) <= 1_500
+    widest = max(tree.sizeHintForColumn(0), 1)
+    assert tree.header().sectionSize(0) >= widest
+
+
 def test_a_jump_costs_the_same_in_contents_ten_times_longer(qtbot: QtBot) -> None:
     def per_jump(segments: int) -> float:
         tree = ContentsTree()
