@@ -99,3 +99,16 @@ def test_a_megabyte_story_on_the_command_line_never_blocks_the_window(
     # Generous, and relative to the same run's reference; the budget (50 ms) is
     # checked by tests/benchmarks/open_large.py.
     assert heartbeat.longest < max(0.5, 2 * idle.longest), (heartbeat.longest, idle.longest)
+
+
+def test_a_slice_stops_at_the_first_block_past_its_deadline(qtbot: QtBot) -> None:
+    from player.gui.reading import _DocumentBuild
+
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    building = _DocumentBuild(pane, generated_story(40))
+    # A deadline already past: one item goes in, then the slice yields to the event loop.
+    assert building.step(time.perf_counter()) is False
+    assert len(building.headings) + len(building.bases) == 1
+    assert building.step(None) is True
+    assert len(building.headings) == 40
