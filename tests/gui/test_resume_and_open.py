@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from fakes import FakePlayback, make_story, open_window
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -180,3 +181,23 @@ def test_the_worker_that_loads_a_story_also_sums_its_words_left(tmp_path: Path) 
     # Made on the worker: the GUI thread's first time-left figure only looks it up.
     object.__setattr__(loaded, "refs", ())
     assert loaded.words_from()[0] > 0
+
+
+def test_while_a_story_loads_the_gui_thread_waits_less_for_the_interpreter_lock(
+    tmp_path: Path,
+) -> None:
+    import sys
+
+    from player.gui.opening import LOADING_SWITCH_INTERVAL, load_first
+
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+
+    def loader(_path: Path) -> Story:
+        seen.append(sys.getswitchinterval())
+        return make_story()
+
+    load_first(loader, [tmp_path / "story.txt"])
+    assert seen == [pytest.approx(LOADING_SWITCH_INTERVAL)]
+    assert before > LOADING_SWITCH_INTERVAL
+    assert sys.getswitchinterval() == pytest.approx(before)
