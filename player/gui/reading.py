@@ -105,6 +105,11 @@ class ReadingPane(QTextEdit):
 
     # Building the document
 
+    @staticmethod
+    def builds_in_slices(story: Story) -> bool:
+        """Whether :meth:`set_story` builds ``story``'s document in slices (a long story)."""
+        return sum(len(segment.blocks) for segment in story.segments) > SLICE_BLOCKS
+
     def set_story(self, story: Story) -> None:
         """Show ``story``: at once when it is short, else built in slices between events.
 
@@ -118,8 +123,7 @@ class ReadingPane(QTextEdit):
         self._block_bases, self._block_units, self._sentence_blocks = [], [], []
         self._marked = (None, None)
         self.setExtraSelections([])
-        blocks = sum(len(segment.blocks) for segment in story.segments)
-        if blocks <= SLICE_BLOCKS:
+        if not self.builds_in_slices(story):
             self.finish_building()
             return
         self.show_loading(f"Loading {story.meta.title}…")

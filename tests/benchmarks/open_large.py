@@ -8,7 +8,8 @@ document built in slices), and records the longest gap between ticks of a 5 ms
 QTimer from just before the window is made until the story's text is in the pane.
 The reference, in the same run: the same heartbeat over an idle window for as long.
 Then segment jumps (``cmd_next_segment`` and jumps to segments spread over the story,
-each followed by the events it posts) are timed on the GUI thread.
+each followed by the events it posts) are timed on the GUI thread, as soon as the text is
+in and again 3 s later.
 Budgets: longest gap <= 50 ms, a segment jump <= 50 ms. Offscreen. Exit status 1 when
 over budget.
 """
@@ -95,6 +96,10 @@ def main() -> int:
         )
         sentences = window.story.sentence_count if window.story else 0
         jumps = _segment_jumps(app, window)
+        # Qt lays a long document out lazily, a step per idle turn; a jump far ahead
+        # before it is done lays out the text up to there first.
+        _run_until(app, lambda: False, 3.0)
+        settled = _segment_jumps(app, window)
         window.close()
 
         idle = QLabel("idle")
@@ -116,12 +121,14 @@ def main() -> int:
     print(f"story parsed on the worker and shown: {arrived:.1f} s from the start")
     print("longest blocks (ms, ending at s):", [(round(g * 1000), round(e, 1)) for g, e in worst])
     print(f"reference, idle window, same heartbeat: {idle_longest * 1000:.0f} ms")
-    jumps.sort()
-    print(
-        f"segment jump ({len(jumps)} jumps): median {statistics.median(jumps) * 1000:.1f} ms, "
-        f"longest {jumps[-1] * 1000:.1f} ms (budget {BUDGET_S * 1000:.0f} ms)"
-    )
-    return 0 if longest <= BUDGET_S and jumps[-1] <= BUDGET_S else 1
+    for label, times in (("as soon as the text is in", jumps), ("3 s later", settled)):
+        times.sort()
+        print(
+            f"segment jump {label} ({len(times)} jumps): median "
+            f"{statistics.median(times) * 1000:.1f} ms, longest {times[-1] * 1000:.1f} ms "
+            f"(budget {BUDGET_S * 1000:.0f} ms)"
+        )
+    return 0 if longest <= BUDGET_S and max(jumps + settled) <= BUDGET_S else 1
 
 
 def _segment_jumps(app: QApplication, window: Any) -> list[float]:

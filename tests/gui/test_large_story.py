@@ -112,3 +112,39 @@ def test_a_slice_stops_at_the_first_block_past_its_deadline(qtbot: QtBot) -> Non
     assert len(building.headings) + len(building.bases) == 1
     assert building.step(None) is True
     assert len(building.headings) == 40
+
+
+def test_a_long_storys_contents_come_in_their_own_turn_and_show_the_place(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from fakes import open_window
+
+    settings = Settings(MemoryStore())
+    short = generated_story(3)
+    window = open_window(qtbot, settings, short, [])
+    assert len(window.contents.segment_items()) == 3  # a short story's: at once
+
+    story = generated_story(600)
+    assert window.pane.builds_in_slices(story)
+    window.set_story(story)
+    # Taking the story in and filling its list are two turns of the event loop, not one.
+    assert len(window.contents.segment_items()) == 3
+    qtbot.waitUntil(lambda: len(window.contents.segment_items()) == 600, timeout=10_000)
+    qtbot.waitUntil(lambda: window.pane.ready, timeout=60_000)
+    assert window.contents.current_segment == 0
+
+    # A script that builds the text at once still gets the place marked in the list.
+    again = generated_story(600)
+    window.set_story(again)
+    window.session.go_to(again.first_sentence_of_segment(250))
+    window.pane.finish_building()
+    window._fill_contents(again)  # the list's turn, before any other event
+    assert window.contents.current_segment == 250
+
+    # A fill for a story replaced before its turn came is dropped.
+    first, second = generated_story(700), generated_story(650)
+    window.set_story(first)
+    window.set_story(second)
+    qtbot.waitUntil(lambda: len(window.contents.segment_items()) == 650, timeout=10_000)
+    qtbot.wait(50)
+    assert len(window.contents.segment_items()) == 650
