@@ -28,6 +28,7 @@ from player.core.gcpause import paused_collection
 from player.core.model import Story
 from player.gui.background import Generation, run_in_background
 from player.gui.handlers import CommandHandlers
+from player.gui.reading import SLICE_GAP_MS
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
@@ -193,18 +194,19 @@ class StoryOpening(CommandHandlers):
         self._status_sentence = -1
         resume = self.session.set_story(story)
         self.setWindowTitle(f"{story.meta.title} — {APP_NAME}")
-        if self.pane.builds_in_slices(story):
-            # In a turn of its own, as the pane's slices are: filling the list of a long
-            # story's segments and the rest of taking the story in would block the GUI
-            # thread twice as long in one go (25 ms each for 7,600 segments).
-            QTimer.singleShot(0, self, lambda: self._fill_contents(story))
+        # A long story's text comes in slices, after its contents list is filled in a turn
+        # of its own: together with the rest of taking the story in, it would block the
+        # GUI thread twice as long (25 ms each for 7,600 segments). The rest waits for the
+        # text (see _story_built).
+        later = self.pane.builds_in_slices(story)
+        if later:
+            QTimer.singleShot(SLICE_GAP_MS, self, lambda: self._fill_contents(story))
         else:
             self.contents.set_story(story)
         if resume:
             self.show_message("Resuming where you stopped")
         self.schedule_save()
-        # A long story's text comes in slices: the rest waits for it (see _story_built).
-        self.pane.set_story(story)
+        self.pane.set_story(story, hold=later)
 
     def _fill_contents(self, story: Story) -> None:
         if self.session.story is not story or self.session.closed:
@@ -213,6 +215,7 @@ class StoryOpening(CommandHandlers):
         if self.pane.ready and story.refs:
             # The place was shown before the list was filled (a script built the text at once).
             self.contents.mark_current(story.refs[self.session.sentence].segment)
+        self.pane.start_building()
 
     def _story_built(self) -> None:
         """The pane holds the story's text: show the place, then let the voice load."""

@@ -56,6 +56,10 @@ HEADING_SIZE_ADJUSTMENT = 1
 SLICE_BLOCKS = 400
 #: how long one slice may run; the window stays responsive between slices
 SLICE_SECONDS = 0.015
+#: the next slice is a timer of this many ms, not a posted call (0 ms): Qt runs the calls
+#: posted while it runs posted calls before any timer, so two slices ran back to back
+#: and the window's own timers waited 30 ms
+SLICE_GAP_MS = 1
 DESCRIPTION = (
     "The story. Read with the arrow keys; Enter reads aloud from the sentence at the caret."
 )
@@ -110,12 +114,14 @@ class ReadingPane(QTextEdit):
         """Whether :meth:`set_story` builds ``story``'s document in slices (a long story)."""
         return sum(len(segment.blocks) for segment in story.segments) > SLICE_BLOCKS
 
-    def set_story(self, story: Story) -> None:
+    def set_story(self, story: Story, *, hold: bool = False) -> None:
         """Show ``story``: at once when it is short, else built in slices between events.
 
         A long story's document is built detached from the view, a slice of blocks per
         turn of the event loop, so that the window never freezes while it grows; the
         pane says "Loading…" meanwhile and emits :attr:`built` once the text is in.
+        ``hold``: the first slice waits for :meth:`start_building` (the window has work
+        of its own to do first, in a turn of its own).
         """
         self._story = story
         self._building = _DocumentBuild(self, story)
@@ -127,7 +133,13 @@ class ReadingPane(QTextEdit):
             self.finish_building()
             return
         self.show_loading(f"Loading {story.meta.title}…")
-        QTimer.singleShot(0, self._build_slice)
+        if not hold:
+            self.start_building()
+
+    def start_building(self) -> None:
+        """Start building a held story's document in slices."""
+        if self._building is not None:
+            QTimer.singleShot(SLICE_GAP_MS, self._build_slice)
 
     @property
     def ready(self) -> bool:
@@ -156,7 +168,7 @@ class ReadingPane(QTextEdit):
         if building.step(time.perf_counter() + SLICE_SECONDS):
             self._install_built()
         else:
-            QTimer.singleShot(0, self._build_slice)
+            QTimer.singleShot(SLICE_GAP_MS, self._build_slice)
 
     def _install_built(self) -> None:
         building, self._building = self._building, None

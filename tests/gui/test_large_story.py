@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
+from player.core.model import Story
 from player.core.settings import MemoryStore, Settings
 from player.core.storyfile import load_story
 from player.gui import app as app_module
@@ -148,3 +150,61 @@ def test_a_long_storys_contents_come_in_their_own_turn_and_show_the_place(
     qtbot.waitUntil(lambda: len(window.contents.segment_items()) == 650, timeout=10_000)
     qtbot.wait(50)
     assert len(window.contents.segment_items()) == 650
+
+
+def _ticks_between(qtbot: QtBot, events: list[str], done: Callable[[], bool]) -> None:
+    """Record "T" on each tick of a 5 ms timer into ``events`` until ``done()``."""
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: events.append("T"))
+    timer.start()
+    try:
+        qtbot.waitUntil(done, timeout=60_000)
+    finally:
+        timer.stop()
+
+
+def test_the_windows_timers_run_between_two_slices(qtbot: QtBot) -> None:
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    events: list[str] = []
+    build = pane._build_slice
+
+    def recorded() -> None:
+        events.append("S")
+        build()
+
+    pane._build_slice = recorded  # type: ignore[method-assign]
+    pane.set_story(generated_story(1_500))
+    _ticks_between(qtbot, events, lambda: pane.ready)
+    slices = "".join(events).strip("T")
+    assert slices.count("S") >= 3
+    # Slices posted as 0 ms calls ran two at a time, the timer waiting 30 ms.
+    assert "SS" not in slices
+
+
+def test_a_long_storys_contents_and_its_first_slice_take_separate_turns(
+    qtbot: QtBot,
+) -> None:
+    from fakes import open_window
+
+    window = open_window(qtbot, Settings(MemoryStore()), generated_story(3), [])
+    events: list[str] = []
+    fill, build = window.contents.set_story, window.pane._build_slice
+
+    def filled(story: Story) -> None:
+        events.append("C")
+        fill(story)
+
+    def built() -> None:
+        events.append("S")
+        build()
+
+    window.contents.set_story = filled  # type: ignore[method-assign]
+    window.pane._build_slice = built  # type: ignore[method-assign]
+    window.set_story(generated_story(1_500))
+    assert events == []
+    _ticks_between(qtbot, events, lambda: window.pane.ready)
+    order = "".join(events)
+    assert order.index("C") < order.index("S")
+    assert "T" in order[order.index("C") : order.index("S")]
