@@ -115,32 +115,34 @@ class ContentsTree(QTreeWidget):
         # The column is measured once, after every row is in: measured while rows come and
         # go it would be measured again and again (100 ms for 7,000 segments).
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.clear()
-        self._items.clear()
-        self._current = None
-        rows: list[QTreeWidgetItem] = []
-        for group in group_segments(story):
-            count = len(group.segments)
-            heading = QTreeWidgetItem([f"{group.kind.plural} ({count})"])
-            heading.setData(0, GROUP_ROLE, group.segments[0])
-            heading.setData(
-                0, Qt.ItemDataRole.AccessibleTextRole, group_words(group.kind.plural, count)
-            )
-            font = heading.font(0)
-            font.setBold(True)
-            heading.setFont(0, font)
-            rows.append(heading)
-            for index in group.segments:
-                item = QTreeWidgetItem([story.segments[index].title])
-                item.setData(0, SEGMENT_ROLE, index)
-                rows.append(item)
-                self._items[index] = item
-        self.addTopLevelItems(rows)
-        first = self._items.get(0)
-        if first is not None:
-            # Only the item the keyboard starts on; no signal reaches the window from this.
-            self.setCurrentItem(first)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        try:
+            self.clear()
+            self._items.clear()
+            self._current = None
+            rows: list[QTreeWidgetItem] = []
+            for group in group_segments(story):
+                count = len(group.segments)
+                heading = QTreeWidgetItem([f"{group.kind.plural} ({count})"])
+                heading.setData(0, GROUP_ROLE, group.segments[0])
+                heading.setData(
+                    0, Qt.ItemDataRole.AccessibleTextRole, group_words(group.kind.plural, count)
+                )
+                font = heading.font(0)
+                font.setBold(True)
+                heading.setFont(0, font)
+                rows.append(heading)
+                for index in group.segments:
+                    item = QTreeWidgetItem([story.segments[index].title])
+                    item.setData(0, SEGMENT_ROLE, index)
+                    rows.append(item)
+                    self._items[index] = item
+            self.addTopLevelItems(rows)
+            first = self._items.get(0)
+            if first is not None:
+                # Only the item the keyboard starts on; no signal reaches the window from this.
+                self.setCurrentItem(first)
+        finally:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     @property
     def current_segment(self) -> int | None:
