@@ -382,7 +382,20 @@ def _qt_audio() -> tuple[Any, Any]:
         _error(f"Qt audio is not available ({exc}); reading on a silent clock")
         return None, None
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    _follow_audio_settings()
     return app, qt_output_factory
+
+
+def _follow_audio_settings() -> None:
+    """The window's sound output and the administrator's volume cap apply here too."""
+    from player.core.audiodevice import choice_from
+    from player.core.settings import Settings
+    from player.platform.folders import settings_locations
+    from player.qtaudio import ROUTE
+
+    settings = Settings.load(settings_locations())
+    ROUTE.set_cap(settings.max_volume)
+    ROUTE.set_choice(choice_from(settings))
 
 
 def _key_loop(playback: Any, printer: _Printer) -> None:

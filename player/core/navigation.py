@@ -152,12 +152,6 @@ class Navigator:
         firsts = self._of_kind(PUBLIC_REACTION)[1]
         return firsts[0] if firsts else None
 
-    def estimate_ms(self, from_sentence: int, wpm: int) -> int:
-        """:func:`estimate_ms` from the sums of the words left (:meth:`Story.words_from`)."""
-        suffix = self.story.words_from()
-        i = min(max(0, from_sentence), len(suffix) - 1)
-        return int(suffix[i] * 60_000 / max(1, wpm))
-
 
 class History:
     """Back and Forward over jumps, as a web browser keeps them."""
@@ -197,15 +191,6 @@ class History:
     def clear(self) -> None:
         self._back.clear()
         self._forward.clear()
-
-
-def estimate_ms(story: Story, from_sentence: int, wpm: int) -> int:
-    """Rough time to read from ``from_sentence`` to the end at ``wpm`` words per minute."""
-    words = sum(
-        len(story.sentence(i).spoken.split())
-        for i in range(max(0, from_sentence), story.sentence_count)
-    )
-    return int(words * 60_000 / max(1, wpm))
 
 
 def format_duration(ms: int) -> str:

@@ -127,6 +127,8 @@ OPTIONS: Final[tuple[Option, ...]] = (
     Option("line_spacing", int, 100, "line height in percent", 100, 200),
     Option("self_voicing", bool, False, "the app speaks its messages even with a screen "
            "reader running"),
+    Option("caret_follows_voice", bool, False, "the caret follows the sentence being read, for "
+           "screen magnifiers; not offered, and without effect, while a screen reader runs"),
     Option("library_folder", str, "", "the story library; empty: the user's data folder"),
     Option("export_folder", str, "", "the folder File > Export starts in; on a workstation the "
            "only folder it writes to, and empty turns export off there"),
@@ -135,6 +137,12 @@ OPTIONS: Final[tuple[Option, ...]] = (
     Option("idle_warning_seconds", int, DEFAULT_WARNING_SECONDS, "workstation: seconds the "
            "warning waits before the reset", MIN_WARNING_SECONDS),
     Option("admin_quit_keys", str, DEFAULT_ADMIN_QUIT_KEYS, "workstation: the keys that quit it"),
+    Option("audio_device", str, "", "the sound output (Play > Audio Output): its id, or for an "
+           "administrator its id or its name as listed there; empty: the system's default"),
+    Option("audio_device_name", str, "", "the chosen sound output's name, to find it again if "
+           "its id changes"),
+    Option("max_volume", int, 100, "administrator: the loudest volume allowed, in percent of "
+           "full; set only in the system file", 0, 100),
     Option("window_geometry", str, "", "the window's size and place", state=True),
     Option("window_splitter", str, "", "the panes' widths", state=True),
     Option("recent_stories", list, [], "the stories opened last, newest first", state=True),
@@ -148,6 +156,8 @@ BY_NAME: Final[Mapping[str, Option]] = {option.name: option for option in OPTION
 DEFAULTS: Final[Mapping[str, Any]] = {option.name: option.default for option in OPTIONS}
 STATE_KEYS: Final = frozenset(option.name for option in OPTIONS if option.state)
 PREFERENCE_KEYS: Final = frozenset(option.name for option in OPTIONS if not option.state)
+#: Preferences only the administrator's system file sets: a reader's own file cannot raise them.
+ADMIN_ONLY_KEYS: Final = frozenset({"max_volume"})
 
 
 def clamp(name: str, value: Any) -> Any:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from player.core.audiodevice import capped
 from player.core.model import Story
 from player.core.navigation import (
     History,
@@ -42,6 +43,7 @@ from player.core.playback.api import (
     PlaybackState,
     Position,
 )
+from player.core.playback.estimates import TimeEstimates
 from player.core.settings import Bookmark, Settings
 
 log = logging.getLogger(__name__)
@@ -90,6 +92,8 @@ class ReadingSession:
         self.playback_factory = playback_factory
         self.story: Story | None = None
         self.navigator: Navigator | None = None
+        #: the time left while no playback has its own (made on first use)
+        self._estimates: TimeEstimates | None = None
         self.history = History()
         self.sentence = 0
         self.word: int | None = None
@@ -112,6 +116,7 @@ class ReadingSession:
         self.close_playback()
         self.story = story
         self.navigator = Navigator(story)
+        self._estimates = None
         self.history.clear()
         if story.path is not None:
             self.settings.add_recent(str(Path(story.path).resolve()), story.meta.title)
@@ -192,8 +197,9 @@ class ReadingSession:
         return wpm
 
     def set_volume(self, volume: float) -> float | None:
-        """Set and remember the volume (0.0..1.0); None when the administrator set it."""
-        volume = round(max(0.0, min(1.0, volume)), 2)
+        """Set and remember the volume (0.0..1.0, and no louder than the administrator's
+        ``max_volume``); None when the administrator set it."""
+        volume = round(capped(volume, self.settings.max_volume), 2)
         if not self.settings.set("volume", volume):
             return None
         if self.playback is not None:
@@ -346,13 +352,23 @@ class ReadingSession:
     # Wording
 
     def time_left_ms(self) -> int:
-        """From the voice when there is one, else estimated from the remembered rate."""
+        """The playback's figure when there is one, else the same estimate at the
+        remembered rate (before any sentence is synthesized)."""
         if self.playback is not None:
             with contextlib.suppress(Exception):
                 return self.playback.time_left_ms()
-        if self.navigator is None:
+        if self.story is None:
             return 0
-        return self.navigator.estimate_ms(self.sentence, self.settings.rate)
+        rate = self.estimate_rate()
+        if self._estimates is None:
+            voice = self.settings.voice or ""
+            self._estimates = TimeEstimates(self.story, rate, lambda _sentence: voice)
+        self._estimates.set_rate(rate)
+        return self._estimates.time_left_ms(self.sentence)
+
+    def estimate_rate(self) -> int:
+        """The rate the time left is estimated at before a playback gives its own."""
+        return min(max(self.settings.rate, MIN_RATE_WPM), MAX_RATE_WPM)
 
     def where_text(self, spoken: bool = False) -> str:
         """Where Am I: the status line, or (``spoken``) a sentence to say."""

@@ -311,6 +311,12 @@ class Settings:
         problems: list[str] = []
         self._system = _valid(self._system, self._defaults, "system settings", problems)
         loaded = _valid(store.load(), self._defaults, "your settings", problems)
+        for key in sorted(options.ADMIN_ONLY_KEYS & loaded.keys()):
+            # A reader's file raising the administrator's cap would make the cap pointless.
+            problems.append(
+                f"Ignored {key!r} in your settings: only the system settings file sets it."
+            )
+            del loaded[key]
         self._user = {k: v for k, v in loaded.items() if k not in self._state_keys}
         # Reading state found among the preferences comes from a version that kept one
         # file; it is taken over and moves to the state file on the next save.
@@ -402,7 +408,7 @@ class Settings:
                 self._state[key] = copy.deepcopy(value)
                 self._state_dirty = True
             return True
-        if self.is_locked(key):
+        if self.is_locked(key) or key in options.ADMIN_ONLY_KEYS:
             return False
         if self._user.get(key) != value:
             self._user[key] = copy.deepcopy(value)
@@ -464,7 +470,13 @@ class Settings:
 
     @property
     def volume(self) -> float:
-        return float(self.get("volume"))
+        """The reader's volume, never above the administrator's :attr:`max_volume`."""
+        return min(float(self.get("volume")), self.max_volume)
+
+    @property
+    def max_volume(self) -> float:
+        """The loudest volume allowed here (0.0..1.0), from the administrator's ``max_volume``."""
+        return int(self.get("max_volume")) / 100
 
     @property
     def voice(self) -> str:

@@ -36,8 +36,6 @@ from player.core.storyread import Problem as Problem
 from player.core.storyread import StoryFileError as StoryFileError
 from player.core.storyread import read_story_text as read_story_text
 from player.core.text.phrases import phrases_for
-from player.core.text.splitter import split_sentences, split_words
-from player.core.text.spoken import spoken_spans
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"}
 
@@ -310,8 +308,10 @@ def _clip(text: str, limit: int = 60) -> str:
 class _Builder:
     """Validates raw segments and builds the model."""
 
-    def __init__(self, parser: _Parser) -> None:
+    def __init__(self, parser: _Parser, *, words: bool = True) -> None:
         self.p = parser
+        #: False: blocks get no sentences (a check: no problem comes from them)
+        self.words = words
         self.root = parser.path.parent.resolve()
         self.kinds = builtin_kinds()
         # Picks the sentence rules; a story without a language fails to load anyway.
@@ -442,12 +442,15 @@ class _Builder:
         attribution = " ".join(parts)
         text = f"{body}\n{attribution}"
         sentences = list(self.sentences(body))
-        sentences.append(self._attribution_sentence(text, len(body) + 1, info, date_text))
+        if self.words:
+            sentences.append(self._attribution_sentence(text, len(body) + 1, info, date_text))
         return Block(BlockType.POST, text, tuple(sentences), raw.line, post=info, photo=photo)
 
     def _attribution_sentence(
         self, text: str, start: int, info: PostInfo, date_text: str
     ) -> Sentence:
+        from player.core.text.splitter import split_words  # see sentences()
+
         spoken = self.phrases.attribution(info.author, date_text)
         words: list[Word] = []
         # Author and date are said as written; the dash and handle are not said.
@@ -538,6 +541,13 @@ class _Builder:
         return on_disk.resolve()
 
     def sentences(self, text: str, prefix: str = "") -> tuple[Sentence, ...]:
+        if not self.words:
+            return ()
+        # Imported here: the spoken text's modules (emoji, num2words) take 60 ms to import,
+        # which a check without words (story-player import's) does not need.
+        from player.core.text.splitter import split_sentences
+        from player.core.text.spoken import spoken_spans
+
         out: list[Sentence] = []
         for start, end in split_sentences(text, language=self.language):
             spoken, displayed, spans = spoken_spans(
@@ -559,11 +569,11 @@ def parse_story(text: str, path: Path) -> Story:
         return _parse_story(text, path)
 
 
-def _parse_story(text: str, path: Path) -> Story:
+def _parse_story(text: str, path: Path, *, words: bool = True) -> Story:
     lines = text.splitlines()
     parser = _Parser(path, lines)
     parser.parse()
-    builder = _Builder(parser)
+    builder = _Builder(parser, words=words)
     meta = builder.meta()
     segments = builder.segments()
     if parser.segments and parser.end_line is None:
@@ -603,10 +613,16 @@ def load_story(path: Path | str) -> Story:
     return parse_story(read_story_text(path), path)
 
 
-def problems_of(path: Path | str) -> list[Problem]:
-    """Every problem of a story file (empty when it is valid)."""
+def problems_of(path: Path | str, *, words: bool = True) -> list[Problem]:
+    """Every problem of a story file (empty when it is valid). ``words=False`` leaves out
+    building each sentence's spoken words, nine tenths of the time on a long story, which
+    no problem comes from."""
     try:
-        load_story(path)
+        if words:
+            load_story(path)
+        else:
+            with paused_collection():
+                _parse_story(read_story_text(Path(path)), Path(path), words=False)
     except StoryFileError as exc:
         return exc.problems
     return []

@@ -33,7 +33,7 @@ GROUP_ENDS = frozenset(
     ("open", "stop", "previous_paragraph", "forward_10s", "rate_reset", "line_spacing_less")
 )
 #: commands that are on or off, shown checked in their menu
-CHECKABLE = ("single_keys", "self_voicing")
+CHECKABLE = ("single_keys", "self_voicing", "caret_follows_voice")
 
 
 class CommandRegistry:

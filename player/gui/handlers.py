@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from player.gui.announce import Announcer
     from player.gui.appearance import Appearance
     from player.gui.captions import CaptionPanel
+    from player.gui.caretfollow import CaretFollower
     from player.gui.contents import ContentsTree
     from player.gui.reading import ReadingPane
     from player.gui.transport import TransportBar
@@ -57,6 +58,7 @@ class CommandHandlers(QMainWindow):
         transport: TransportBar
         announcer: Announcer
         appearance: Appearance
+        caret_follower: CaretFollower
         actions_by_id: dict[str, QAction]
         status_label: QLabel
         message_label: QLabel
@@ -278,7 +280,10 @@ class CommandHandlers(QMainWindow):
             self.notify("The volume is set by the administrator", announce=announce)
             return
         self.transport.show_volume(applied)
-        self.notify(f"Volume {round(applied * 100)} percent", announce=announce)
+        # Said, so a reader pressing Louder knows why it stopped getting louder.
+        at_cap = volume > applied and applied >= self.settings.max_volume
+        limit = ", the loudest allowed here" if at_cap else ""
+        self.notify(f"Volume {round(applied * 100)} percent{limit}", announce=announce)
         self.schedule_save()
 
     def cmd_volume_up(self) -> None:
@@ -449,6 +454,10 @@ class CommandHandlers(QMainWindow):
             self.notify("Self-voicing on; silent while a screen reader runs")
         else:
             self.notify("Self-voicing on")
+        self.schedule_save()
+
+    def cmd_caret_follows_voice(self) -> None:
+        self.notify(self.caret_follower.toggled())
         self.schedule_save()
 
     def cmd_single_keys(self) -> None:

@@ -38,6 +38,14 @@ COMMANDS: tuple[Command, ...] = (
         "library", "File", "&Library…", ("Ctrl+L",), (), "Choose a story from the library list"
     ),
     Command(
+        "import",
+        "File",
+        "&Import…",
+        ("Ctrl+I",),
+        (),
+        "Make a story from a saved web page, Markdown or text file, and review its segments",
+    ),
+    Command(
         "export",
         "File",
         "&Export…",
@@ -252,6 +260,14 @@ COMMANDS: tuple[Command, ...] = (
         ("Ctrl+Shift+G",),
         (),
         "Speak messages in the app's own voice when no screen reader runs",
+    ),
+    Command(
+        "caret_follows_voice",
+        "View",
+        "&Caret Follows the Voice",
+        ("Ctrl+Shift+F",),
+        (),
+        "Move the caret with the sentence being read, for magnifiers (not with a screen reader)",
     ),
     Command("keyboard_help", "Help", "&Keyboard…", ("F1",), ("?",), "Show every key"),
     Command("about", "Help", "&About Story Player", (), (), "Version and credits"),

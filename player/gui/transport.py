@@ -117,6 +117,15 @@ class TransportBar(QWidget):
         self.rate.setValue(wpm)
         self.rate.blockSignals(False)
 
+    def limit_volume(self, cap: float) -> None:
+        """The administrator's cap (0.0..1.0) is the slider's end, and it says so."""
+        top = round(cap * 100)
+        self.volume.setMaximum(top)
+        if top < 100:
+            self.volume.setAccessibleDescription(
+                f"Volume in percent, at most {top} (set by the administrator)"
+            )
+
     def show_volume(self, volume: float) -> None:
         self.volume.blockSignals(True)
         self.volume.setValue(round(volume * 100))

@@ -50,12 +50,15 @@ from player.core.session import PlaybackFactory, ReadingSession, SpeechUnavailab
 from player.core.settings import Settings
 from player.gui.announce import Announcer, FocusCue, ScreenReaderWatch
 from player.gui.appearance import Appearance
+from player.gui.audio_output import AudioOutputMenu
 from player.gui.background import Generation
 from player.gui.bridge import PlaybackBridge
 from player.gui.captions import CaptionPanel
+from player.gui.caretfollow import CaretFollower
 from player.gui.commands import CommandRegistry
 from player.gui.contents import ContentsTree
 from player.gui.find import FindCommands
+from player.gui.importing import ImportCommands
 from player.gui.menubar import keep_lone_alt_out
 from player.gui.opening import StoryLoader, StoryOpening
 from player.gui.reading import ReadingPane
@@ -75,7 +78,7 @@ VoiceLister = Callable[[Playback], list[tuple[str, str]]]
 log = logging.getLogger(__name__)
 
 
-class MainWindow(FindCommands, StoryOpening):
+class MainWindow(FindCommands, ImportCommands, StoryOpening):
     """The player window."""
 
     def __init__(
@@ -108,14 +111,22 @@ class MainWindow(FindCommands, StoryOpening):
         #: the last export started with File > Export… (see player.gui.exporting)
         self.export_run: ExportRun | None = None
         self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)  # a saved page dropped here is imported (player.gui.importing)
 
         self.commands = CommandRegistry(self, lambda cid: getattr(self, f"cmd_{cid}"))
         self.actions_by_id = self.commands.actions
         self._build_widgets()
         self._build_look()
+        self.audio_output = AudioOutputMenu(
+            settings, notify=self.notify, changed=self.schedule_save, parent=self
+        )
         self.commands.build_menus(
             self.menuBar(),
-            {"open": self._build_recent_menu, "line_spacing_less": self.appearance.build_menus},
+            {
+                "open": self._build_recent_menu,
+                "line_spacing_less": self.appearance.build_menus,
+                "choose_second_voice": self.audio_output.build,
+            },
         )
         keep_lone_alt_out(self.menuBar())
         self._fill_recent_menu()
@@ -245,6 +256,13 @@ class MainWindow(FindCommands, StoryOpening):
             keep_place=self.keep_place_in_view,
         )
         self.zoom = self.appearance.zoom
+        self.caret_follower = CaretFollower(
+            self.actions_by_id["caret_follows_voice"],
+            self.pane,
+            self.settings,
+            lambda: self.screen_reader.running,
+        )
+        self.screen_reader.changed.connect(self.caret_follower.screen_reader_changed)
 
     def _build_recent_menu(self, file_menu: QMenu) -> None:
         self.recent_menu = file_menu.addMenu("&Recent Stories")
@@ -271,6 +289,7 @@ class MainWindow(FindCommands, StoryOpening):
 
     def _apply_settings(self) -> None:
         self.transport.show_rate(self.settings.rate)
+        self.transport.limit_volume(self.settings.max_volume)
         self.transport.show_volume(self.settings.volume)
         self.transport.set_voices([], self.session.voice_choice())
         self.transport.set_second_voices([], str(self.settings.get("second_voice")))
@@ -278,6 +297,7 @@ class MainWindow(FindCommands, StoryOpening):
         self.pane.single_keys_enabled = enabled
         self.actions_by_id["single_keys"].setChecked(enabled)
         self.actions_by_id["self_voicing"].setChecked(self.announcer.self_voicing)
+        self.caret_follower.apply_settings()
         self.appearance.apply_settings()
         for key, widget in (("rate", self.transport.rate), ("volume", self.transport.volume)):
             if self.settings.is_locked(key):
@@ -351,6 +371,7 @@ class MainWindow(FindCommands, StoryOpening):
         if self.story is not None and self.story.refs and self.pane.ready:
             start, end = self.pane.sentence_span(self.sentence)
             self.pane.scroll_into_view(start, end)
+        self.audio_output.start()
         self.ensure_playback()
 
     def ensure_playback(self) -> Playback | None:
@@ -474,6 +495,7 @@ class MainWindow(FindCommands, StoryOpening):
         if self.story is None or not self.story.refs:
             return
         self.pane.highlight(self.sentence, self.session.word)
+        self.caret_follower.follow(self.sentence, self.state is PlaybackState.PLAYING)
         ref = self.story.refs[self.sentence]
         segment = self.story.segments[ref.segment]
         in_photos = any(w.hasFocus() for w in self.captions.focusables())

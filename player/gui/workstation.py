@@ -53,6 +53,7 @@ from player.core.workstation import (
     refusal_for,
 )
 from player.gui.exporting import update_export_action
+from player.gui.importing import hide_import
 from player.gui.keymap import COMMANDS
 from player.gui.startup import ensure_application, quit_on_interrupt
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
@@ -245,6 +246,7 @@ class WorkstationSession(QObject):
             quit_action.setEnabled(False)
             quit_action.setText("&Quit (library staff only)")
         update_export_action(window)  # off unless the administrator set an export folder
+        hide_import(window)  # patrons add nothing to the shared library
         window.showFullScreen()
         self.window = window
         return window

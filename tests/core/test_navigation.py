@@ -23,7 +23,6 @@ from player.core.navigation import (
     PUBLIC_REACTION,
     History,
     Navigator,
-    estimate_ms,
     format_duration,
     group_segments,
     kind_matches,
@@ -145,12 +144,6 @@ def test_format_duration(ms: int, text: str) -> None:
     assert format_duration(ms) == text
 
 
-def test_estimate_shrinks_towards_the_end() -> None:
-    story = _story()
-    assert estimate_ms(story, 0, 120) > estimate_ms(story, 9, 120) > 0
-    assert estimate_ms(story, story.sentence_count, 120) == 0
-
-
 # A story 100 times the size of a long feature: moves must not walk it.
 BIG = 50_000
 
@@ -169,7 +162,7 @@ def test_every_move_reads_a_bounded_part_of_a_huge_story(big_story: Story) -> No
     try:
         session = ReadingSession(Settings(MemoryStore()))
         session.set_story(big_story)
-        session.where_text()  # the words-left sums are made once, on first use
+        session.where_text()  # the time-left sums are made once, on first use
         navigator = session.navigator
         assert navigator is not None
         for word in (PERSONAL_STORY, PUBLIC_REACTION):
@@ -221,13 +214,6 @@ def test_a_jump_costs_the_same_in_a_story_ten_times_longer(big_story: Story) -> 
     assert big < 0.001
 
 
-def test_the_navigators_estimate_is_the_summed_one() -> None:
-    story = _story()
-    navigator = Navigator(story)
-    for sentence in (-1, 0, 4, story.sentence_count - 1, story.sentence_count, 99):
-        assert navigator.estimate_ms(sentence, 150) == estimate_ms(story, sentence, 150)
-
-
 def test_first_sentence_of_segment_skips_segments_without_sentences() -> None:
     empty = Segment(INTRO, "Nothing", (Block(BlockType.PHOTO, "", ()),))
     story = Story(StoryMeta("T", "en"), (empty, *_story().segments))
@@ -237,12 +223,3 @@ def test_first_sentence_of_segment_skips_segments_without_sentences() -> None:
     assert story.first_sentence_of_segment(-1) is None
     assert story.first_sentence_of_segment(99) is None
     assert Navigator(story).segment(0, 1) == 3
-
-
-def test_the_words_left_are_summed_once_per_story() -> None:
-    story = _story()
-    counts = [len(story.sentence(i).spoken.split()) for i in range(story.sentence_count)]
-    first = story.words_from()
-    assert first == [sum(counts[i:]) for i in range(len(counts) + 1)]
-    assert first[0] > first[-2] > 0 == first[-1]
-    assert story.words_from() is first

@@ -546,3 +546,29 @@ def test_an_image_written_as_it_is_gives_no_warning(tmp_path: Path) -> None:
     story = load_story(write(tmp_path, text))
     assert story.segments[0].photos[0].image == (tmp_path / "images" / "yard.png").resolve()
     assert story.warnings == ()
+
+
+def test_a_check_without_words_finds_every_problem_a_load_finds(tmp_path: Path) -> None:
+    text = (
+        "title: T\nlanguage: english!\ndate: soon\n\n== nope: A\n\nText.\n\n"
+        "::: post\nauthor: A\nhandle: not a handle\ndate: 2024-13-01\nlink: ftp://x\n---\n"
+        "Words.\n:::\n\n::: quote\n---\nSaid.\n:::\n\n::: photo\nimage: ../outside.png\n"
+        "number: 7/6\n---\nCaption.\n:::\n\n== context:\n"
+    )
+    path = write(tmp_path, text, end=False)
+    found = problems_of(path)
+    assert len(found) >= 9
+    assert problems_of(path, words=False) == found
+    assert problems_of(bundled_story_path(), words=False) == []
+
+
+def test_a_check_without_words_builds_no_spoken_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import player.core.text.spoken
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("spoken text built")
+
+    monkeypatch.setattr(player.core.text.spoken, "spoken_spans", refuse)
+    assert problems_of(bundled_story_path(), words=False) == []
+    with pytest.raises(AssertionError, match="spoken text built"):
+        problems_of(bundled_story_path())

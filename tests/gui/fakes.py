@@ -18,7 +18,7 @@ from player.core.model import (
     Story,
     StoryMeta,
 )
-from player.core.navigation import Navigator, estimate_ms
+from player.core.navigation import Navigator
 from player.core.playback.api import (
     DEFAULT_RATE_WPM,
     MAX_RATE_WPM,
@@ -28,6 +28,7 @@ from player.core.playback.api import (
     PlaybackState,
     Position,
 )
+from player.core.playback.estimates import TimeEstimates
 from player.core.settings import Settings
 from player.core.speech.base import Voice
 from player.gui.window import MainWindow
@@ -141,6 +142,7 @@ class FakePlayback(Playback):
         self._position = Position(0)
         self._listeners: list[PlaybackListener] = []
         self._rate = DEFAULT_RATE_WPM
+        self._estimates: TimeEstimates | None = None
         self._volume = 1.0
         self._voice = "fake/en"
         self._nav = Navigator(story)
@@ -327,7 +329,10 @@ class FakePlayback(Playback):
     def time_left_ms(self) -> int:
         if not self._story.refs:
             return 0
-        return estimate_ms(self._story, self._position.sentence, self._rate)
+        if self._estimates is None:
+            self._estimates = TimeEstimates(self._story, self._rate, lambda _sentence: "")
+        self._estimates.set_rate(self._rate)
+        return self._estimates.time_left_ms(self._position.sentence)
 
     def close(self) -> None:
         self.calls.append(("close", None))

@@ -172,15 +172,23 @@ def test_of_two_stories_opened_quickly_the_newer_is_shown(
     assert window.settings.recent_stories()[0] == str(second.resolve())
 
 
-def test_the_worker_that_loads_a_story_also_sums_its_words_left(tmp_path: Path) -> None:
+def test_the_worker_that_loads_a_story_also_makes_its_time_left_sums(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from player.core.playback import estimates
     from player.gui.opening import load_first
 
     loaded = make_story()
-    [(_path, result)] = load_first(lambda _path: loaded, [tmp_path / "story.txt"])
+    [(_path, result)] = load_first(lambda _path: loaded, [tmp_path / "story.txt"], 175)
     assert result is loaded
-    # Made on the worker: the GUI thread's first time-left figure only looks it up.
-    object.__setattr__(loaded, "refs", ())
-    assert loaded.words_from()[0] > 0
+
+    def walked(*_args: object) -> int:
+        raise AssertionError("the GUI thread walked every sentence")
+
+    # Made on the worker: the GUI thread's first time-left figure only looks them up.
+    monkeypatch.setattr(estimates, "spoken_units", walked)
+    monkeypatch.setattr(estimates, "pause_after", walked)
+    assert estimates.TimeEstimates(loaded, 175, lambda _s: "v").time_left_ms(0) > 0
 
 
 def test_while_a_story_loads_the_gui_thread_waits_less_for_the_interpreter_lock(

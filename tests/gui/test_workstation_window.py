@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from player.core.playback.api import PlaybackState
@@ -161,6 +161,39 @@ def test_stories_outside_the_library_are_refused(
     window.error_box.close()
     assert window.open_story(library / "one" / "story.txt")
     assert window.story is not None and window.story.meta.title == "In the library"
+
+
+def test_importing_is_hidden_and_drops_are_refused(
+    qtbot: QtBot,
+    session: WorkstationSession,
+    tmp_path: Path,
+    library: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from test_import_window import CORPUS, drop
+
+    window = session.window
+    assert window is not None
+    window.library_dialog.reject()  # type: ignore[union-attr]
+    action = window.actions_by_id["import"]
+    assert not action.isEnabled() and not action.isVisible()
+    asked: list[object] = []
+
+    def ask(*args: object) -> tuple[str, str]:
+        asked.append(args)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", ask)
+    press_key(qtbot, "Ctrl+I", window)
+    assert not asked
+    before = sorted(p.name for p in library.iterdir())
+    assert not window.acceptDrops()
+    assert drop(window, CORPUS / "en-feature.html") == (False, False)
+    assert drop(window.pane.viewport(), CORPUS / "en-feature.html") == (False, False)
+    window.import_in_background(CORPUS / "en-feature.html")  # refused however it is asked
+    assert "turned off on this computer" in window.message_label.text()
+    assert window.review_dialog is None
+    assert sorted(p.name for p in library.iterdir()) == before
 
 
 def test_idle_warning_is_announced_spoken_and_kept(

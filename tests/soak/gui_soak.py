@@ -63,9 +63,10 @@ from player.paths import bundled_story_path
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
 
-#: commands a random key must not reach: Quit would end the session early, and Export
-#: (Enter in its dialog) would write talking books into the Documents folder
-EXCLUDED = frozenset({"quit", "export"})
+#: commands a random key must not reach: Quit would end the session early, Export
+#: (Enter in its dialog) would write talking books into the Documents folder, and Import
+#: (Enter in its file dialog) would import whatever file of the working folder is selected
+EXCLUDED = frozenset({"quit", "export", "import"})
 #: keys that move around in any widget
 MOVES = (
     Key.Key_Tab,
@@ -309,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         story = make_library(Path(scratch))
         window = gui_app.create_window([str(story), "--library", scratch], Settings(MemoryStore()))
         window.actions_by_id["quit"].setEnabled(False)
+        window.actions_by_id["import"].setEnabled(False)  # not through the File menu either
         window.show()
 
         def report(line: dict[str, Any]) -> None:

@@ -8,8 +8,6 @@ looked up in the page itself, and that element's markup gives the details.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
 import re
 from pathlib import Path
@@ -36,6 +34,23 @@ log = logging.getLogger(__name__)
 #: lxml's elements (lxml ships no type information)
 _HTML: TypeAlias = Any
 MIN_ARTICLE_WORDS = 5
+SECOND_OPINION_SHARE = 0.6
+"""The main extraction keeps at least this share of the text in the page's paragraphs, or
+trafilatura's second opinion is asked. The boilerplate paragraphs of a saved news page (a
+cookie notice, a newsletter box) leave its article at 0.68 or more of that text in the
+corpus; an article split among containers of which the first was taken alone stays below
+(0.38 on the corpus page en-split.html, 0.005 on the benchmark's split page)."""
+MIN_EXTRACTED_CHARS = 250
+"""Less article text than this always gets the second opinion (trafilatura's own floor)."""
+_EXTRACT_OPTIONS: dict[str, Any] = {
+    "output_format": "xml",
+    "include_images": True,
+    "include_links": True,
+    "include_formatting": True,
+    "include_comments": True,
+    "favor_precision": True,
+}
+_META_FIELDS = ("title", "author", "url", "sitename", "date")
 _CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|author|a_m_m", re.I)
 _CREDIT_TEXT = re.compile(
     r"\s*\(?((?:Photograph|Photo|Picture|Image|Foto|Fotografía|Imagen|Crédits?|Bild)\s*:\s*"
@@ -54,25 +69,13 @@ _POST_BY = re.compile(
 def draft_from_page(path: Path, data: bytes, resources: dict[str, bytes] | None = None) -> Draft:
     """The article of a saved page. Images are local files next to the page (its
     ``_files`` folder) or, for a single-file save, ``resources`` by their address."""
-    import trafilatura  # imported here: it takes a while and only import needs it
-
     try:
         root = lxml.html.document_fromstring(data)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ImportFailure(f"{path}: this is not a web page that can be read ({exc})") from None
-    extracted = trafilatura.extract(
-        lxml.html.tostring(root, encoding="unicode"),
-        output_format="xml",
-        include_images=True,
-        include_links=True,
-        include_formatting=True,
-        include_comments=True,
-        with_metadata=True,
-        favor_precision=True,
-    )
-    if not extracted:
+    doc = _extract(root)
+    if doc is None:
         raise ImportFailure(f"{path}: no article text was found in this page")
-    doc = lxml.etree.fromstring(extracted.encode("utf-8"))
     body = doc.find("main")
     # A word or two (a lone menu link the extractor fell back on) is not an article.
     if body is None or len(squash("".join(body.itertext())).split()) < MIN_ARTICLE_WORDS:
@@ -83,8 +86,62 @@ def draft_from_page(path: Path, data: bytes, resources: dict[str, bytes] | None 
     return page.draft()
 
 
+def _extract(root: _HTML) -> _HTML | None:
+    """trafilatura's article of the page as its XML (``doc`` with ``main`` and ``comments``,
+    the page's title, author, url, sitename and date as attributes of ``doc``).
+
+    Its main extraction alone is run first; its second opinion (readability and jusText,
+    most of an import's time on a long page) only when that kept too little of the page's
+    paragraph text, as when an article is split among containers and only the first was
+    taken. The tree is handed over as it is, and the result is taken as a tree: a string
+    either way was parsed again, and ``extract()``'s string comes with a fingerprint of
+    the whole text for deduplication, which nothing here uses (60 ms on a 1 MB page)."""
+    # imported here: it takes a while and only import needs it
+    from trafilatura import bare_extraction
+    from trafilatura.settings import Document
+
+    found = bare_extraction(root, fast=True, with_metadata=True, **_EXTRACT_OPTIONS)
+    if not isinstance(found, Document):
+        return None
+    text = found
+    if _too_little(found, root):
+        log.debug("main extraction kept too little of the page; asking for a second opinion")
+        second = bare_extraction(root, url=found.url or None, **_EXTRACT_OPTIONS)
+        if isinstance(second, Document):
+            text = second
+    return _xml(found, text)
+
+
+def _too_little(found: Any, root: _HTML) -> bool:
+    """Whether the extraction kept less than its share of the text of the page's paragraphs."""
+    kept = sum(len(squash(" ".join(part.itertext()))) for part in (found.body, found.commentsbody))
+    paragraphs = sum(len(squash(p.text_content())) for p in root.iter("p"))
+    return kept < max(MIN_EXTRACTED_CHARS, SECOND_OPINION_SHARE * paragraphs)
+
+
+def _xml(meta: Any, text: Any) -> _HTML:
+    """What ``extract()`` gives as XML: ``doc`` with the metadata as attributes, ``main``
+    and ``comments``, cleaned as trafilatura cleans its XML output."""
+    from trafilatura.utils import sanitize_tree
+    from trafilatura.xml import remove_empty_elements, strip_double_tags
+
+    doc = lxml.etree.Element("doc")
+    for name in _META_FIELDS:
+        if isinstance(value := getattr(meta, name, None), str) and value:
+            doc.set(name, value)
+    for part, tag in ((text.body, "main"), (text.commentsbody, "comments")):
+        part = sanitize_tree(remove_empty_elements(strip_double_tags(part)))
+        part.tag = tag
+        doc.append(part)
+    return doc
+
+
 def draft_from_mhtml(path: Path, data: bytes) -> Draft:
     """A single-file save (``.mhtml``): its HTML part, with its images as resources."""
+    # Imported here: only a single-file save needs them.
+    import email
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.default)
     html: bytes | None = None
     resources: dict[str, bytes] = {}
@@ -120,6 +177,7 @@ class _Page:
         self.image_names: set[str] = set()
         self.last_caption = ""
         self.base = self._base_url()
+        self.images: tuple[dict[str, tuple[int, _HTML]], dict[str, tuple[int, _HTML]]] | None = None
 
     def _base_url(self) -> str:
         for node in self.root.iter("base"):
@@ -145,6 +203,10 @@ class _Page:
                 self._quote(node, text)
             elif tag == "graphic":
                 self._graphic(node)
+            elif tag == "div":
+                # trafilatura's second opinion keeps the container it took part of the
+                # article from: its paragraphs are the article's, one by one.
+                self.walk(node)
             elif tag in ("list", "table"):
                 for item in node.iter("item", "cell"):
                     if t := squash("".join(item.itertext())):
@@ -287,18 +349,7 @@ class _Page:
 
     def _graphic(self, node: _HTML) -> None:
         src = str(node.get("src", ""))
-        img = next(
-            (
-                i
-                for i in self.root.iter("img")
-                if (
-                    src
-                    and src in (urljoin(self.base, str(i.get(a, ""))) for a in ("src", "data-src"))
-                )
-                or str(i.get("src", "")) == src
-            ),
-            None,
-        )
+        img = self._img(src)
         alt = squash(str(node.get("alt", "") or (img.get("alt", "") if img is not None else "")))
         caption = credit = ""
         figure = next((a for a in img.iterancestors("figure")), None) if img is not None else None
@@ -317,6 +368,22 @@ class _Page:
             return
         self.last_caption = caption
         self.add(piece)
+
+    def _img(self, src: str) -> _HTML | None:
+        """The page's first ``img`` that ``src`` names: its ``src`` or ``data-src`` made
+        absolute, or its ``src`` as written. The page's images are indexed once: looking
+        through all of them for each photo grew with photos times images."""
+        if self.images is None:
+            absolute: dict[str, tuple[int, _HTML]] = {}
+            written: dict[str, tuple[int, _HTML]] = {}
+            for n, img in enumerate(self.root.iter("img")):
+                for attribute in ("src", "data-src"):
+                    absolute.setdefault(urljoin(self.base, str(img.get(attribute, ""))), (n, img))
+                written.setdefault(str(img.get("src", "")), (n, img))
+            self.images = absolute, written
+        absolute, written = self.images
+        found = [f for f in (absolute.get(src) if src else None, written.get(src)) if f]
+        return min(found, key=lambda f: f[0])[1] if found else None
 
     def _image(self, src: str, img: _HTML | None) -> tuple[str, Path | bytes | None]:
         """Where the image is on this machine (never fetched): a file next to the page or

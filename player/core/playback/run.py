@@ -179,6 +179,8 @@ class RunEngine:
         self._sample_rate = 22_050
         self._run: Run | None = None
         self._last_emitted: tuple[int, int | None] | None = None
+        #: sample sentence -> ((voice, rate), its audio) asked for to calibrate the estimates
+        self._sample_jobs: dict[int, tuple[tuple[str, int], Future[SynthResult]]] = {}
 
     # ------------------------------------------------------------ helpers
 
@@ -331,6 +333,38 @@ class RunEngine:
             run.prefetched = run.next
             for ahead in range(run.next + 1, min(run.next + 1 + self._settings.prefetch, count)):
                 self._request(ahead, urgent=False)
+        self._calibrate()
+
+    def _calibrate(self) -> None:
+        """Ask for the estimates' sample sentences behind the look-ahead, and record them.
+
+        A jump cancels the queued ones; they are asked for again here, until every
+        one is known in the voice and at the rate they would be read in now.
+        """
+        with self._lock:
+            missing = self._estimates.missing_sample()
+        for index in missing:
+            wanted = self._settings_now(index)
+            job = self._sample_jobs.get(index)
+            if job is None or job[0] != wanted or job[1].cancelled():
+                future = self._request(index, urgent=False)
+                if not future.done():
+                    # recorded when it comes, even while paused (the thread sleeps then)
+                    future.add_done_callback(self._wake)
+                self._sample_jobs[index] = (wanted, future)
+                continue
+            future = job[1]
+            if not future.done() or future.exception() is not None:
+                continue  # a failure is reported when the sentence is read; the prior stands in
+            with self._lock:
+                if self._settings_now(index) == wanted:
+                    self._estimates.record(index, future.result().duration_ms)
+            del self._sample_jobs[index]
+
+    def _settings_now(self, sentence: int) -> tuple[str, int]:
+        """The voice and rate ``sentence`` would be synthesized in now."""
+        with self._lock:
+            return self._voice_table.voice_for(sentence), self._rate
 
     def _adopt_sample_rate(self, rate: int) -> None:
         """The backend's rate differs from the stream's: rebuild stream and output for it."""

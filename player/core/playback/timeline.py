@@ -9,7 +9,6 @@ times never go backwards.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 
 from player.core.model import Sentence, Story
@@ -19,8 +18,6 @@ from player.core.speech.base import SynthResult
 SENTENCE_PAUSE_MS = 250
 BLOCK_PAUSE_MS = 600
 SEGMENT_PAUSE_MS = 1200
-
-_WORD = re.compile(r"\S+")
 
 
 def pause_after(story: Story, index: int, rate_wpm: int = DEFAULT_RATE_WPM) -> int:
@@ -42,11 +39,6 @@ def scaled_pause(base_ms: int, rate_wpm: int = DEFAULT_RATE_WPM) -> int:
     """``base_ms`` (a pause at the default rate) at ``rate_wpm``."""
     scale = min(max(DEFAULT_RATE_WPM / max(rate_wpm, 1), 0.5), 1.5)
     return int(base_ms * scale)
-
-
-def spoken_word_count(sentence: Sentence) -> int:
-    count = sum(1 for w in sentence.words if w.spoken_start >= 0)
-    return count or len(_WORD.findall(sentence.spoken))
 
 
 def word_starts(sentence: Sentence, result: SynthResult) -> list[tuple[int, int]]:
