@@ -11,9 +11,13 @@ Nothing here imports Qt.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class BlockType(Enum):
@@ -194,6 +198,8 @@ class Story:
     warnings: tuple[tuple[int, str], ...] = field(default=(), compare=False)
     #: the first sentence of each segment, -1 for a segment without sentences
     _segment_firsts: tuple[int, ...] = field(default=(), init=False, compare=False, repr=False)
+    #: values made from the whole story, once (see :meth:`derived`)
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         refs: list[SentenceRef] = []
@@ -226,3 +232,15 @@ class Story:
     @property
     def sentence_count(self) -> int:
         return len(self.refs)
+
+    def derived(self, key: str, make: Callable[[Story], T]) -> T:
+        """``make(self)``, made on first use and kept under ``key`` for as long as the story.
+
+        For sums over every sentence that the window needs when a story is shown (the
+        time-left estimate's): the loader's worker thread makes them there, and the GUI
+        thread only looks them up. Two threads making one at once both get a right value.
+        """
+        if key not in self._derived:
+            self._derived[key] = make(self)
+        value: T = self._derived[key]
+        return value

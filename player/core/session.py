@@ -359,12 +359,16 @@ class ReadingSession:
                 return self.playback.time_left_ms()
         if self.story is None:
             return 0
-        rate = min(max(self.settings.rate, MIN_RATE_WPM), MAX_RATE_WPM)
+        rate = self.estimate_rate()
         if self._estimates is None:
             voice = self.settings.voice or ""
             self._estimates = TimeEstimates(self.story, rate, lambda _sentence: voice)
         self._estimates.set_rate(rate)
         return self._estimates.time_left_ms(self.sentence)
+
+    def estimate_rate(self) -> int:
+        """The rate the time left is estimated at before a playback gives its own."""
+        return min(max(self.settings.rate, MIN_RATE_WPM), MAX_RATE_WPM)
 
     def where_text(self, spoken: bool = False) -> str:
         """Where Am I: the status line, or (``spoken``) a sentence to say."""

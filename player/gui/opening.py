@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable, Sequence
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +26,10 @@ from PySide6.QtCore import QTimer
 from player import APP_NAME
 from player.core.gcpause import paused_collection
 from player.core.model import Story
+from player.core.playback.estimates import story_pause_suffix, story_units
 from player.gui.background import Generation, run_in_background
 from player.gui.handlers import CommandHandlers
+from player.gui.reading import SLICE_GAP_MS
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
@@ -34,6 +39,40 @@ log = logging.getLogger(__name__)
 StoryLoader = Callable[[Path], Story]
 #: a story, or the problems to show instead
 Loaded = Story | list[Any]
+
+
+#: how soon (s) a thread waiting for the interpreter lock gets it while a story loads on a
+#: worker; Python's default is 5 ms
+LOADING_SWITCH_INTERVAL = 0.001
+_switch_lock = threading.Lock()
+_switch_depth = 0
+_switch_before = 0.005
+
+
+@contextmanager
+def quick_switches() -> Iterator[None]:
+    """Let the GUI thread have the interpreter lock within 1 ms instead of 5 while a
+    worker parses.
+
+    Every call from Qt into Python (a delegate drawing a row, a timer, a slot) waits for
+    the lock; a repaint of the contents list makes dozens of them, and at 5 ms each the
+    GUI thread's ticks came 80 ms apart (95th percentile) while a 4.9 MB story loaded,
+    about 30 ms at 1 ms (``tests/benchmarks/gil_load.py``). Nested and concurrent uses
+    put the interval back after the last one.
+    """
+    global _switch_depth, _switch_before
+    with _switch_lock:
+        if _switch_depth == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_before, LOADING_SWITCH_INTERVAL))
+        _switch_depth += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_depth -= 1
+            if _switch_depth == 0:
+                sys.setswitchinterval(_switch_before)
 
 
 def load_story_or_problems(loader: StoryLoader | None, path: Path | str) -> Loaded:
@@ -48,21 +87,29 @@ def load_story_or_problems(loader: StoryLoader | None, path: Path | str) -> Load
         return [exc.strerror or str(exc)]
 
 
-def load_first(loader: StoryLoader | None, paths: Sequence[Path]) -> list[tuple[Path, Loaded]]:
+def load_first(
+    loader: StoryLoader | None, paths: Sequence[Path], rate: int | None = None
+) -> list[tuple[Path, Loaded]]:
     """Each path tried in turn until one loads: what each gave, the story last.
 
     The cyclic garbage collector is held off meanwhile and the story's objects are then
     moved out of its sight (:func:`gc.freeze`): a full collection walks every object
     of a large story, hundreds of milliseconds during which the GUI thread waits for
-    the interpreter lock.
+    the interpreter lock. The sums behind the time-left estimate (at ``rate``) are made
+    here too, not on the GUI thread when the story is first shown (170 ms for a story of
+    60,000 sentences). Meanwhile the GUI thread gets the interpreter lock sooner
+    (:func:`quick_switches`).
     """
     tried: list[tuple[Path, Loaded]] = []
-    with paused_collection():
+    with quick_switches(), paused_collection():
         try:
             for path in paths:
                 result = load_story_or_problems(loader, path)
                 tried.append((path, result))
                 if isinstance(result, Story):
+                    story_units(result)
+                    if rate is not None:
+                        story_pause_suffix(result, rate)
                     break
         finally:
             gc.freeze()
@@ -112,6 +159,7 @@ class StoryOpening(CommandHandlers):
         if self.session.story is None:
             self.pane.show_loading(f"Loading {paths[0].name}…")
         loader = self.story_loader  # the worker gets what it needs, never the window
+        rate = self.session.estimate_rate()
 
         def loaded(future: Future[list[tuple[Path, Loaded]]]) -> None:
             if self.session.closed:
@@ -121,7 +169,7 @@ class StoryOpening(CommandHandlers):
                 self._show_loaded(path, result)
 
         run_in_background(
-            lambda: load_first(loader, paths),
+            lambda: load_first(loader, paths, rate),
             loaded,
             receiver=self,
             generation=self._loads,
@@ -153,12 +201,28 @@ class StoryOpening(CommandHandlers):
         self._status_sentence = -1
         resume = self.session.set_story(story)
         self.setWindowTitle(f"{story.meta.title} — {APP_NAME}")
-        self.contents.set_story(story)
+        # A long story's text comes in slices, after its contents list is filled in a turn
+        # of its own: together with the rest of taking the story in, it would block the
+        # GUI thread twice as long (25 ms each for 7,600 segments). The rest waits for the
+        # text (see _story_built).
+        later = self.pane.builds_in_slices(story)
+        if later:
+            QTimer.singleShot(SLICE_GAP_MS, self, lambda: self._fill_contents(story))
+        else:
+            self.contents.set_story(story)
         if resume:
             self.show_message("Resuming where you stopped")
         self.schedule_save()
-        # A long story's text comes in slices: the rest waits for it (see _story_built).
-        self.pane.set_story(story)
+        self.pane.set_story(story, hold=later)
+
+    def _fill_contents(self, story: Story) -> None:
+        if self.session.story is not story or self.session.closed:
+            return  # another story came since
+        self.contents.set_story(story)
+        if self.pane.ready and story.refs:
+            # The place was shown before the list was filled (a script built the text at once).
+            self.contents.mark_current(story.refs[self.session.sentence].segment)
+        self.pane.start_building()
 
     def _story_built(self) -> None:
         """The pane holds the story's text: show the place, then let the voice load."""

@@ -56,6 +56,10 @@ HEADING_SIZE_ADJUSTMENT = 1
 SLICE_BLOCKS = 400
 #: how long one slice may run; the window stays responsive between slices
 SLICE_SECONDS = 0.015
+#: the next slice is a timer of this many ms, not a posted call (0 ms): Qt runs the calls
+#: posted while it runs posted calls before any timer, so two slices ran back to back
+#: and the window's own timers waited 30 ms
+SLICE_GAP_MS = 1
 DESCRIPTION = (
     "The story. Read with the arrow keys; Enter reads aloud from the sentence at the caret."
 )
@@ -105,12 +109,19 @@ class ReadingPane(QTextEdit):
 
     # Building the document
 
-    def set_story(self, story: Story) -> None:
+    @staticmethod
+    def builds_in_slices(story: Story) -> bool:
+        """Whether :meth:`set_story` builds ``story``'s document in slices (a long story)."""
+        return sum(len(segment.blocks) for segment in story.segments) > SLICE_BLOCKS
+
+    def set_story(self, story: Story, *, hold: bool = False) -> None:
         """Show ``story``: at once when it is short, else built in slices between events.
 
         A long story's document is built detached from the view, a slice of blocks per
         turn of the event loop, so that the window never freezes while it grows; the
         pane says "Loading…" meanwhile and emits :attr:`built` once the text is in.
+        ``hold``: the first slice waits for :meth:`start_building` (the window has work
+        of its own to do first, in a turn of its own).
         """
         self._story = story
         self._building = _DocumentBuild(self, story)
@@ -118,12 +129,17 @@ class ReadingPane(QTextEdit):
         self._block_bases, self._block_units, self._sentence_blocks = [], [], []
         self._marked = (None, None)
         self.setExtraSelections([])
-        blocks = sum(len(segment.blocks) for segment in story.segments)
-        if blocks <= SLICE_BLOCKS:
+        if not self.builds_in_slices(story):
             self.finish_building()
             return
         self.show_loading(f"Loading {story.meta.title}…")
-        QTimer.singleShot(0, self._build_slice)
+        if not hold:
+            self.start_building()
+
+    def start_building(self) -> None:
+        """Start building a held story's document in slices."""
+        if self._building is not None:
+            QTimer.singleShot(SLICE_GAP_MS, self._build_slice)
 
     @property
     def ready(self) -> bool:
@@ -152,7 +168,7 @@ class ReadingPane(QTextEdit):
         if building.step(time.perf_counter() + SLICE_SECONDS):
             self._install_built()
         else:
-            QTimer.singleShot(0, self._build_slice)
+            QTimer.singleShot(SLICE_GAP_MS, self._build_slice)
 
     def _install_built(self) -> None:
         building, self._building = self._building, None
@@ -429,12 +445,13 @@ class _DocumentBuild:
 
     def step(self, deadline: float | None) -> bool:
         """Insert blocks until ``deadline`` (perf_counter; None: to the end); True when done."""
-        for count, (title, block) in enumerate(self._items, 1):
+        for title, block in self._items:
             if block is None:
                 self.headings.append(self.pane._heading(self.cursor, title, 2))
             else:
                 self._insert(block)
-            if deadline is not None and count % 16 == 0 and time.perf_counter() >= deadline:
+            # Looked at after every block: 16 long blocks could take 30 ms past the deadline.
+            if deadline is not None and time.perf_counter() >= deadline:
                 return False
         return True
 

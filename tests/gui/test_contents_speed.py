@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QSize, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidgetItem,
+)
 from pytestqt.qtbot import QtBot
 
 from player.gui.contents import ContentsTree
@@ -28,9 +34,70 @@ def test_a_jump_moves_bold_and_being_read_from_one_item_to_the_other(qtbot: QtBo
     # A font and an accessible text on each of the two items, nothing else.
     assert 0 < len(changed) <= 4
     assert set(changed) == {rows[0], rows[250]}
-    assert [segment for segment, item in items.items() if item.font(0).bold()] == [250]
+    assert [segment for segment, item in items.items() if _drawn_bold(tree, item)] == [250]
     assert items[250].data(0, Qt.ItemDataRole.AccessibleTextRole) == "Part 250, being read"
     assert items[0].data(0, Qt.ItemDataRole.AccessibleTextRole) == "Part 0"
+
+
+def _drawn_bold(tree: ContentsTree, item: QTreeWidgetItem) -> bool:
+    option = QStyleOptionViewItem()
+    delegate = tree.itemDelegate()
+    assert isinstance(delegate, QStyledItemDelegate)
+    delegate.initStyleOption(option, tree.indexFromItem(item))
+    return option.font.bold()
+
+
+def test_marking_a_segment_in_a_shown_list_does_not_measure_its_rows_again(
+    qtbot: QtBot,
+) -> None:
+    tree = ContentsTree()
+    qtbot.addWidget(tree)
+    tree.set_story(generated_story(2_000))
+    tree.show()
+    qtbot.waitExposed(tree)
+    tree.mark_current(0)
+    QApplication.processEvents()
+    delegate = tree.itemDelegate()
+    measured: list[int] = []
+    original = delegate.sizeHint
+
+    def counted(option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        measured.append(index.row())
+        return original(option, index)
+
+    delegate.sizeHint = counted  # type: ignore[method-assign]
+    for segment in (700, 1_400, 1_999, 3):
+        tree.mark_current(segment)
+        QApplication.processEvents()
+    # A font change on an item measured a thousand rows per jump for the column's width.
+    assert len(measured) < 100
+    assert tree.current_segment == 3
+    assert _drawn_bold(tree, tree.segment_items()[3])
+    assert not _drawn_bold(tree, tree.segment_items()[1_999])
+
+
+def test_a_long_story_in_a_shown_list_has_its_rows_measured_once(qtbot: QtBot) -> None:
+    tree = ContentsTree()
+    qtbot.addWidget(tree)
+    tree.set_story(generated_story(3_000))
+    tree.show()
+    qtbot.waitExposed(tree)
+    delegate = tree.itemDelegate()
+    measured: list[int] = []
+    original = delegate.sizeHint
+
+    def counted(option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        measured.append(index.row())
+        return original(option, index)
+
+    delegate.sizeHint = counted  # type: ignore[method-assign]
+    tree.set_story(generated_story(3_000))
+    QApplication.processEvents()
+    # Qt measures up to 1,000 rows for the column's width; each row added one at a time
+    # and the list cleared made it measure them again (4,000 times).
+    assert 0 < len(measured) <= 1_500
+    widest = max(tree.sizeHintForColumn(0), 1)
+    assert tree.header().sectionSize(0) >= widest
 
 
 def test_a_jump_costs_the_same_in_contents_ten_times_longer(qtbot: QtBot) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
+from player.core.model import Story
 from player.core.settings import MemoryStore, Settings
 from player.core.storyfile import load_story
 from player.gui import app as app_module
@@ -99,3 +101,110 @@ def test_a_megabyte_story_on_the_command_line_never_blocks_the_window(
     # Generous, and relative to the same run's reference; the budget (50 ms) is
     # checked by tests/benchmarks/open_large.py.
     assert heartbeat.longest < max(0.5, 2 * idle.longest), (heartbeat.longest, idle.longest)
+
+
+def test_a_slice_stops_at_the_first_block_past_its_deadline(qtbot: QtBot) -> None:
+    from player.gui.reading import _DocumentBuild
+
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    building = _DocumentBuild(pane, generated_story(40))
+    # A deadline already past: one item goes in, then the slice yields to the event loop.
+    assert building.step(time.perf_counter()) is False
+    assert len(building.headings) + len(building.bases) == 1
+    assert building.step(None) is True
+    assert len(building.headings) == 40
+
+
+def test_a_long_storys_contents_come_in_their_own_turn_and_show_the_place(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from fakes import open_window
+
+    settings = Settings(MemoryStore())
+    short = generated_story(3)
+    window = open_window(qtbot, settings, short, [])
+    assert len(window.contents.segment_items()) == 3  # a short story's: at once
+
+    story = generated_story(600)
+    assert window.pane.builds_in_slices(story)
+    window.set_story(story)
+    # Taking the story in and filling its list are two turns of the event loop, not one.
+    assert len(window.contents.segment_items()) == 3
+    qtbot.waitUntil(lambda: len(window.contents.segment_items()) == 600, timeout=10_000)
+    qtbot.waitUntil(lambda: window.pane.ready, timeout=60_000)
+    assert window.contents.current_segment == 0
+
+    # A script that builds the text at once still gets the place marked in the list.
+    again = generated_story(600)
+    window.set_story(again)
+    window.session.go_to(again.first_sentence_of_segment(250))
+    window.pane.finish_building()
+    window._fill_contents(again)  # the list's turn, before any other event
+    assert window.contents.current_segment == 250
+
+    # A fill for a story replaced before its turn came is dropped.
+    first, second = generated_story(700), generated_story(650)
+    window.set_story(first)
+    window.set_story(second)
+    qtbot.waitUntil(lambda: len(window.contents.segment_items()) == 650, timeout=10_000)
+    qtbot.wait(50)
+    assert len(window.contents.segment_items()) == 650
+
+
+def _ticks_between(qtbot: QtBot, events: list[str], done: Callable[[], bool]) -> None:
+    """Record "T" on each tick of a 5 ms timer into ``events`` until ``done()``."""
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: events.append("T"))
+    timer.start()
+    try:
+        qtbot.waitUntil(done, timeout=60_000)
+    finally:
+        timer.stop()
+
+
+def test_the_windows_timers_run_between_two_slices(qtbot: QtBot) -> None:
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    events: list[str] = []
+    build = pane._build_slice
+
+    def recorded() -> None:
+        events.append("S")
+        build()
+
+    pane._build_slice = recorded  # type: ignore[method-assign]
+    pane.set_story(generated_story(1_500))
+    _ticks_between(qtbot, events, lambda: pane.ready)
+    slices = "".join(events).strip("T")
+    assert slices.count("S") >= 3
+    # Slices posted as 0 ms calls ran two at a time, the timer waiting 30 ms.
+    assert "SS" not in slices
+
+
+def test_a_long_storys_contents_and_its_first_slice_take_separate_turns(
+    qtbot: QtBot,
+) -> None:
+    from fakes import open_window
+
+    window = open_window(qtbot, Settings(MemoryStore()), generated_story(3), [])
+    events: list[str] = []
+    fill, build = window.contents.set_story, window.pane._build_slice
+
+    def filled(story: Story) -> None:
+        events.append("C")
+        fill(story)
+
+    def built() -> None:
+        events.append("S")
+        build()
+
+    window.contents.set_story = filled  # type: ignore[method-assign]
+    window.pane._build_slice = built  # type: ignore[method-assign]
+    window.set_story(generated_story(1_500))
+    assert events == []
+    _ticks_between(qtbot, events, lambda: window.pane.ready)
+    order = "".join(events)
+    assert order.index("C") < order.index("S")
+    assert "T" in order[order.index("C") : order.index("S")]

@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from fakes import FakePlayback, make_story, open_window
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -169,3 +170,42 @@ def test_of_two_stories_opened_quickly_the_newer_is_shown(
     qtbot.wait(100)  # the first story's result has come back by now, and was dropped
     assert window.story is not None and window.story.meta.title == "second"
     assert window.settings.recent_stories()[0] == str(second.resolve())
+
+
+def test_the_worker_that_loads_a_story_also_makes_its_time_left_sums(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from player.core.playback import estimates
+    from player.gui.opening import load_first
+
+    loaded = make_story()
+    [(_path, result)] = load_first(lambda _path: loaded, [tmp_path / "story.txt"], 175)
+    assert result is loaded
+
+    def walked(*_args: object) -> int:
+        raise AssertionError("the GUI thread walked every sentence")
+
+    # Made on the worker: the GUI thread's first time-left figure only looks them up.
+    monkeypatch.setattr(estimates, "spoken_units", walked)
+    monkeypatch.setattr(estimates, "pause_after", walked)
+    assert estimates.TimeEstimates(loaded, 175, lambda _s: "v").time_left_ms(0) > 0
+
+
+def test_while_a_story_loads_the_gui_thread_waits_less_for_the_interpreter_lock(
+    tmp_path: Path,
+) -> None:
+    import sys
+
+    from player.gui.opening import LOADING_SWITCH_INTERVAL, load_first
+
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+
+    def loader(_path: Path) -> Story:
+        seen.append(sys.getswitchinterval())
+        return make_story()
+
+    load_first(loader, [tmp_path / "story.txt"])
+    assert seen == [pytest.approx(LOADING_SWITCH_INTERVAL)]
+    assert before > LOADING_SWITCH_INTERVAL
+    assert sys.getswitchinterval() == pytest.approx(before)
