@@ -155,6 +155,10 @@ class RunEngine:
         self._settings = settings
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
+        # A future's done-callback wakes the control thread. It holds the condition, not a
+        # method of this engine: a future kept past close (a calibration sample still
+        # queued) must not keep the playback, its story and its audio cache alive.
+        self._wake = partial(_notify_all, self._cond)
         self._events = Listeners(listeners)
         # lock: what the caller sees and asks for
         self._state = PlaybackState.STOPPED
@@ -212,10 +216,6 @@ class RunEngine:
 
     def _use_silent_clock(self, reason: str) -> AudioOutput:
         return self._output.use_silent_clock(reason, self._sample_rate, self._volume_now())
-
-    def _wake(self, _future: object) -> None:
-        with self._cond:
-            self._cond.notify_all()
 
     # ------------------------------------------------------------ the run
 
@@ -661,6 +661,11 @@ class RunEngine:
         run.placed = (frame, say)
         run.say_end = frame + result.frames
         return True
+
+
+def _notify_all(cond: threading.Condition, _future: object) -> None:
+    with cond:
+        cond.notify_all()
 
 
 def _no_sound(events: Listeners, reason: str) -> None:
