@@ -10,6 +10,7 @@ the statuses a shell gives a program killed by SIGINT or SIGPIPE.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -65,7 +66,12 @@ def _subcommand_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; Ctrl+C and a reader that closed the pipe end it quietly."""
+    """Run one command; Ctrl+C and a reader that closed the pipe end it quietly.
+
+    Without ``argv`` it runs this process's own command line (``story-player``, ``python -m
+    player``), and the process ends after it: a subcommand then leaves its objects to the
+    exit (:func:`_skip_last_collection`). Called with ``argv`` (tests, the bundle's
+    launcher) it changes nothing for what runs after it."""
     try:
         return _dispatch(argv)
     except KeyboardInterrupt:
@@ -73,6 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _detach_stdout()
         return EXIT_BROKEN_PIPE
+
+
+def _skip_last_collection() -> None:
+    """Put every object out of the cyclic collector's reach, the process being about to end.
+
+    The interpreter's last collection at exit walks every object still alive, to find
+    cycles that the end of the process frees anyway: 30 ms after importing a 1 MB page, a
+    tenth of the command. Reference counting and exit handlers work as before."""
+    gc.freeze()
 
 
 def _detach_stdout() -> None:
@@ -105,6 +120,8 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         status = int(ns.handler(ns))
         # Inside main()'s guard: a reader that has gone shows up here, not at exit.
         sys.stdout.flush()
+        if argv is None:
+            _skip_last_collection()
         return status
     if args and args[0] in ("--version", "-V"):
         print(f"story-player {__version__}")
