@@ -21,8 +21,7 @@ def main() -> int:
         return smoke.main(args[1:])
     from player.cli import main as cli_main
 
-    # No arguments: the command line is this process's own, and the process ends after it.
-    return cli_main()
+    return cli_main(args)
 
 
 if __name__ == "__main__":

@@ -70,8 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Without ``argv`` it runs this process's own command line (``story-player``, ``python -m
     player``), and the process ends after it: a subcommand then leaves its objects to the
-    exit (:func:`_skip_last_collection`). Called with ``argv`` (tests, the bundle's
-    launcher) it changes nothing for what runs after it."""
+    exit (:func:`_skip_last_collection`). Called with ``argv`` (tests, and the bundle's
+    launcher, which tests call in their own process) it changes nothing for what runs
+    after it."""
     try:
         return _dispatch(argv)
     except KeyboardInterrupt:
