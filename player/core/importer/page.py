@@ -27,6 +27,7 @@ from player.core.importer.draft import (
     squash,
 )
 from player.core.importer.language import guess_language
+from player.core.importer.pagemeta import page_metadata
 from player.core.storyfile import IMAGE_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -95,21 +96,26 @@ def _extract(root: _HTML) -> _HTML | None:
     paragraph text, as when an article is split among containers and only the first was
     taken. The tree is handed over as it is, and the result is taken as a tree: a string
     either way was parsed again, and ``extract()``'s string comes with a fingerprint of
-    the whole text for deduplication, which nothing here uses (60 ms on a 1 MB page)."""
+    the whole text for deduplication, which nothing here uses (60 ms on a 1 MB page).
+    The metadata is read apart (:func:`page_metadata`), without the categories, tags and
+    licence trafilatura's would look for; its address goes to the extraction as trafilatura
+    passes its own metadata's."""
     # imported here: it takes a while and only import needs it
     from trafilatura import bare_extraction
     from trafilatura.settings import Document
 
-    found = bare_extraction(root, fast=True, with_metadata=True, **_EXTRACT_OPTIONS)
+    meta = page_metadata(root)
+    url = meta.url or None
+    found = bare_extraction(root, url=url, fast=True, **_EXTRACT_OPTIONS)
     if not isinstance(found, Document):
         return None
     text = found
     if _too_little(found, root):
         log.debug("main extraction kept too little of the page; asking for a second opinion")
-        second = bare_extraction(root, url=found.url or None, **_EXTRACT_OPTIONS)
+        second = bare_extraction(root, url=url, **_EXTRACT_OPTIONS)
         if isinstance(second, Document):
             text = second
-    return _xml(found, text)
+    return _xml(meta, text)
 
 
 def _too_little(found: Any, root: _HTML) -> bool:
