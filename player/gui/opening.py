@@ -82,6 +82,8 @@ class StoryOpening(CommandHandlers):
 
         def _close_playback(self) -> None: ...
 
+        def prepare_speech(self) -> None: ...
+
     def open_story(self, path: Path | str) -> bool:
         """Load and show a story now; on failure show the problems and keep the current one.
 
@@ -168,4 +170,4 @@ class StoryOpening(CommandHandlers):
         self._show_position()
         self.pane.caret_to_sentence(self.session.sentence)
         if self._painted:
-            QTimer.singleShot(0, self.ensure_playback)
+            QTimer.singleShot(0, self.prepare_speech)

@@ -351,7 +351,15 @@ class MainWindow(FindCommands, StoryOpening):
         if self.story is not None and self.story.refs and self.pane.ready:
             start, end = self.pane.sentence_span(self.sentence)
             self.pane.scroll_into_view(start, end)
-        self.ensure_playback()
+        self.prepare_speech()
+
+    def prepare_speech(self) -> None:
+        """Make the playback and have it load its voice and open the sound output in the
+        background, while the reader looks at the text: the first Play then starts as fast
+        as later ones. Called only once the story's text has been painted."""
+        playback = self.ensure_playback()
+        if playback is not None:
+            playback.prime()
 
     def ensure_playback(self) -> Playback | None:
         """Create the playback for the current story if there is none yet."""
