@@ -92,6 +92,8 @@ class MainWindow(FindCommands, StoryOpening):
         self.story_loader = story_loader
         self._bridge: PlaybackBridge | None = None
         self._painted = False
+        #: a story was shown after the first paint: speech waits for the paint showing it
+        self._speech_after_paint = False
         self._status_sentence = -1
         self._loads = Generation()  # the newest story asked for is the one shown
         self.error_box: QMessageBox | None = None
@@ -336,15 +338,21 @@ class MainWindow(FindCommands, StoryOpening):
     # Playback
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            not self._painted
-            and watched is self.pane.viewport()
-            and event.type() == QEvent.Type.Paint
-        ):
-            self._painted = True
-            # After this paint returns: the text is on screen before any speech engine loads.
-            QTimer.singleShot(0, self._after_first_paint)
+        if watched is self.pane.viewport() and event.type() == QEvent.Type.Paint:
+            if not self._painted:
+                self._painted = True
+                # After this paint returns: the text is on screen before any speech engine loads.
+                QTimer.singleShot(0, self._after_first_paint)
+            elif self._speech_after_paint:
+                self._speech_after_paint = False
+                QTimer.singleShot(0, self.prepare_speech)
         return super().eventFilter(watched, event)
+
+    def prepare_speech_after_paint(self) -> None:
+        """:meth:`prepare_speech` once the pane has painted what it now holds: loading the
+        speech code takes the GUI thread for a moment, which must not come before the text."""
+        self._speech_after_paint = True
+        self.pane.viewport().update()
 
     def _after_first_paint(self) -> None:
         # The view had no real size when the story was set; scroll again now that it has.
