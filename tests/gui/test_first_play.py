@@ -4,9 +4,12 @@ text is on screen, and never on the GUI thread."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -183,3 +186,23 @@ def test_a_story_arriving_after_the_first_paint_is_painted_before_speech_loads(
     rig.window.set_story(story)  # as a story loaded in the background is shown
     qtbot.waitUntil(lambda: bool(rig.synth.primed), timeout=10_000)
     assert any(arrived < t < rig.made_at for t in rig.paint.times), (arrived, rig.made_at)
+
+
+def test_the_window_module_loads_no_parser_and_no_speech() -> None:
+    """What the window imports runs before its first paint: the story parser (with its
+    emoji and number tables) loads on the loading thread, speech after the paint."""
+    code = (
+        "import sys, player.gui.app; "
+        "print(' '.join(m for m in ('player.core.storyfile', 'emoji', 'num2words', "
+        "'tomllib', 'player.core.speech.espeak', 'player.qtaudio', 'PySide6.QtMultimedia') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],  # this checkout's player package
+    )
+    assert done.stdout.strip() == ""
