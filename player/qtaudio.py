@@ -38,13 +38,15 @@ from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaD
 
 from player.core.audiodevice import DeviceChoice, DeviceInfo, capped, find_device, id_text
 from player.core.playback.output import AudioOutput, AudioOutputError, set_default_output_factory
-from player.core.playback.stream import PcmStream
+from player.core.playback.stream import PcmStream, Piece
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BUFFER_MS = 100
 _CALL_TIMEOUT_S = 3.0
 _POLL_MS = 5
+#: the silence played once by ``prime``: long enough for the server to take a period
+_PRIME_SILENCE_MS = 10
 
 
 class _StreamDevice(QIODevice):
@@ -392,6 +394,8 @@ class QtAudioOutput(AudioOutput):
         self.buffer_bytes = max(sample_rate * buffer_ms // 1000 * 2, 512)
         self._stream: PcmStream | None = None
         self._closed = False
+        #: whether ``prime`` has run (the window's tests look)
+        self.primed = False
         self._thread = QThread()
         self._thread.setObjectName("audio-output")
         self._route = route or ROUTE
@@ -429,6 +433,16 @@ class QtAudioOutput(AudioOutput):
         reply = _Reply()
         self._host.start_requested.emit(stream, reply)
         reply.wait("start")
+
+    def prime(self) -> None:
+        """Open the server's stream once, on a moment of silence, then close it: the
+        first stream of a session otherwise pays for the connection when Play is pressed."""
+        stream = PcmStream(self.sample_rate)
+        stream.write_silence(_PRIME_SILENCE_MS, Piece(0, 0, pause=True))
+        stream.finish()
+        self.start(stream)
+        self.stop()
+        self.primed = True
 
     def pause(self) -> None:
         self._host.pause_requested.emit()

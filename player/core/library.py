@@ -11,11 +11,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from player.core.model import Story
 from player.core.options import DEFAULT_RATE_WPM
-from player.core.storyfile import Problem, StoryFileError, load_story
 from player.paths import bundled_story_path
+
+if TYPE_CHECKING:
+    from player.core.storyfile import Problem
 
 STORY_FILE_NAME = "story.txt"
 SINGLE_FILE_SUFFIX = ".story.txt"
@@ -114,6 +117,10 @@ def describe_contents(story: Story) -> str:
 
 def entry_for(path: Path, bundled: bool = False) -> LibraryEntry:
     """Describe one story file; an invalid file gives an entry carrying its problems."""
+    # Here, not at the top: the window imports this module for story_names before its
+    # first paint, and the parser (with its text tables) is loaded off the GUI thread.
+    from player.core.storyfile import StoryFileError, load_story
+
     try:
         story = load_story(path)
     except StoryFileError as exc:

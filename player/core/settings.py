@@ -32,7 +32,6 @@ import json
 import os
 import tempfile
 import time
-import tomllib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -110,6 +109,8 @@ def parse_settings_file(path: Path) -> dict[str, Any]:
         )
     try:
         if path.suffix == ".toml":
+            import tomllib  # only an administrator's file is TOML: not loaded for every start
+
             data: Any = tomllib.loads(raw.decode("utf-8"))
         else:
             data = json.loads(raw.decode("utf-8")) if raw.strip() else {}

@@ -21,8 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
-
 from player import APP_NAME
 from player.core.gcpause import paused_collection
 from player.core.model import Story
@@ -129,6 +127,8 @@ class StoryOpening(CommandHandlers):
 
         def _close_playback(self) -> None: ...
 
+        def prepare_speech_after_paint(self) -> None: ...
+
     def open_story(self, path: Path | str) -> bool:
         """Load and show a story now; on failure show the problems and keep the current one.
 
@@ -232,4 +232,4 @@ class StoryOpening(CommandHandlers):
         self._show_position()
         self.pane.caret_to_sentence(self.session.sentence)
         if self._painted:
-            QTimer.singleShot(0, self.ensure_playback)
+            self.prepare_speech_after_paint()

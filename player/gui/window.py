@@ -95,6 +95,8 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         self.story_loader = story_loader
         self._bridge: PlaybackBridge | None = None
         self._painted = False
+        #: a story was shown after the first paint: speech waits for the paint showing it
+        self._speech_after_paint = False
         self._status_sentence = -1
         self._loads = Generation()  # the newest story asked for is the one shown
         self.error_box: QMessageBox | None = None
@@ -356,15 +358,21 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
     # Playback
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            not self._painted
-            and watched is self.pane.viewport()
-            and event.type() == QEvent.Type.Paint
-        ):
-            self._painted = True
-            # After this paint returns: the text is on screen before any speech engine loads.
-            QTimer.singleShot(0, self._after_first_paint)
+        if watched is self.pane.viewport() and event.type() == QEvent.Type.Paint:
+            if not self._painted:
+                self._painted = True
+                # After this paint returns: the text is on screen before any speech engine loads.
+                QTimer.singleShot(0, self._after_first_paint)
+            elif self._speech_after_paint:
+                self._speech_after_paint = False
+                QTimer.singleShot(0, self.prepare_speech)
         return super().eventFilter(watched, event)
+
+    def prepare_speech_after_paint(self) -> None:
+        """:meth:`prepare_speech` once the pane has painted what it now holds: loading the
+        speech code takes the GUI thread for a moment, which must not come before the text."""
+        self._speech_after_paint = True
+        self.pane.viewport().update()
 
     def _after_first_paint(self) -> None:
         # The view had no real size when the story was set; scroll again now that it has.
@@ -372,7 +380,15 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
             start, end = self.pane.sentence_span(self.sentence)
             self.pane.scroll_into_view(start, end)
         self.audio_output.start()
-        self.ensure_playback()
+        self.prepare_speech()
+
+    def prepare_speech(self) -> None:
+        """Make the playback and have it load its voice and open the sound output in the
+        background, while the reader looks at the text: the first Play then starts as fast
+        as later ones. Called only once the story's text has been painted."""
+        playback = self.ensure_playback()
+        if playback is not None:
+            playback.prime()
 
     def ensure_playback(self) -> Playback | None:
         """Create the playback for the current story if there is none yet."""

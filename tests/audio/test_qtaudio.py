@@ -91,3 +91,25 @@ def test_output_refuses_a_stream_of_another_rate(
         pytest.skip("no audio device")
     with pytest.raises(AudioOutputError):
         output.start(PcmStream(16000))
+
+
+def test_a_primed_output_plays_its_first_stream_from_the_start(
+    qapp: QApplication, closing: Closer
+) -> None:
+    """Priming opens the server's stream on silence and closes it: what follows is a
+    stream like any other, counted from its own first frame."""
+    try:
+        output = closing(QtAudioOutput(16000))
+    except AudioOutputError:
+        pytest.skip("no audio device")
+    output.prime()
+    assert output.primed
+    assert output._host.sink is not None and output.frames_played() == 0
+    stream = PcmStream(16000)
+    stream.write(b"\1\0" * 4000, Piece(0))
+    stream.finish()
+    output.start(stream)
+    deadline = time.monotonic() + 5
+    while output.frames_played() < 4000 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert output.frames_played() == 4000

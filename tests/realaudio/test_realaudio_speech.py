@@ -144,3 +144,19 @@ def test_speech_reaches_the_sink(pulse_env: dict[str, str], tmp_path: Path) -> N
     expected = sum(report["sounding_ms"])
     span = (last - first, sum(report["sentence_ms"]) + report["pause_ms"])
     assert abs(heard - expected) <= max(100, expected // 20), (heard, expected, span)
+
+
+def test_the_window_primes_the_engine_and_the_sink(pulse_env: dict[str, str]) -> None:
+    """After the first paint the real window has espeak-ng load the voice and opens the Qt
+    sink, without holding its event loop, so the first Play loads nothing."""
+    env = dict(pulse_env, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.realaudio.prime_window"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert child.returncode == 0, child.stderr[-2000:]
+    report = json.loads(child.stdout.strip().splitlines()[-1])
+    assert report["primed"], report
+    assert report["output"] == "QtAudioOutput" and report["output_primed"], report
+    assert report["sink_open"] and report["voice_loads"] == 1, report
+    assert report["ticks"] > 0, report  # the event loop ran while priming went on

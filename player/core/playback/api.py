@@ -183,6 +183,10 @@ class Playback(ABC):
         """Whether a text given to :meth:`say` is waiting or being spoken."""
         return False
 
+    def prime(self) -> None:  # noqa: B027 - a playback with nothing to load needs nothing
+        """Get ready in the background so the first :meth:`play` starts as fast as later
+        ones: load the reading voice and open the audio output. Returns at once."""
+
     @abstractmethod
     def time_left_ms(self) -> int:
         """Estimated time from the current position to the end of the story."""

@@ -60,6 +60,11 @@ class NoSpeech:
 
 
 @dataclass(frozen=True)
+class Prime:
+    """Load the reading voice and open the output now, so the first play pays for neither."""
+
+
+@dataclass(frozen=True)
 class ApplyVolume:
     """Give the output the volume the caller set."""
 
@@ -100,6 +105,7 @@ Command = (
     | Stop
     | Finish
     | NoSpeech
+    | Prime
     | ApplyVolume
     | SetVoice
     | Retune

@@ -31,6 +31,7 @@ from player.core.playback.commands import (
     Jump,
     NoSpeech,
     Pause,
+    Prime,
     Resume,
     Retune,
     Say,
@@ -40,7 +41,7 @@ from player.core.playback.commands import (
     Stop,
 )
 from player.core.playback.config import AUTO, PlaybackSettings
-from player.core.playback.output import OutputFactory
+from player.core.playback.output import AudioOutputError, OutputFactory
 from player.core.playback.run import NO_SPEECH_MESSAGE, RunEngine
 from player.core.playback.voices import choose_main_voice
 from player.core.speech import (
@@ -87,6 +88,9 @@ class ControlThread(RunEngine):
         self._closing = False  # lock
         self._closed = False  # lock
         self._ready = threading.Event()
+        self._primed = threading.Event()
+        #: primed and not played yet: keep the sentence Play starts at synthesized ahead
+        self._warm_start = False
         # A daemon, so that a playback nobody closed cannot hold the interpreter in its
         # shutdown forever; _close_live_playbacks still closes it properly at exit.
         self._thread = threading.Thread(target=self._main, name="playback-control", daemon=True)
@@ -101,6 +105,11 @@ class ControlThread(RunEngine):
     def wait_ready(self, timeout: float = 10.0) -> bool:
         """Wait until the backend has loaded (for tools and tests, not the GUI thread)."""
         return self._ready.wait(timeout)
+
+    def wait_primed(self, timeout: float = 10.0) -> bool:
+        """Wait until :meth:`prime` has loaded the voice and opened the output (for tools
+        and tests, not the GUI thread)."""
+        return self._primed.wait(timeout)
 
     def close(self, timeout: float = CLOSE_TIMEOUT_S) -> None:
         """Stop and release everything, waiting at most ``timeout`` s for the threads."""
@@ -155,6 +164,8 @@ class ControlThread(RunEngine):
                 for command in commands:
                     self._apply(command)
                 self._pump()
+                if self._warm_start:
+                    self._keep_start_ready()
         except Exception:
             log.exception("playback control thread failed")
             self._message("Playback stopped after an internal error.", "error")
@@ -231,6 +242,8 @@ class ControlThread(RunEngine):
                 self._emit("on_finished")
             case NoSpeech():
                 self._message(NO_SPEECH_MESSAGE, "error")
+            case Prime():
+                self._prime()
             case ApplyVolume():
                 if self._output.current is not None:
                     self._output.current.set_volume(self._volume_now())
@@ -248,6 +261,39 @@ class ControlThread(RunEngine):
                 self._set_block_voice(block_type, voice_id)
             case Say(text, interrupt):
                 self._say(text, interrupt)
+
+    def _prime(self) -> None:
+        """Load the voice of the sentence Play would start at, synthesize that sentence
+        into the cache, and open the output: each is otherwise paid for by the first play.
+
+        The voice loads on the synthesis worker while the output opens here, so the two
+        overlap. Nothing is done once a run has started: it has loaded both itself.
+        """
+        worker = self._worker
+        if worker is None or self._run is not None:
+            self._primed.set()
+            return
+        with self._lock:
+            sentence = self._cursor
+            voice = self._voice_table.voice_for(sentence)
+        voice_loaded = worker.prime(voice)
+        self._warm_start = bool(self._story.refs)
+        self._keep_start_ready()
+        try:
+            self._ensure_output().prime()
+        except AudioOutputError as exc:
+            self._use_silent_clock(str(exc))
+        voice_loaded.add_done_callback(lambda _future: self._primed.set())
+
+    def _keep_start_ready(self) -> None:
+        """Until the first run, keep the sentence it would start at in the synthesis cache,
+        in the voice and at the rate it would be read: a voice or rate set after priming
+        (the window applies the second voice once the voices are known) drops what was
+        read ahead. A request already cached or queued costs a look-up."""
+        if self._run is not None or self._worker is None:
+            self._warm_start = False
+            return
+        self._request(self._cursor_now(), urgent=False)
 
     def _shutdown(self) -> None:
         self._run = None

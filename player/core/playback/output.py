@@ -57,6 +57,10 @@ class AudioOutput(ABC):
         """Why the output stopped working since ``start``, if it did."""
         return None
 
+    def prime(self) -> None:  # noqa: B027 - outputs without a device have nothing to open
+        """Do now what the first ``start`` would otherwise pay for (connecting to the
+        sound server). Raises :class:`AudioOutputError`."""
+
     def close(self) -> None:  # noqa: B027 - outputs without resources need nothing
         """Release the device and any thread; idempotent."""
 

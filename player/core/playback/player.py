@@ -37,6 +37,7 @@ from player.core.playback.commands import (
     Jump,
     NoSpeech,
     Pause,
+    Prime,
     Resume,
     Retune,
     Say,
@@ -177,6 +178,11 @@ class SpeechPlayback(ControlThread, Playback):
                 self._command(Stop())
             elif self._speaking:
                 self._command(Stop())  # silences a text spoken while stopped
+
+    def prime(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._command(Prime())
 
     # ------------------------------------------------------------ moving
 

@@ -81,6 +81,10 @@ class Synthesizer(ABC):
     def synthesize(self, text: str, voice_id: str, rate_wpm: int) -> SynthResult:
         """Raises :class:`SpeechError` when the text cannot be spoken."""
 
+    def prime(self, voice_id: str) -> None:  # noqa: B027 - most backends load nothing ahead
+        """Load ``voice_id`` now, so the first sentence costs no more than later ones.
+        Raises :class:`SpeechError` when the voice cannot be loaded."""
+
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release the backend; the default holds nothing."""
 

@@ -213,6 +213,8 @@ class EspeakSynthesizer(Synthesizer):
     def __init__(self) -> None:
         with _LOCK:
             self._state = _load()
+        #: how many times this synthesizer had espeak load a voice (tests count them)
+        self.voice_loads = 0
 
     @property
     def library(self) -> str:
@@ -248,18 +250,30 @@ class EspeakSynthesizer(Synthesizer):
             state.unusable[voice_id] = problem
         return state.unusable[voice_id]
 
+    def _select(self, voice_id: str) -> None:
+        """Make ``voice_id`` espeak's current voice, loading it if it is not; call under _LOCK."""
+        state = self._state
+        if voice_id == state.voice:
+            return
+        problem = self._problem(voice_id)
+        if problem is not None:
+            raise SpeechError(f"espeak-ng cannot speak {voice_id!r}: {problem}")
+        if state.module.SetVoiceByName(voice_id.encode("utf-8")) != 0:
+            state.voice = None
+            raise SpeechError(f"espeak-ng has no voice {voice_id!r}")
+        state.voice = voice_id
+        self.voice_loads += 1
+
+    def prime(self, voice_id: str) -> None:
+        """Load the voice and its dictionary, and speak one word into nothing: the first
+        synthesis after start-up also pages in espeak's phoneme tables."""
+        self.synthesize("a", voice_id, 175)
+
     def synthesize(self, text: str, voice_id: str, rate_wpm: int) -> SynthResult:
         with _LOCK:
             state = self._state
             es = state.module
-            if voice_id != state.voice:
-                problem = self._problem(voice_id)
-                if problem is not None:
-                    raise SpeechError(f"espeak-ng cannot speak {voice_id!r}: {problem}")
-                if es.SetVoiceByName(voice_id.encode("utf-8")) != 0:
-                    state.voice = None
-                    raise SpeechError(f"espeak-ng has no voice {voice_id!r}")
-                state.voice = voice_id
+            self._select(voice_id)
             # selecting a voice resets the rate, and a cached rate could be stale:
             # set it on every call, it costs nothing
             es.SetParameter(es.RATE, int(rate_wpm), 0)

@@ -15,6 +15,7 @@ import threading
 from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Any
 
 from player.core.speech.base import SpeechError, Synthesizer, SynthResult
 from player.core.speech.cache import CacheKey, SynthCache
@@ -25,8 +26,10 @@ log = logging.getLogger(__name__)
 @dataclass
 class _Job:
     key: CacheKey
-    future: Future[SynthResult]
+    future: Future[Any]
     urgent: bool
+    #: load the key's voice instead of synthesizing (see SynthesisWorker.prime)
+    prime: bool = False
 
 
 class SynthesisWorker:
@@ -83,12 +86,27 @@ class SynthesisWorker:
             self._cond.notify()
             return job.future
 
+    def prime(self, voice: str) -> Future[None]:
+        """Have the synthesizer load ``voice`` on this thread before any sentence needs it.
+
+        Queued behind urgent sentences, and kept when prefetching is cancelled: a voice
+        change drops the sentences read ahead, not the loading of the voice.
+        """
+        future: Future[None] = Future()
+        with self._cond:
+            if self._closed:
+                future.set_exception(SpeechError("the speech worker is closed"))
+                return future
+            self._jobs.append(_Job(CacheKey("", voice, 0), future, urgent=False, prime=True))
+            self._cond.notify()
+        return future
+
     def cancel_prefetch(self) -> None:
-        """Drop queued jobs nobody is waiting for yet (after a jump)."""
+        """Drop queued sentences nobody is waiting for yet (after a jump)."""
         with self._cond:
             keep: deque[_Job] = deque()
             for job in self._jobs:
-                if job.urgent:
+                if job.urgent or job.prime:
                     keep.append(job)
                 else:
                     self._pending.pop(job.key, None)
@@ -106,6 +124,9 @@ class SynthesisWorker:
                 if not job.future.set_running_or_notify_cancel():
                     self._pending.pop(job.key, None)
                     continue
+            if job.prime:
+                self._prime(job)
+                continue
             try:
                 result = self.synthesizer.synthesize(*job.key)
             except SpeechError as exc:
@@ -122,6 +143,18 @@ class SynthesisWorker:
                 job.future.set_result(result)
             else:
                 job.future.set_exception(error)
+
+    def _prime(self, job: _Job) -> None:
+        try:
+            self.synthesizer.prime(job.key.voice)
+        except SpeechError as exc:  # the first sentence will say what is wrong with the voice
+            log.info("the voice %s could not be loaded ahead: %s", job.key.voice, exc)
+            job.future.set_exception(exc)
+        except Exception as exc:  # a backend bug must not kill the thread
+            log.exception("the speech engine failed to load a voice")
+            job.future.set_exception(exc)
+        else:
+            job.future.set_result(None)
 
     def close(self, timeout: float = 5.0) -> None:
         """Cancel what is queued and join the thread; idempotent."""

@@ -1,0 +1,73 @@
+"""Benchmark child: the window started as ``story-player`` starts it, from its settings.
+
+The settings (found through XDG_CONFIG_HOME, written by :mod:`tests.benchmarks.startup`)
+name the last story read and the sentence the reader stopped at. Prints "visible" at the
+reading pane's first paint (the window on screen, "Loading…" or the text), then
+"resumed" at the first paint showing that sentence, and quits.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from player.core.settings import Settings
+from player.gui import app as app_module
+from player.gui.window import MainWindow
+from player.platform.folders import settings_locations
+
+
+def _quit() -> None:
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+    QApplication.quit()
+
+
+class _Paints(QObject):
+    def __init__(self, window: MainWindow, sentence: int) -> None:
+        super().__init__()
+        self.window = window
+        self.sentence = sentence
+        self.visible = False
+
+    def _shows_sentence(self) -> bool:
+        window = self.window
+        if window.story is None or not window.pane.ready or window.sentence != self.sentence:
+            return False
+        start, _end = window.pane.sentence_span(self.sentence)
+        cursor = QTextCursor(window.pane.document())
+        cursor.setPosition(start)
+        return window.pane.viewport().rect().intersects(window.pane.cursorRect(cursor))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            if not self.visible:
+                self.visible = True
+                print("visible", flush=True)
+            if self._shows_sentence():
+                print("resumed", flush=True)
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, _quit)
+        return False
+
+
+def main() -> int:
+    sentence = int(sys.argv[1])
+    # as player.gui.app.main: settings first, then Qt, then the window loading in the background
+    settings = Settings.load(settings_locations())
+    app = app_module.ensure_application()
+    window = app_module.create_window([], settings, in_background=True)
+    spy = _Paints(window, sentence)
+    window.pane.viewport().installEventFilter(spy)
+    window.show()
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
