@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
+
 from player import APP_NAME
 from player.core.gcpause import paused_collection
 from player.core.model import Story
