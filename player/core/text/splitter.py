@@ -84,6 +84,9 @@ _KEEP_LEADING = frozenset("@#&")
 _KEEP_TRAILING = frozenset("%‰#&")
 # Symbols that separate rather than say anything.
 _SEPARATOR_SYMBOLS = frozenset("|¦~^`<>")
+# A token holding one word of letters and digits (group 1) with only quotes, brackets and
+# common punctuation around it, which trimming would give just the same ("2018," "José").
+_ALNUM_WORD = re.compile(r"[\"'“‘(\[]*([^\W_]+)[\"'”’)\].,;:!?]*")
 # A token holding one plain word (group 1), which trimming would give just the same;
 # anything else is one whole token for the general rules. Never a web address: no
 # "://", "/" or "www." followed by more.
@@ -436,7 +439,11 @@ def word_spans(text: str, begin: int, stop: int) -> tuple[list[tuple[int, int]],
             spans.append(match.span(1))
         else:
             first = len(spans)
-            spans.extend(_token_words(text, match.start(), match.end()))
+            alnum = _ALNUM_WORD.fullmatch(text, match.start(), match.end())
+            if alnum is not None and alnum.group(1).lower() != "www":
+                spans.append(alnum.span(1))
+            else:
+                spans.extend(_token_words(text, match.start(), match.end()))
             irregular.extend(range(first, len(spans)))
     return spans, irregular
 
