@@ -97,8 +97,12 @@ _ON = {"en": "on", "es": "en"}
 _DOT = {"en": "dot", "es": "punto"}
 _PAUSE = "\x00"  # marks a pause around an emoji's name until commas are placed
 _PAUSES = re.compile(r"(?:\s*\x00\s*)+")
-# Characters of words that cannot be amounts of money, for a fast test.
-_NO_MONEY = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'-")
+# Every currency symbol normalize knows holds one of these: a word without them is no amount.
+_MONEY_SIGNS = frozenset("$€£¥")
+# Letters and digits, with hyphens, colons or commas between them ("2-month-old", "10:30",
+# "José"): no rule of _speak_word changes such a word (no address, handle, tag, emoji or
+# quote mark is made of them), except the modifier letter apostrophe.
+_AS_WRITTEN = re.compile(r"[^\W_]+(?:[-:,][^\W_]+)*")
 _HASHTAG = re.compile(r"#(\w+)(.*)", re.DOTALL)
 _PHOTO_NUMBER = re.compile(r"(\d{1,2})/(\d{1,2})")
 _MAX_PHOTOS = 50
@@ -298,6 +302,8 @@ def _speak_handle(word: str, lang: str) -> str | None:
 
 def _speak_word(word: str, lang: str = "en") -> str:
     """The spoken form of one displayed word, or "" when it is not spoken."""
+    if _AS_WRITTEN.fullmatch(word) is not None and "ʼ" not in word:
+        return word
     if looks_like_url(word):
         return ""
     word = _EMBEDDED_URL.sub(" ", word).translate(_QUOTES)
@@ -545,8 +551,23 @@ def _rewrite_in_context(
             continue  # most words: no rule applies, and checking them all is slow
         following = "" if last else text[displayed[n + 1][0] : displayed[n + 1][1]]
         said = None
+        if word.isalpha():
+            # Letters only: no amount, percentage, fraction, range or year, so only a
+            # number sign or an abbreviation, as below.
+            if following[:1].isdigit():
+                said = normalize.number_sign(word, lang)
+                if said is not None and text[e : e + 1] == ".":
+                    quiet.add(n)
+            if said is None and text[e : e + 1] == ".":
+                abbreviation = normalize.abbreviation(word, lang, last=last)
+                if abbreviation is not None:
+                    said = abbreviation[0]
+                    quiet.add(n)
+            if said is not None:
+                forms[n] = said
+            continue
         scaled = False
-        if not _NO_MONEY.issuperset(word):
+        if not _MONEY_SIGNS.isdisjoint(word):
             scaled = normalize.scale_word(following, lang)
             said = normalize.currency_words(word, lang, scaled=scaled)
         if said is not None and scaled:
