@@ -407,10 +407,21 @@ _starts: dict[int, tuple[_Trie, re.Pattern[str]]] = {}
 
 
 def _starts_of(trie: _Trie) -> re.Pattern[str]:
+    """Where a match can start: a written form's first character, not after a letter or
+    digit if it is one, followed by a character some form goes on with (one alternative
+    per first character, whatever the number of entries)."""
     hit = _starts.get(id(trie))
     if hit is not None and hit[0] is trie:
         return hit[1]
-    pattern = re.compile("|".join(re.escape(char) for char in trie if char))
+    choices: list[str] = []
+    for char, node in trie.items():
+        if not char or not isinstance(node, dict):
+            continue
+        choice = ("(?<!\\w)" if _is_word(char) else "") + re.escape(char)
+        if "" not in node:  # no one-character form: a second character must follow
+            choice += "[" + "".join(re.escape(second) for second in node) + "]"
+        choices.append(choice)
+    pattern = re.compile("|".join(choices))
     if len(_starts) >= 32:
         _starts.clear()
     _starts[id(trie)] = (trie, pattern)
