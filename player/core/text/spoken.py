@@ -473,7 +473,7 @@ def _apply_lexicon(
 ) -> str:
     """Replace lexicon matches in ``text``, moving ``spans`` (-1 spans are left alone) so
     that they still cover the same words: a word that overlaps a match covers its
-    replacement. One pass over the text and one lookup per span."""
+    replacement. One pass over the text and one over the spans."""
     if not lexicon:
         return text
     trie = _lexicon_trie(lexicon)
@@ -497,24 +497,30 @@ def _apply_lexicon(
     out.append(text[last:])
     starts = [low for low, _, _ in matches]
     ends = [high for _, high, _ in matches]
-
-    def moved_start(p: int) -> int:
-        k = bisect.bisect_right(starts, p) - 1  # the last match starting at or before p
-        if k >= 0 and p < ends[k]:
-            return lows[k]  # inside a match: its replacement's start
-        done = bisect.bisect_right(ends, p)  # matches that ended at or before p
-        return p + (shift_after[done - 1] if done else 0)
-
-    def moved_end(p: int) -> int:
-        k = bisect.bisect_left(starts, p) - 1  # the last match starting before p
-        if k >= 0 and p < ends[k]:
-            return lows[k] + len(matches[k][2])  # inside a match: its replacement's end
-        done = bisect.bisect_right(ends, p)
-        return p + (shift_after[done - 1] if done else 0)
-
+    # Spans come in the text's order, so the matches before each one are counted by
+    # walking on from the last span's count. Matches do not overlap: when a position is
+    # not inside the last match starting at or before it, every match up to that one has
+    # ended, and the position moves by their total length change.
+    count = len(matches)
+    at_start = at_end = 0  # matches starting at or before the span's start; before its end
     for n, (start, end) in enumerate(spans):
-        if start >= 0:
-            spans[n] = (moved_start(start), moved_end(end))
+        if start < 0:
+            continue
+        while at_start < count and starts[at_start] <= start:
+            at_start += 1
+        while at_end < count and starts[at_end] < end:
+            at_end += 1
+        k = at_start - 1
+        if k >= 0 and start < ends[k]:
+            start = lows[k]  # inside a match: its replacement's start
+        elif k >= 0:
+            start += shift_after[k]
+        k = at_end - 1
+        if k >= 0 and end < ends[k]:
+            end = lows[k] + len(matches[k][2])  # inside a match: its replacement's end
+        elif k >= 0:
+            end += shift_after[k]
+        spans[n] = (start, end)
     return "".join(out)
 
 
