@@ -304,6 +304,11 @@ def _speak_word(word: str, lang: str = "en") -> str:
     """The spoken form of one displayed word, or "" when it is not spoken."""
     if _AS_WRITTEN.fullmatch(word) is not None and "ʼ" not in word:
         return word
+    return _speak_by_rules(word, lang)
+
+
+def _speak_by_rules(word: str, lang: str) -> str:
+    """:func:`_speak_word` without its shortcut for words said as written."""
     if looks_like_url(word):
         return ""
     word = _EMBEDDED_URL.sub(" ", word).translate(_QUOTES)
@@ -417,11 +422,15 @@ def _starts_of(trie: _Trie) -> re.Pattern[str]:
     for char, node in trie.items():
         if not char or not isinstance(node, dict):
             continue
-        choice = ("(?<!\\w)" if _is_word(char) else "") + re.escape(char)
+        # Before a letter or digit, \b is "not after one", as _lexicon_matches checks.
+        choice = ("\\b" if _is_word(char) else "") + re.escape(char)
         if "" not in node:  # no one-character form: a second character must follow
             choice += "[" + "".join(re.escape(second) for second in node) + "]"
         choices.append(choice)
-    pattern = re.compile("|".join(choices))
+    # The lookahead lets the regex engine skip to a first character without trying each
+    # choice at every position.
+    first = "".join(re.escape(char) for char in trie if char)
+    pattern = re.compile(f"(?=[{first}])(?:{'|'.join(choices)})")
     if len(_starts) >= 32:
         _starts.clear()
     _starts[id(trie)] = (trie, pattern)
