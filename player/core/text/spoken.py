@@ -109,8 +109,10 @@ _PHOTO_NUMBER = re.compile(r"(\d{1,2})/(\d{1,2})")
 _MAX_PHOTOS = 50
 _EMBEDDED_URL = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
-# Plain words (see word_spans), each followed by a space or by one of ",;:.!?" and a space.
-_PLAIN_RUN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*(?:[,;:.!?]? [A-Za-z]+(?:['’-][A-Za-z]+)*)*")
+# Words of letters and digits with single marks inside that do not split them, each
+# followed by a space or by one of ",;:.!?" and a space.
+_RUN_WORD = r"[^\W_]+(?:['’:,/-][^\W_]+)*"
+_PLAIN_RUN = re.compile(rf"{_RUN_WORD}(?:[,;:.!?]? {_RUN_WORD})*")
 _GapPlace = Literal["start", "middle", "end"]
 
 _QUOTES = str.maketrans(
@@ -366,6 +368,28 @@ def _speak_gap(gap: str, where: _GapPlace) -> str:
     return " "
 
 
+# What _speak_gap gives for the commonest gaps between words, looked up rather than walked.
+_GAPS = (
+    ". ",
+    ", ",
+    "; ",
+    ": ",
+    "! ",
+    "? ",
+    " (",
+    ") ",
+    "), ",
+    ". (",
+    " “",
+    "” ",
+    ", “",
+    ",” ",
+    ".” ",
+)
+_MIDDLE_GAPS = {gap: _speak_gap(gap, "middle") for gap in _GAPS}
+_END_GAPS = {gap: _speak_gap(gap, "end") for gap in (".", "!", "?", ".”", ")", ".)", "")}
+
+
 def _photo_number(
     text: str, start: int, end: int, begin: int, stop: int, language: str
 ) -> str | None:
@@ -474,7 +498,7 @@ def spoken_spans(
     displayed, irregular = word_spans(text, begin, stop)
     # A plain word is said as written, a curly apostrophe as a straight one.
     forms = [text[s:e] for s, e in displayed]
-    if "’" in text[begin:stop]:
+    if text.find("’", begin, stop) >= 0:
         forms = [form.replace("’", "'") for form in forms]
     for n in irregular:
         s, e = displayed[n]
@@ -492,12 +516,21 @@ def spoken_spans(
     before = forms[:] if marked else forms
     quiet = _rewrite_in_context(text, displayed, forms, lang, sorted(marked))
 
-    if not irregular and displayed and not quiet and before == forms:
-        # Plain words with nothing but a space and one mark between them are said as
-        # displayed: the spoken text is the display's, less what is before the first word.
+    if (
+        displayed
+        and not quiet
+        and before == forms
+        and all(forms[n] == text[slice(*displayed[n])].replace("’", "'") for n in irregular)
+    ):
+        # Words said as displayed with nothing but a space and one mark between them: the
+        # spoken text is the display's, less what is before the first word. (Marks inside
+        # such words never split them, so the words are the pattern's.)
         first, last = displayed[0][0], displayed[-1][1]
         if _PLAIN_RUN.fullmatch(text, first, last):
-            said = text[first:last].replace("’", "'") + _speak_gap(text[last:stop], "end")
+            rest = text[last:stop]
+            said = text[first:last].replace("’", "'") + (
+                _END_GAPS.get(rest) or _speak_gap(rest, "end")
+            )
             moved = [(s - first, e - first) for s, e in displayed]
             return apply_lexicon(said, moved, lexicon), displayed, moved
 
@@ -529,7 +562,7 @@ def spoken_spans(
         elif between == " ":
             said = " "  # most gaps: what _speak_gap gives, without looking
         else:
-            said = _speak_gap(between, "middle")
+            said = _MIDDLE_GAPS.get(between) or _speak_gap(between, "middle")
         if pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
             pause_before, after = _emoji_edges(text[s:e])
             if said == " " and (pause_after or pause_before):
@@ -540,7 +573,8 @@ def spoken_spans(
         spans.append((length, length + len(form)))
         out.append(form)
         length += len(form)
-    out.append(_speak_gap(pending + text[cursor:stop], "end"))
+    rest = pending + text[cursor:stop]
+    out.append(_END_GAPS.get(rest) or _speak_gap(rest, "end"))
     return apply_lexicon("".join(out), spans, lexicon), displayed, spans
 
 

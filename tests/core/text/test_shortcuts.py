@@ -87,3 +87,12 @@ def test_words_said_as_written() -> None:
     # The modifier letter apostrophe is a letter but is said as "'".
     assert _speak_word("donʼt") == "don't"
     assert to_spoken("The donʼt list.").text == "The don't list."
+
+
+def test_words_said_as_written_keep_their_spans() -> None:
+    text = "In 2018, José left at 10:30; the 2-month-old’s bag: “and/or”."
+    result = to_spoken(text)
+    assert result.text == "In 2018, José left at 10:30; the 2-month-old's bag: and/or."
+    for word in result.words:
+        shown = text[word.display_start : word.display_end].replace("’", "'")
+        assert result.text[word.spoken_start : word.spoken_end] == shown
