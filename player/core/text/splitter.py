@@ -84,6 +84,14 @@ _KEEP_LEADING = frozenset("@#&")
 _KEEP_TRAILING = frozenset("%‰#&")
 # Symbols that separate rather than say anything.
 _SEPARATOR_SYMBOLS = frozenset("|¦~^`<>")
+_NOT_PLAIN = (-1, -1)  # the span of a group that did not match
+# A token holding one word of letters and digits (group 1), maybe with single hyphens,
+# colons, commas or slashes inside, and only quotes, brackets and common punctuation around
+# it, which trimming would give just the same ("2018," "José" "10:30" "(1/6)"). No dot
+# inside, so never a web address.
+_ALNUM_WORD = re.compile(r"[\"'“‘(\[]*([^\W_]+(?:[-:,/][^\W_]+)*)[\"'”’)\].,;:!?]*")
+# A token of dashes, quotes, brackets and common punctuation only: it holds no word.
+_NO_WORD = re.compile(r"[-—–―.,;:!?…\"'“”‘’()\[\]]+")
 # A token holding one plain word (group 1), which trimming would give just the same;
 # anything else is one whole token for the general rules. Never a web address: no
 # "://", "/" or "www." followed by more.
@@ -429,14 +437,25 @@ def word_spans(text: str, begin: int, stop: int) -> tuple[list[tuple[int, int]],
     plain word is never part of a web address and is said as written (with ``’`` as
     ``'``), which :mod:`player.core.text.spoken` relies on.
     """
-    spans: list[tuple[int, int]] = []
+    matches = list(_WORD.finditer(text, begin, stop))
+    # Group 1's span, (-1, -1) for a token that is not one plain word: up to the first
+    # such token the spans are these, found without a loop in Python.
+    spans = [match.span(1) for match in matches]
+    if _NOT_PLAIN not in spans:
+        return spans, []
+    first_other = spans.index(_NOT_PLAIN)
+    del spans[first_other:]
     irregular: list[int] = []
-    for match in _WORD.finditer(text, begin, stop):
+    for match in matches[first_other:]:
         if match.lastindex:
             spans.append(match.span(1))
         else:
             first = len(spans)
-            spans.extend(_token_words(text, match.start(), match.end()))
+            alnum = _ALNUM_WORD.fullmatch(text, match.start(), match.end())
+            if alnum is not None and alnum.group(1).lower() != "www":
+                spans.append(alnum.span(1))
+            elif _NO_WORD.fullmatch(text, match.start(), match.end()) is None:
+                spans.extend(_token_words(text, match.start(), match.end()))
             irregular.extend(range(first, len(spans)))
     return spans, irregular
 

@@ -55,6 +55,7 @@ from typing import Literal
 import emoji
 
 from player.core.text import normalize
+from player.core.text.lexicon import apply_lexicon
 from player.core.text.phrases import phrases_for
 from player.core.text.splitter import looks_like_url, word_spans
 
@@ -97,15 +98,21 @@ _ON = {"en": "on", "es": "en"}
 _DOT = {"en": "dot", "es": "punto"}
 _PAUSE = "\x00"  # marks a pause around an emoji's name until commas are placed
 _PAUSES = re.compile(r"(?:\s*\x00\s*)+")
-# Characters of words that cannot be amounts of money, for a fast test.
-_NO_MONEY = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'-")
+# Every currency symbol normalize knows holds one of these: a word without them is no amount.
+_MONEY_SIGNS = frozenset("$€£¥")
+# Letters and digits, with hyphens, colons or commas between them ("2-month-old", "10:30",
+# "José"): no rule of _speak_word changes such a word (no address, handle, tag, emoji or
+# quote mark is made of them), except the modifier letter apostrophe.
+_AS_WRITTEN = re.compile(r"[^\W_]+(?:[-:,][^\W_]+)*")
 _HASHTAG = re.compile(r"#(\w+)(.*)", re.DOTALL)
 _PHOTO_NUMBER = re.compile(r"(\d{1,2})/(\d{1,2})")
 _MAX_PHOTOS = 50
 _EMBEDDED_URL = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
-# Plain words (see word_spans), each followed by a space or by one of ",;:.!?" and a space.
-_PLAIN_RUN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*(?:[,;:.!?]? [A-Za-z]+(?:['’-][A-Za-z]+)*)*")
+# Words of letters and digits with single marks inside that do not split them, each
+# followed by a space or by one of ",;:.!?" and a space.
+_RUN_WORD = r"[^\W_]+(?:['’:,/-][^\W_]+)*"
+_PLAIN_RUN = re.compile(rf"{_RUN_WORD}(?:[,;:.!?]? {_RUN_WORD})*")
 _GapPlace = Literal["start", "middle", "end"]
 
 _QUOTES = str.maketrans(
@@ -298,6 +305,13 @@ def _speak_handle(word: str, lang: str) -> str | None:
 
 def _speak_word(word: str, lang: str = "en") -> str:
     """The spoken form of one displayed word, or "" when it is not spoken."""
+    if _AS_WRITTEN.fullmatch(word) is not None and "ʼ" not in word:
+        return word
+    return _speak_by_rules(word, lang)
+
+
+def _speak_by_rules(word: str, lang: str) -> str:
+    """:func:`_speak_word` without its shortcut for words said as written."""
     if looks_like_url(word):
         return ""
     word = _EMBEDDED_URL.sub(" ", word).translate(_QUOTES)
@@ -354,151 +368,26 @@ def _speak_gap(gap: str, where: _GapPlace) -> str:
     return " "
 
 
-def _is_word(char: str) -> bool:
-    """What ``\\w`` matches in a str pattern."""
-    return char.isalnum() or char == "_"
-
-
-#: a trie node: next character -> node, and at key "" the spoken form ending here
-_Trie = dict[str, "_Trie | str"]
-
-
-def _build_trie(lexicon: Sequence[tuple[str, str]]) -> _Trie | None:
-    """The written forms as a character trie. The first entry for a written form wins,
-    as in the file's order."""
-    root: _Trie = {}
-    for written, spoken in lexicon:
-        if not written:
-            continue
-        node = root
-        for char in str(written):
-            child = node.setdefault(char, {})
-            assert isinstance(child, dict)
-            node = child
-        node.setdefault("", str(spoken))
-    return root or None
-
-
-#: id(lexicon) -> (the lexicon, its length, its trie). By identity, not by value: hashing
-#: a long lexicon for every block would cost as much as the lookups it saves.
-_tries: dict[int, tuple[Sequence[tuple[str, str]], int, _Trie | None]] = {}
-
-
-def _lexicon_trie(lexicon: Sequence[tuple[str, str]]) -> _Trie | None:
-    """The trie of ``lexicon``, built once per lexicon (a story's is shared by its blocks)."""
-    hit = _tries.get(id(lexicon))
-    if hit is not None and hit[0] is lexicon and hit[1] == len(lexicon):
-        return hit[2]
-    trie = _build_trie(lexicon)
-    if len(_tries) >= 32:
-        _tries.clear()
-    _tries[id(lexicon)] = (lexicon, len(lexicon), trie)
-    return trie
-
-
-#: id(trie) -> (the trie, a pattern matching the characters its written forms start with)
-_starts: dict[int, tuple[_Trie, re.Pattern[str]]] = {}
-
-
-def _starts_of(trie: _Trie) -> re.Pattern[str]:
-    hit = _starts.get(id(trie))
-    if hit is not None and hit[0] is trie:
-        return hit[1]
-    pattern = re.compile("|".join(re.escape(char) for char in trie if char))
-    if len(_starts) >= 32:
-        _starts.clear()
-    _starts[id(trie)] = (trie, pattern)
-    return pattern
-
-
-def _lexicon_matches(text: str, trie: _Trie) -> list[tuple[int, int, str]]:
-    """(start, end, spoken) of each lexicon match, left to right, not overlapping.
-
-    At each position the longest written form that matches as a whole word wins (a form
-    starting or ending with a letter or digit needs a non-word character or the text's
-    edge beside it). Time grows with the text's length times the longest written form,
-    never with the number of entries.
-    """
-    matches: list[tuple[int, int, str]] = []
-    starts = _starts_of(trie)
-    i, n = 0, len(text)
-    while i < n:
-        # Only a character some written form starts with can start a match: found by the
-        # regex engine, so most of a sentence is never looked at one character at a time.
-        found = starts.search(text, i)
-        if found is None:
-            break
-        i = found.start()
-        best: tuple[int, str] | None = None
-        if not (_is_word(text[i]) and i > 0 and _is_word(text[i - 1])):
-            node: _Trie | str = trie
-            j = i
-            while j < n and isinstance(node, dict):
-                node = node.get(text[j], "")
-                if not isinstance(node, dict):
-                    break
-                j += 1
-                spoken = node.get("")
-                if isinstance(spoken, str) and not (
-                    _is_word(text[j - 1]) and j < n and _is_word(text[j])
-                ):
-                    best = (j, spoken)
-        if best is None:
-            i += 1
-            continue
-        matches.append((i, best[0], best[1]))
-        i = best[0]
-    return matches
-
-
-def _apply_lexicon(
-    text: str, spans: list[tuple[int, int]], lexicon: Sequence[tuple[str, str]]
-) -> str:
-    """Replace lexicon matches in ``text``, moving ``spans`` (-1 spans are left alone) so
-    that they still cover the same words: a word that overlaps a match covers its
-    replacement. One pass over the text and one lookup per span."""
-    if not lexicon:
-        return text
-    trie = _lexicon_trie(lexicon)
-    if trie is None:
-        return text
-    matches = _lexicon_matches(text, trie)
-    if not matches:
-        return text
-    out: list[str] = []
-    lows: list[int] = []  # each match's start in the new text
-    shift_after: list[int] = []  # total length change once past each match
-    last = 0
-    shift = 0
-    for low, high, spoken in matches:
-        out.append(text[last:low])
-        lows.append(low + shift)
-        out.append(spoken)
-        shift += len(spoken) - (high - low)
-        shift_after.append(shift)
-        last = high
-    out.append(text[last:])
-    starts = [low for low, _, _ in matches]
-    ends = [high for _, high, _ in matches]
-
-    def moved_start(p: int) -> int:
-        k = bisect.bisect_right(starts, p) - 1  # the last match starting at or before p
-        if k >= 0 and p < ends[k]:
-            return lows[k]  # inside a match: its replacement's start
-        done = bisect.bisect_right(ends, p)  # matches that ended at or before p
-        return p + (shift_after[done - 1] if done else 0)
-
-    def moved_end(p: int) -> int:
-        k = bisect.bisect_left(starts, p) - 1  # the last match starting before p
-        if k >= 0 and p < ends[k]:
-            return lows[k] + len(matches[k][2])  # inside a match: its replacement's end
-        done = bisect.bisect_right(ends, p)
-        return p + (shift_after[done - 1] if done else 0)
-
-    for n, (start, end) in enumerate(spans):
-        if start >= 0:
-            spans[n] = (moved_start(start), moved_end(end))
-    return "".join(out)
+# What _speak_gap gives for the commonest gaps between words, looked up rather than walked.
+_GAPS = (
+    ". ",
+    ", ",
+    "; ",
+    ": ",
+    "! ",
+    "? ",
+    " (",
+    ") ",
+    "), ",
+    ". (",
+    " “",
+    "” ",
+    ", “",
+    ",” ",
+    ".” ",
+)
+_MIDDLE_GAPS = {gap: _speak_gap(gap, "middle") for gap in _GAPS}
+_END_GAPS = {gap: _speak_gap(gap, "end") for gap in (".", "!", "?", ".”", ")", ".)", "")}
 
 
 def _photo_number(
@@ -545,8 +434,23 @@ def _rewrite_in_context(
             continue  # most words: no rule applies, and checking them all is slow
         following = "" if last else text[displayed[n + 1][0] : displayed[n + 1][1]]
         said = None
+        if word.isalpha():
+            # Letters only: no amount, percentage, fraction, range or year, so only a
+            # number sign or an abbreviation, as below.
+            if following[:1].isdigit():
+                said = normalize.number_sign(word, lang)
+                if said is not None and text[e : e + 1] == ".":
+                    quiet.add(n)
+            if said is None and text[e : e + 1] == ".":
+                abbreviation = normalize.abbreviation(word, lang, last=last)
+                if abbreviation is not None:
+                    said = abbreviation[0]
+                    quiet.add(n)
+            if said is not None:
+                forms[n] = said
+            continue
         scaled = False
-        if not _NO_MONEY.issuperset(word):
+        if not _MONEY_SIGNS.isdisjoint(word):
             scaled = normalize.scale_word(following, lang)
             said = normalize.currency_words(word, lang, scaled=scaled)
         if said is not None and scaled:
@@ -594,7 +498,7 @@ def spoken_spans(
     displayed, irregular = word_spans(text, begin, stop)
     # A plain word is said as written, a curly apostrophe as a straight one.
     forms = [text[s:e] for s, e in displayed]
-    if "’" in text[begin:stop]:
+    if text.find("’", begin, stop) >= 0:
         forms = [form.replace("’", "'") for form in forms]
     for n in irregular:
         s, e = displayed[n]
@@ -612,14 +516,23 @@ def spoken_spans(
     before = forms[:] if marked else forms
     quiet = _rewrite_in_context(text, displayed, forms, lang, sorted(marked))
 
-    if not irregular and displayed and not quiet and before == forms:
-        # Plain words with nothing but a space and one mark between them are said as
-        # displayed: the spoken text is the display's, less what is before the first word.
+    if (
+        displayed
+        and not quiet
+        and before == forms
+        and all(forms[n] == text[slice(*displayed[n])].replace("’", "'") for n in irregular)
+    ):
+        # Words said as displayed with nothing but a space and one mark between them: the
+        # spoken text is the display's, less what is before the first word. (Marks inside
+        # such words never split them, so the words are the pattern's.)
         first, last = displayed[0][0], displayed[-1][1]
         if _PLAIN_RUN.fullmatch(text, first, last):
-            said = text[first:last].replace("’", "'") + _speak_gap(text[last:stop], "end")
+            rest = text[last:stop]
+            said = text[first:last].replace("’", "'") + (
+                _END_GAPS.get(rest) or _speak_gap(rest, "end")
+            )
             moved = [(s - first, e - first) for s, e in displayed]
-            return _apply_lexicon(said, moved, lexicon), displayed, moved
+            return apply_lexicon(said, moved, lexicon), displayed, moved
 
     if not any(forms):
         return "", displayed, [(-1, -1)] * len(displayed)
@@ -649,7 +562,7 @@ def spoken_spans(
         elif between == " ":
             said = " "  # most gaps: what _speak_gap gives, without looking
         else:
-            said = _speak_gap(between, "middle")
+            said = _MIDDLE_GAPS.get(between) or _speak_gap(between, "middle")
         if pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
             pause_before, after = _emoji_edges(text[s:e])
             if said == " " and (pause_after or pause_before):
@@ -660,8 +573,9 @@ def spoken_spans(
         spans.append((length, length + len(form)))
         out.append(form)
         length += len(form)
-    out.append(_speak_gap(pending + text[cursor:stop], "end"))
-    return _apply_lexicon("".join(out), spans, lexicon), displayed, spans
+    rest = pending + text[cursor:stop]
+    out.append(_END_GAPS.get(rest) or _speak_gap(rest, "end"))
+    return apply_lexicon("".join(out), spans, lexicon), displayed, spans
 
 
 def to_spoken(

@@ -9,8 +9,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from player.core.text import spoken
-from player.core.text.spoken import _apply_lexicon
+from player.core.text import lexicon as lexicon_rules
+from player.core.text.lexicon import apply_lexicon
 
 
 def _reference(text: str, spans: list[tuple[int, int]], lexicon: list[tuple[str, str]]) -> str:
@@ -59,7 +59,7 @@ def test_the_same_as_the_definition(
     spans = [*itertools.pairwise(points), (-1, -1)]
     expected_spans = list(spans)
     expected = _reference(text, expected_spans, lexicon)
-    assert _apply_lexicon(text, spans, lexicon) == expected
+    assert apply_lexicon(text, spans, lexicon) == expected
     assert spans == expected_spans
 
 
@@ -67,23 +67,23 @@ def test_thousands_of_entries_cost_no_more_per_word() -> None:
     """Counted, not timed: the characters looked at per position stay within the longest
     entry however many entries there are."""
     looked = 0
-    original = spoken._is_word
+    original = lexicon_rules._is_word
 
     def counting(char: str) -> bool:
         nonlocal looked
         looked += 1
         return original(char)
 
-    spoken._is_word = counting  # type: ignore[assignment]
+    lexicon_rules._is_word = counting  # type: ignore[assignment]
     try:
         text = "the words of a sentence read aloud " * 20
         small = [("aloud", "out loud")]
         big = small + [(f"w{n:05d}", "x") for n in range(20_000)]
-        _apply_lexicon(text, [], small)
+        apply_lexicon(text, [], small)
         few = looked
         looked = 0
-        _apply_lexicon(text, [], big)
+        apply_lexicon(text, [], big)
         many = looked
     finally:
-        spoken._is_word = original  # type: ignore[assignment]
+        lexicon_rules._is_word = original  # type: ignore[assignment]
     assert many <= 2 * few + len(text)
