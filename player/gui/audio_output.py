@@ -19,15 +19,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtMultimedia import QMediaDevices
 from PySide6.QtWidgets import QMenu
 
 from player.core.audiodevice import DeviceChoice, DeviceInfo, choice_from, find_device
 from player.core.settings import Settings
-from player.qtaudio import ROUTE, AudioRoute, device_infos
+
+if TYPE_CHECKING:
+    # QtMultimedia and player.qtaudio load when the menu is first used or the window starts
+    # watching devices (after its first paint), not while the window is being built.
+    from PySide6.QtMultimedia import QMediaDevices
+
+    from player.qtaudio import AudioRoute
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +49,7 @@ class AudioOutputMenu(QObject):
         settings: Settings,
         notify: Callable[[str], None],
         changed: Callable[[], None],
-        route: AudioRoute = ROUTE,
+        route: AudioRoute | None = None,
         parent: QObject | None = None,
         list_devices: Callable[[], list[DeviceInfo]] | None = None,
     ) -> None:
@@ -51,8 +57,8 @@ class AudioOutputMenu(QObject):
         self.settings = settings
         self.notify = notify
         self.changed = changed
-        self.route = route
-        self.list_devices = list_devices or (lambda: device_infos(QMediaDevices.audioOutputs()))
+        self._route = route
+        self.list_devices = list_devices or _system_devices
         self.menu: QMenu | None = None
         self.actions: list[tuple[DeviceInfo | None, QAction]] = []
         self._devices: list[DeviceInfo] | None = None
@@ -60,6 +66,15 @@ class AudioOutputMenu(QObject):
         self._present = True
         # Made on first use: listing devices at start would slow the first sight of the story.
         self._media: QMediaDevices | None = None
+
+    @property
+    def route(self) -> AudioRoute:
+        """Where the sound goes: the process-wide route unless another was given."""
+        if self._route is None:
+            from player.qtaudio import ROUTE
+
+            self._route = ROUTE
+        return self._route
 
     @property
     def locked(self) -> bool:
@@ -75,6 +90,8 @@ class AudioOutputMenu(QObject):
         """Apply the remembered choice and the volume cap, and start watching devices."""
         self.route.set_cap(self.settings.max_volume)
         if self._media is None:
+            from PySide6.QtMultimedia import QMediaDevices
+
             self._media = QMediaDevices(self)
             self._media.audioOutputsChanged.connect(self.devices_changed)
         choice = choice_from(self.settings)
@@ -151,3 +168,12 @@ class AudioOutputMenu(QObject):
         self.route.refresh(reopen=present and not choice.is_default)
         if self.menu is not None and self.menu.isVisible():
             self.fill()
+
+
+def _system_devices() -> list[DeviceInfo]:
+    """The outputs Qt knows now."""
+    from PySide6.QtMultimedia import QMediaDevices
+
+    from player.qtaudio import device_infos
+
+    return device_infos(QMediaDevices.audioOutputs())
