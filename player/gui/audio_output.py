@@ -86,6 +86,15 @@ class AudioOutputMenu(QObject):
         self.menu.menuAction().setStatusTip("Choose the speakers or headphones to play through")
         self.menu.aboutToShow.connect(self.fill)
 
+    @property
+    def started(self) -> bool:
+        return self._media is not None
+
+    def ensure_started(self) -> None:
+        """:meth:`start`, once."""
+        if not self.started:
+            self.start()
+
     def start(self) -> None:
         """Apply the remembered choice and the volume cap, and start watching devices."""
         self.route.set_cap(self.settings.max_volume)
