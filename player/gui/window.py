@@ -379,6 +379,8 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
 
     def _after_first_paint(self) -> None:
         self.commands.fill_menus()
+        if self.captions.show_contents():
+            self._fix_tab_order()
         # The view had no real size when the story was set; scroll again now that it has.
         if self.story is not None and self.story.refs and self.pane.ready:
             start, end = self.pane.sentence_span(self.sentence)

@@ -7,10 +7,10 @@ import time
 
 import pytest
 from fakes import FakePlayback
-from PySide6.QtCore import QEvent, QEventLoop, QObject
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from player.core.model import Story
@@ -138,3 +138,37 @@ def test_the_sound_output_starts_with_the_first_playback_not_the_first_paint(
     window.set_story(story)
     qtbot.waitUntil(lambda: window.playback is not None)
     assert window.audio_output.started
+
+
+def test_the_photo_panel_is_filled_after_the_first_paint(qtbot: QtBot, settings: Settings) -> None:
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    panel = window.captions
+    assert panel.accessibleName() == "Photos"  # there for a screen reader from the start
+    assert not panel.has_contents
+    paints = _Paints()
+    window.pane.viewport().installEventFilter(paints)
+    window.show()
+    qtbot.waitUntil(lambda: panel.has_contents)
+    assert paints.count >= 1
+    (empty,) = panel.focusables()
+    assert isinstance(empty, QLabel)
+    assert empty.text() == "No photo available"
+    assert window.isAncestorOf(empty)
+    assert empty.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    # In reading order: Tab from the text reaches it before the transport buttons.
+    chain = []
+    widget = window.pane.nextInFocusChain()
+    while widget is not window.pane and len(chain) < 200:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    assert chain.index(empty) < chain.index(window.transport.buttons[0])
+
+
+def test_a_story_shown_before_the_first_paint_fills_the_panel_at_once(
+    qtbot: QtBot, settings: Settings, story: Story
+) -> None:
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.set_story(story)
+    assert window.captions.has_contents
