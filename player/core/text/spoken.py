@@ -52,8 +52,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import emoji
-
 from player.core.text import normalize
 from player.core.text.phrases import phrases_for
 from player.core.text.splitter import looks_like_url, word_spans
@@ -164,7 +162,13 @@ def _is_emoji(char: str) -> bool:
 def _emoji_name(char: str, lang: str = "en") -> str:
     """The emoji's name in the story's language where the emoji package has one (its
     CLDR names: "cañón de confeti"), else its Unicode name ("party popper")."""
-    if lang != "en" and lang in emoji.LANGUAGES:
+    if lang == "en":
+        return unicodedata.name(char, "emoji").lower()
+    # Imported only here: its tables take some 17 ms to load, on the thread that opens
+    # every story at start, and English names come from Python's own Unicode database.
+    import emoji
+
+    if lang in emoji.LANGUAGES:
         named = emoji.demojize(char, language=lang, delimiters=("", ""))
         if named != char:
             return named.replace("_", " ")
