@@ -172,3 +172,19 @@ def test_a_story_shown_before_the_first_paint_fills_the_panel_at_once(
     qtbot.addWidget(window)
     window.set_story(story)
     assert window.captions.has_contents
+
+
+def test_submenus_put_in_after_start_are_watched_as_they_close(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    """A submenu closed with Escape hands the keyboard back as a top menu does (see
+    player.gui.menubar), though it was made after the menu bar was set up."""
+    from player.gui import menubar
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.commands.menus["File"].aboutToShow.emit()  # as the File menu opens
+    assert not menubar.focus_returning()
+    window.recent_menu.aboutToHide.emit()
+    assert menubar.focus_returning()
+    qtbot.waitUntil(lambda: not menubar.focus_returning())
