@@ -10,6 +10,9 @@ default and a message says so; when it comes back it is used again.
 Qt 6.12 on PulseAudio does not report a sink going away (PulseAudio itself moves
 the sound to the default, without a message); it does report one coming back.
 
+The choice is applied and the watch started when the window makes its first playback,
+after the story's text is painted: QtMultimedia and the device list are not needed before.
+
 Locked by the administrator: every entry is disabled and the first one says why.
 The administrator's ``max_volume`` is applied to the route here as well, so the
 interface voice, which plays through the same output, is capped too.
