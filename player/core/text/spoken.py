@@ -164,9 +164,7 @@ def _emoji_name(char: str, lang: str = "en") -> str:
     CLDR names: "cañón de confeti"), else its Unicode name ("party popper")."""
     if lang == "en":
         return unicodedata.name(char, "emoji").lower()
-    # Imported only here: its tables take some 17 ms to load, on the thread that opens
-    # every story at start, and English names come from Python's own Unicode database.
-    import emoji
+    import emoji  # here: 17 ms of tables that opening an English story need not load
 
     if lang in emoji.LANGUAGES:
         named = emoji.demojize(char, language=lang, delimiters=("", ""))
