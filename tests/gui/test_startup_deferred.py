@@ -188,3 +188,39 @@ def test_submenus_put_in_after_start_are_watched_as_they_close(
     window.recent_menu.aboutToHide.emit()
     assert menubar.focus_returning()
     qtbot.waitUntil(lambda: not menubar.focus_returning())
+
+
+class _StyleChanges(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.StyleChange:
+            self.count += 1
+        return False
+
+
+def test_the_zoom_at_start_restyles_nothing_a_change_of_zoom_restyles(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    """Setting the application's style sheet again re-styles every widget: needed when the
+    zoom changes the font, wasted at start (100 %, the font as it was)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    sheet = app.styleSheet()
+    app.setStyleSheet("QLabel { padding: 1px; }")  # every theme has a sheet
+    try:
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        zoom = window.appearance.zoom
+        assert zoom.percent == 100
+        changes = _StyleChanges()
+        window.status_label.installEventFilter(changes)
+        zoom.set_percent(100)
+        assert changes.count == 0
+        zoom.set_percent(150)
+        assert changes.count > 0
+        zoom.set_percent(100)
+    finally:
+        app.setStyleSheet(sheet)
