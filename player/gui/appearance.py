@@ -48,6 +48,8 @@ class Appearance:
         self.theme_actions: dict[object, QAction] = {}
         self.font_actions: dict[object, QAction] = {}
         self.spacing_actions: dict[object, QAction] = {}
+        #: the reading font in use ("": the system font)
+        self.font_family = ""
 
     def build_menus(self, view: QMenu) -> None:
         """View > Theme, Reading Font and Line Spacing: one checked choice each."""
@@ -83,12 +85,21 @@ class Appearance:
             [(p, f"&{n} {p} %") for n, p in enumerate(LINE_SPACINGS, 1)],
             lambda v: self.set_line_spacing(int(str(v))),
         )
+        # Built after the settings were applied (the menus are filled after the first
+        # paint): check what is in force now.
+        _check(self.theme_actions, self._theme_id())
+        _check(self.font_actions, self.font_family)
+        _check(self.spacing_actions, self.pane.line_spacing)
+
+    @staticmethod
+    def _theme_id() -> str:
+        app = QApplication.instance()
+        theme_id = themes.current_theme_id(app) if isinstance(app, QApplication) else None
+        return theme_id or themes.DEFAULT_THEME
 
     def apply_settings(self) -> None:
         """Show the remembered look, without saying or saving anything."""
-        app = QApplication.instance()
-        theme_id = themes.current_theme_id(app) if isinstance(app, QApplication) else None
-        _check(self.theme_actions, theme_id or themes.DEFAULT_THEME)
+        _check(self.theme_actions, self._theme_id())
         family = str(self.settings.get("reading_font"))
         if family:
             self.set_reading_font(family, remember=False)  # checks its menu entry
@@ -121,6 +132,7 @@ class Appearance:
         self.pane.setFont(font)
         self.pane.document().setDefaultFont(font)
         self.zoom.refresh()
+        self.font_family = family
         _check(self.font_actions, family)
         if remember:
             self.settings.set("reading_font", family)

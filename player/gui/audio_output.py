@@ -10,6 +10,9 @@ default and a message says so; when it comes back it is used again.
 Qt 6.12 on PulseAudio does not report a sink going away (PulseAudio itself moves
 the sound to the default, without a message); it does report one coming back.
 
+The choice is applied and the watch started when the window makes its first playback,
+after the story's text is painted: QtMultimedia and the device list are not needed before.
+
 Locked by the administrator: every entry is disabled and the first one says why.
 The administrator's ``max_volume`` is applied to the route here as well, so the
 interface voice, which plays through the same output, is capped too.
@@ -29,6 +32,8 @@ from player.core.audiodevice import DeviceChoice, DeviceInfo, choice_from, find_
 from player.core.settings import Settings
 
 if TYPE_CHECKING:
+    # QtMultimedia and player.qtaudio load when the menu is first used or the window starts
+    # watching devices (after its first paint), not while the window is being built.
     from PySide6.QtMultimedia import QMediaDevices
 
     from player.qtaudio import AudioRoute
@@ -55,8 +60,6 @@ class AudioOutputMenu(QObject):
         self.settings = settings
         self.notify = notify
         self.changed = changed
-        # Qt Multimedia and the sink code load after the first paint (in start()), not with
-        # the window: they cost tens of milliseconds before the story could be seen.
         self._route = route
         self.list_devices = list_devices or _system_devices
         self.menu: QMenu | None = None
@@ -69,6 +72,7 @@ class AudioOutputMenu(QObject):
 
     @property
     def route(self) -> AudioRoute:
+        """Where the sound goes: the process-wide route unless another was given."""
         if self._route is None:
             from player.qtaudio import ROUTE
 
@@ -84,6 +88,15 @@ class AudioOutputMenu(QObject):
         self.menu = play.addMenu("Aud&io Output")
         self.menu.menuAction().setStatusTip("Choose the speakers or headphones to play through")
         self.menu.aboutToShow.connect(self.fill)
+
+    @property
+    def started(self) -> bool:
+        return self._media is not None
+
+    def ensure_started(self) -> None:
+        """:meth:`start`, once."""
+        if not self.started:
+            self.start()
 
     def start(self) -> None:
         """Apply the remembered choice and the volume cap, and start watching devices."""
@@ -170,6 +183,7 @@ class AudioOutputMenu(QObject):
 
 
 def _system_devices() -> list[DeviceInfo]:
+    """The outputs Qt knows now."""
     from PySide6.QtMultimedia import QMediaDevices
 
     from player.qtaudio import device_infos

@@ -6,6 +6,12 @@ shows the photo's label, caption, alt text and credit. A segment without photos
 says "No photo available". The card of the photo being read is marked with a
 thick border and the words "Being read", and its accessible name says so.
 
+The panel (with its accessible name and description) exists from the start, but what
+it holds is made when a segment is first shown or when the window calls
+:meth:`CaptionPanel.show_contents` after its first paint: its wrapping labels are measured
+again and again while a window is laid out, which the first sight of the story need not
+wait for.
+
 Colours and borders come from the theme's style sheet (:mod:`player.gui.theme`),
 which styles ``QFrame#card``, ``QFrame#card[marked="true"]`` and
 ``QLabel#card-badge``; nothing here names a colour, so every theme keeps its 7:1.
@@ -330,8 +336,24 @@ class CaptionPanel(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cards: list[PhotoCard] = []
         self._segment: Segment | None = None
-        self._empty: QLabel = WrapLabel("No photo available")
-        self.set_segment(None)
+        self._empty: QLabel = self._empty_card()
+
+    @staticmethod
+    def _empty_card() -> QLabel:
+        label = WrapLabel("No photo available")
+        # Styled as a card: it takes focus, so it needs the cards' focus ring.
+        label.setObjectName("card")
+        label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        return label
+
+    @property
+    def has_contents(self) -> bool:
+        """Whether the panel shows its photos (or "No photo available") yet."""
+        return self.widget() is not None
+
+    def show_contents(self) -> bool:
+        """Show what the panel holds now, if nothing is shown yet; False when it was."""
+        return not self.has_contents and self.set_segment(self._segment)
 
     def _show(self, widgets: list[QWidget]) -> None:
         body = QWidget()
@@ -349,7 +371,7 @@ class CaptionPanel(QScrollArea):
 
     def set_segment(self, segment: Segment | None) -> bool:
         """Show the photos of ``segment``; False when they were already shown."""
-        if segment is self._segment and self.widget() is not None:
+        if segment is self._segment and self.has_contents:
             return False
         self._segment = segment
         photos = segment.photos if segment is not None else ()
@@ -357,10 +379,8 @@ class CaptionPanel(QScrollArea):
         if self.cards:
             self._show(list(self.cards))
         else:
-            self._empty = WrapLabel("No photo available")
-            # Styled as a card: it takes focus, so it needs the cards' focus ring.
-            self._empty.setObjectName("card")
-            self._empty.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            if self.has_contents:  # a body is replaced, and the label it held goes with it
+                self._empty = self._empty_card()
             self._show([self._empty])
         return True
 

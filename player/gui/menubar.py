@@ -51,9 +51,23 @@ def keep_lone_alt_out(bar: QMenuBar) -> None:
     style = _NoLoneAlt("Fusion")
     style.setParent(bar)
     bar.setStyle(style)
+    _watch_closing(bar)
+    for top in bar.findChildren(QMenu):
+        # A menu's entries and submenus may be put in as it opens (player.gui.commands):
+        # connected after that, this finds its submenus before any of them can close.
+        top.aboutToShow.connect(lambda b=bar: _watch_closing(b))
+
+
+def _watch_closing(bar: QMenuBar) -> None:
     for menu in bar.findChildren(QMenu):
         # Submenus too: closing one with Escape returns to its parent, which is still open.
-        menu.aboutToHide.connect(_menu_hiding)
+        if not menu.property(_WATCHED):
+            menu.setProperty(_WATCHED, True)
+            menu.aboutToHide.connect(_menu_hiding)
+
+
+#: the dynamic property marking a menu whose closing is watched
+_WATCHED = "storyPlayerClosingWatched"
 
 
 _returning = False

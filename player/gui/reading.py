@@ -98,6 +98,8 @@ class ReadingPane(QTextEdit):
         self._spans: list[tuple[int, int]] = []
         self._starts: list[int] = []
         self._block_bases: list[int] = []
+        #: the document shown, when it is one of ours (not the one QTextEdit made itself)
+        self._own_document: QTextDocument | None = None
         self._block_units: list[Utf16Offsets] = []
         self._sentence_blocks: list[int] = []
         self._headings: list[int] = []
@@ -189,13 +191,16 @@ class ReadingPane(QTextEdit):
         self.built.emit()
 
     def _swap_document(self, doc: QTextDocument) -> None:
-        old = self.document()
+        """Show ``doc``, a document made here with the pane as its parent."""
         # Qt deletes the document it made itself when another is set, but not one whose
         # parent is the pane: without this each story opened would keep the previous
-        # document (and its layout) alive for as long as the window lives.
-        ours = old.parent() is self
+        # document (and its layout) alive for as long as the window lives. Remembered
+        # rather than asked with old.parent(): at start that call made PySide build the
+        # Python enums of a hundred Qt classes before the first paint.
+        old = self._own_document
         self.setDocument(doc)
-        if ours and old is not doc:
+        self._own_document = doc
+        if old is not None and old is not doc:
             old.deleteLater()
 
     def _heading(self, cursor: QTextCursor, text: str, level: int, first: bool = False) -> int:

@@ -131,7 +131,6 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
             },
         )
         keep_lone_alt_out(self.menuBar())
-        self._fill_recent_menu()
         self.settings_writer = SettingsWriter(
             settings,
             self,
@@ -269,19 +268,23 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
     def _build_recent_menu(self, file_menu: QMenu) -> None:
         self.recent_menu = file_menu.addMenu("&Recent Stories")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
 
     # View preferences (theme, font, spacing, zoom): see player.gui.appearance
 
     @property
     def theme_actions(self) -> dict[object, QAction]:
+        self.commands.fill_menu("View")
         return self.appearance.theme_actions
 
     @property
     def font_actions(self) -> dict[object, QAction]:
+        self.commands.fill_menu("View")
         return self.appearance.font_actions
 
     @property
     def spacing_actions(self) -> dict[object, QAction]:
+        self.commands.fill_menu("View")
         return self.appearance.spacing_actions
 
     def set_theme(self, theme_id: str) -> None:
@@ -375,11 +378,13 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         self.pane.viewport().update()
 
     def _after_first_paint(self) -> None:
+        self.commands.fill_menus()
+        if self.captions.show_contents():
+            self._fix_tab_order()
         # The view had no real size when the story was set; scroll again now that it has.
         if self.story is not None and self.story.refs and self.pane.ready:
             start, end = self.pane.sentence_span(self.sentence)
             self.pane.scroll_into_view(start, end)
-        self.audio_output.start()
         self.prepare_speech()
 
     def prepare_speech(self) -> None:
@@ -393,6 +398,10 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
     def ensure_playback(self) -> Playback | None:
         """Create the playback for the current story if there is none yet."""
         existing = self.session.playback
+        if self.story is not None:
+            # Only a playback needs the output (QtMultimedia, the device list): started at the
+            # first paint instead, it held up the story's text by some 40 ms.
+            self.audio_output.ensure_started()
         try:
             playback = self.session.ensure_playback(self._new_bridge)
         except SpeechUnavailable as exc:  # the window stays usable as text

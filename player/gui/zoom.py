@@ -162,11 +162,13 @@ class Zoom:
         base = _base_size(self._app, QApplication.font())
         font = QFont(QApplication.font())
         font.setPointSizeF(scaled(base, self._percent))
+        changed = font != QApplication.font()
         QApplication.setFont(font)
         sheet = self._app.styleSheet()
-        if sheet:
+        if sheet and changed:
             # With an application style sheet (every theme has one) widgets already polished
             # keep their old font; setting the sheet again re-polishes them with the new one.
+            # At start (100 %, the font unchanged) that would re-style every new widget for nothing.
             self._app.setStyleSheet(sheet)
         for pane in self._panes:
             self._apply_pane(pane)

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m tests.benchmarks.startup [-n 15] [--xvfb] [--sentence N]
+    .venv/bin/python -m tests.benchmarks.startup [-n 15] [--xvfb] [--sentence N] [--reference DIR]
 
 Launches ``window_bare.py`` (a QMainWindow showing a label) and ``window_resume.py``
 (the window started as ``story-player`` starts it, its settings naming the bundled story
@@ -18,6 +18,9 @@ none (``PYTHONPYCACHEPREFIX`` an empty folder and ``PYTHONDONTWRITEBYTECODE``, s
 module of both programs, the standard library's included, is compiled at each launch).
 Budgets, as ratios of medians to the bare window in the same run: visible <= 1.8x (with
 and without bytecode), the resumed sentence painted <= 2x. Exit status 1 when one is over.
+
+``--reference DIR``: another checkout of the project (``git archive COMMIT | tar -x -C
+DIR``), whose window is launched in turn with the other two and reported beside them.
 """
 
 from __future__ import annotations
@@ -109,18 +112,26 @@ def _start_xvfb(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return server
 
 
-def _measure(runs: int, env: dict[str, str], sentence: int) -> dict[str, list[float]]:
+def _measure(
+    runs: int, env: dict[str, str], sentence: int, reference: Path | None
+) -> dict[str, list[float]]:
     bare_args = [str(HERE / "window_bare.py")]
-    app_args = [str(HERE / "window_resume.py"), str(sentence)]
+    apps = [("", [str(HERE / "window_resume.py"), str(sentence)], env)]
+    if reference is not None:
+        ref_env = dict(env, PYTHONPATH=str(reference))
+        ref_child = reference / "tests" / "benchmarks" / "window_resume.py"
+        apps.append(("reference ", [str(ref_child), str(sentence)], ref_env))
     # untimed: warms the disk cache (and writes bytecode when that is allowed)
     _time_child(bare_args, env, ["painted"])
-    _time_child(app_args, env, ["visible", "resumed"])
-    found: dict[str, list[float]] = {"bare": [], "visible": [], "resumed": []}
+    for _prefix, args, app_env in apps:
+        _time_child(args, app_env, ["visible", "resumed"])
+    found: dict[str, list[float]] = {"bare": []}
     for _ in range(runs):
         found["bare"] += _time_child(bare_args, env, ["painted"])
-        visible, resumed = _time_child(app_args, env, ["visible", "resumed"])
-        found["visible"].append(visible)
-        found["resumed"].append(resumed)
+        for prefix, args, app_env in apps:
+            visible, resumed = _time_child(args, app_env, ["visible", "resumed"])
+            found.setdefault(prefix + "visible", []).append(visible)
+            found.setdefault(prefix + "resumed", []).append(resumed)
     return found
 
 
@@ -131,7 +142,12 @@ def main() -> int:
     parser.add_argument(
         "--sentence", type=int, help="where the reader stopped (default: three quarters in)"
     )
+    parser.add_argument(
+        "--reference", type=Path, metavar="DIR", help="another checkout to launch beside this one"
+    )
     ns = parser.parse_args()
+    if ns.reference is not None and not (ns.reference / "player").is_dir():
+        parser.error(f"--reference {ns.reference}: no player package there")
     sys.path.insert(0, str(ROOT))
     from player.core.storyfile import load_story
     from player.paths import bundled_story_path
@@ -151,11 +167,11 @@ def main() -> int:
             config = Path(scratch) / "config"
             _write_settings(config, bundled_story_path(), ns.sentence)
             env.update(_folders(config))
-            cached = _measure(ns.runs, env, ns.sentence)
+            cached = _measure(ns.runs, env, ns.sentence, ns.reference)
             empty = Path(scratch) / "no-bytecode"
             empty.mkdir()
             uncached_env = dict(env, PYTHONPYCACHEPREFIX=str(empty), PYTHONDONTWRITEBYTECODE="1")
-            uncached = _measure(ns.runs, uncached_env, ns.sentence)
+            uncached = _measure(ns.runs, uncached_env, ns.sentence, ns.reference)
     finally:
         if server is not None:
             server.terminate()
@@ -166,17 +182,25 @@ def main() -> int:
     for label, found in (("bytecode cached", cached), ("no bytecode", uncached)):
         bare = statistics.median(found["bare"])
         print(f"\n{label}")
-        for key, name, limit in (
+        rows: list[tuple[str, str, float | None]] = [
             ("bare", "bare PySide6 window, label painted", None),
             ("visible", "Story Player window visible", VISIBLE_LIMIT),
             ("resumed", "the sentence stopped at painted", RESUMED_LIMIT),
-        ):
+        ]
+        if ns.reference is not None:
+            rows += [
+                ("reference visible", "reference: window visible", None),
+                ("reference resumed", "reference: sentence painted", None),
+            ]
+        for key, name, limit in rows:
             values = found[key]
             p50 = statistics.median(values)
             text = (
                 f"  {name:38} p50 {p50 * 1000:7.1f} ms  p95 {_percentile(values, 0.95) * 1000:7.1f}"
                 " ms"
             )
+            if key.startswith("reference"):
+                text += f"  {p50 / bare:.2f}x bare"
             if limit is not None:
                 ratio = p50 / bare
                 over = ratio > limit

@@ -73,3 +73,17 @@ def test_held_threshold_maps_every_large_block() -> None:
 def test_the_app_holds_it_when_it_starts() -> None:
     setup = "from player.gui.startup import ensure_application\nensure_application()"
     assert probe(setup) == "mapped"
+
+
+def test_glibc_is_recognised_without_the_platform_module() -> None:
+    """Start-up (issue 14): the check is asked of the C library, not of ``platform``, whose
+    import costs 1.5 ms at every start."""
+    probe = (
+        "import sys; from player.platform import allocator; "
+        "print('platform' in sys.modules, allocator._is_glibc())"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.stdout.split() == ["False", "True"], done.stderr

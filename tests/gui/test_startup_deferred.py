@@ -1,0 +1,226 @@
+"""What the window leaves until after its first paint (issue 14): the menus' entries and
+the sound output. Every shortcut works from the moment the window shows, before then."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from fakes import FakePlayback
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from player.core.model import Story
+from player.core.settings import Settings
+from player.gui.keymap import COMMANDS, MENUS
+from player.gui.window import MainWindow
+
+
+class _Paints(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def _menu_entries(window: MainWindow) -> dict[str, list[str]]:
+    return {name: [a.text() for a in window.commands.menus[name].actions()] for name in MENUS}
+
+
+def test_menus_are_filled_after_the_first_paint_not_before(
+    qtbot: QtBot, settings: Settings, story: Story
+) -> None:
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.set_story(story)
+    bar_titles = [a.text() for a in window.menuBar().actions()]
+    assert bar_titles == [f"&{name}" for name in MENUS]  # access keys from the start
+    assert not window.commands.menus_filled
+    assert all(entries == [] for entries in _menu_entries(window).values())
+    paints = _Paints()
+    window.pane.viewport().installEventFilter(paints)
+    window.show()
+    qtbot.waitUntil(lambda: window.commands.menus_filled)
+    assert paints.count >= 1  # filled in the turn after the paint
+    entries = _menu_entries(window)
+    in_menus = {a for name in MENUS for a in window.commands.menus[name].actions()}
+    assert all(window.actions_by_id[c.id] in in_menus for c in COMMANDS)
+    assert "&Recent Stories" in entries["File"]
+    assert {"&Theme", "Reading &Font", "&Line Spacing"} <= set(entries["View"])
+    assert "Aud&io Output" in entries["Play"]
+
+
+def test_a_menu_opened_before_the_idle_turn_is_filled_as_it_opens(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    view = window.commands.menus["View"]
+    assert view.actions() == []
+    view.aboutToShow.emit()  # what QMenu.popup() sends before it lays the menu out
+    assert [a for a in view.actions() if a.menu() is not None]  # the submenus are in
+    assert window.commands.menus["File"].actions() == []  # the others wait
+    # The View choices show what is in force, though they were built after it was applied.
+    theme = window.theme_actions
+    assert sum(a.isChecked() for a in theme.values()) == 1
+    assert window.spacing_actions[window.pane.line_spacing].isChecked()
+    assert window.font_actions[""].isChecked()
+
+
+def _focus() -> QWidget:
+    """The focus widget, once the window system has delivered activation (it is queued)."""
+    deadline = time.monotonic() + 2
+    while QApplication.focusWidget() is None and time.monotonic() < deadline:
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has keyboard focus"
+    return widget
+
+
+def _shortcut_keys() -> list[tuple[str, QKeySequence]]:
+    return [(c.id, QKeySequence(s)) for c in COMMANDS for s in c.shortcuts]
+
+
+@pytest.mark.parametrize("filled", [False, True], ids=["before-idle-turn", "menus-filled"])
+def test_every_shortcut_works_as_soon_as_the_window_shows(
+    qtbot: QtBot, settings: Settings, story: Story, filled: bool
+) -> None:
+    window = MainWindow(settings, playback_factory=FakePlayback)
+    qtbot.addWidget(window)
+    # Hold back the turn after the first paint: the keys come before it.
+    window._after_first_paint = lambda: None  # type: ignore[method-assign]
+    window.set_story(story)
+    if filled:
+        window.commands.fill_menus()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    assert window.commands.menus_filled is filled
+    pressed: list[str] = []
+    for command in COMMANDS:
+        action = window.actions_by_id[command.id]
+        action.triggered.disconnect()  # the key is what is tested, not what the command does
+        action.triggered.connect(lambda _checked=False, c=command.id: pressed.append(c))
+    missed = []
+    for command_id, sequence in _shortcut_keys():
+        if not window.actions_by_id[command_id].isEnabled():
+            continue
+        before = len(pressed)
+        combination = sequence[0]
+        focus = _focus()
+        QTest.keyClick(focus, combination.key(), combination.keyboardModifiers())
+        if pressed[before:] != [command_id]:
+            missed.append(f"{command_id} ({sequence.toString()}): {pressed[before:]}")
+        if QApplication.activePopupWidget() is not None or QApplication.activeModalWidget():
+            pytest.fail(f"{sequence.toString()} opened a menu or dialog")
+    assert missed == []
+
+
+def test_the_sound_output_starts_with_the_first_playback_not_the_first_paint(
+    qtbot: QtBot, settings: Settings, story: Story
+) -> None:
+    window = MainWindow(settings, playback_factory=FakePlayback)
+    qtbot.addWidget(window)
+    window.audio_output.list_devices = lambda: []
+    window.show()
+    qtbot.waitUntil(lambda: window.commands.menus_filled)  # the turn after the paint is over
+    # No story yet, so no playback: QtMultimedia and the device list would only have
+    # delayed the story's text.
+    assert not window.audio_output.started
+    window.set_story(story)
+    qtbot.waitUntil(lambda: window.playback is not None)
+    assert window.audio_output.started
+
+
+def test_the_photo_panel_is_filled_after_the_first_paint(qtbot: QtBot, settings: Settings) -> None:
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    panel = window.captions
+    assert panel.accessibleName() == "Photos"  # there for a screen reader from the start
+    assert not panel.has_contents
+    paints = _Paints()
+    window.pane.viewport().installEventFilter(paints)
+    window.show()
+    qtbot.waitUntil(lambda: panel.has_contents)
+    assert paints.count >= 1
+    (empty,) = panel.focusables()
+    assert isinstance(empty, QLabel)
+    assert empty.text() == "No photo available"
+    assert window.isAncestorOf(empty)
+    assert empty.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    # In reading order: Tab from the text reaches it before the transport buttons.
+    chain = []
+    widget = window.pane.nextInFocusChain()
+    while widget is not window.pane and len(chain) < 200:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    assert chain.index(empty) < chain.index(window.transport.buttons[0])
+
+
+def test_a_story_shown_before_the_first_paint_fills_the_panel_at_once(
+    qtbot: QtBot, settings: Settings, story: Story
+) -> None:
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.set_story(story)
+    assert window.captions.has_contents
+
+
+def test_submenus_put_in_after_start_are_watched_as_they_close(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    """A submenu closed with Escape hands the keyboard back as a top menu does (see
+    player.gui.menubar), though it was made after the menu bar was set up."""
+    from player.gui import menubar
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.commands.menus["File"].aboutToShow.emit()  # as the File menu opens
+    assert not menubar.focus_returning()
+    window.recent_menu.aboutToHide.emit()
+    assert menubar.focus_returning()
+    qtbot.waitUntil(lambda: not menubar.focus_returning())
+
+
+class _StyleChanges(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.StyleChange:
+            self.count += 1
+        return False
+
+
+def test_the_zoom_at_start_restyles_nothing_a_change_of_zoom_restyles(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    """Setting the application's style sheet again re-styles every widget: needed when the
+    zoom changes the font, wasted at start (100 %, the font as it was)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    sheet = app.styleSheet()
+    app.setStyleSheet("QLabel { padding: 1px; }")  # every theme has a sheet
+    try:
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        zoom = window.appearance.zoom
+        assert zoom.percent == 100
+        changes = _StyleChanges()
+        window.status_label.installEventFilter(changes)
+        zoom.set_percent(100)
+        assert changes.count == 0
+        zoom.set_percent(150)
+        assert changes.count > 0
+        zoom.set_percent(100)
+    finally:
+        app.setStyleSheet(sheet)
