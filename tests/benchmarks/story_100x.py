@@ -58,17 +58,34 @@ JUMP_FRAME_MS = 15.0
 JUMP_GUI_MS = 5.0
 
 
+class _Launch:
+    """One story's launches: its settings folder and environment, where the reader stopped."""
+
+    def __init__(self, config: Path, story: Path, sentence: int, env: dict[str, str]) -> None:
+        self.config = config
+        self.story = story
+        self.sentence = sentence
+        self.env = dict(env, **_folders(config))
+
+    def reset(self) -> None:
+        """The reader stopped at ``sentence`` again (the last launch read on and saved that)."""
+        _write_settings(self.config, self.story, self.sentence)
+
+
 def _launches(
-    runs: int, read: int, stories: dict[str, tuple[dict[str, str], int]]
+    runs: int, read: int, stories: dict[str, _Launch]
 ) -> dict[str, dict[str, list[float]]]:
     """Per story: seconds to visible and to resumed, and the memory figures in kB."""
     child = str(HERE / "window_read.py")
-    for env, sentence in stories.values():
+    for launch in stories.values():
         # untimed: warms the disk cache and writes the bytecode
-        _time_child([child, str(sentence), "0"], env, ["visible", "resumed"], [])
+        launch.reset()
+        _time_child([child, str(launch.sentence), "0"], launch.env, ["visible", "resumed"], [])
     found: dict[str, dict[str, list[float]]] = {name: {} for name in stories}
     for _ in range(runs):
-        for name, (env, sentence) in stories.items():
+        for name, launch in stories.items():
+            launch.reset()
+            env, sentence = launch.env, launch.sentence
             rest: list[str] = []
             args = [child, str(sentence), str(read)]
             times = _time_child(args, env, ["visible", "resumed"], rest)
@@ -148,12 +165,15 @@ def main() -> int:
             paths = {"bundled": bundled, "100x": large}
             loaded = {name: load_story(path) for name, path in paths.items()}
             sizes = {name: path.stat().st_size for name, path in paths.items()}
-            stories: dict[str, tuple[dict[str, str], int]] = {}
-            for name, path in paths.items():
-                config = Path(scratch) / f"config-{name}"
-                sentence = loaded[name].sentence_count * 3 // 4
-                _write_settings(config, path, sentence)
-                stories[name] = (dict(env, **_folders(config)), sentence)
+            stories = {
+                name: _Launch(
+                    Path(scratch) / f"config-{name}",
+                    path,
+                    loaded[name].sentence_count * 3 // 4,
+                    env,
+                )
+                for name, path in paths.items()
+            }
             launched = _launches(ns.runs, ns.read, stories)
             if server is not None:
                 server.terminate()
@@ -176,7 +196,7 @@ def main() -> int:
         story = loaded[name]
         print(
             f"{name}: {sizes[name] / 1000:,.1f} kB, {story.sentence_count} sentences, "
-            f"{len(story.segments)} segments; stopped at sentence {stories[name][1]}"
+            f"{len(story.segments)} segments; stopped at sentence {stories[name].sentence}"
         )
     base = {key: statistics.median(v) for key, v in launched["bundled"].items()}
     print("\nstart-up and memory while reading")
