@@ -42,8 +42,13 @@ VISIBLE_LIMIT = 1.8
 RESUMED_LIMIT = 2.0
 
 
-def _time_child(args: list[str], env: dict[str, str], lines: list[str]) -> list[float]:
-    """Seconds from launch to each of ``lines`` printed by the child, in order."""
+def _time_child(
+    args: list[str], env: dict[str, str], lines: list[str], rest: list[str] | None = None
+) -> list[float]:
+    """Seconds from launch to each of ``lines`` printed by the child, in order.
+
+    The lines it prints after those go into ``rest`` when one is given.
+    """
     start = time.perf_counter()
     times: list[float] = []
     with subprocess.Popen(
@@ -62,6 +67,8 @@ def _time_child(args: list[str], env: dict[str, str], lines: list[str]) -> list[
             if line != wanted:
                 child.kill()
                 raise RuntimeError(f"{args[0]} printed {line!r}, not {wanted!r}")
+        if rest is not None:
+            rest.extend(line.strip() for line in child.stdout)
         child.wait(timeout=30)
         watchdog.cancel()
     return times

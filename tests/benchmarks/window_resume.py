@@ -9,6 +9,7 @@ reading pane's first paint (the window on screen, "Loading…" or the text), the
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -30,11 +31,14 @@ def _quit() -> None:
 
 
 class _Paints(QObject):
-    def __init__(self, window: MainWindow, sentence: int) -> None:
+    """Prints "visible" and "resumed" at those paints, then calls ``then`` (by default: quit)."""
+
+    def __init__(self, window: MainWindow, sentence: int, then: Callable[[], None] = _quit) -> None:
         super().__init__()
         self.window = window
         self.sentence = sentence
         self.visible = False
+        self.then = then
 
     def _shows_sentence(self) -> bool:
         window = self.window
@@ -53,7 +57,7 @@ class _Paints(QObject):
             if self._shows_sentence():
                 print("resumed", flush=True)
                 watched.removeEventFilter(self)
-                QTimer.singleShot(0, _quit)
+                QTimer.singleShot(0, self.then)
         return False
 
 
