@@ -64,7 +64,19 @@ start_services() {
 }
 
 stop_services() {
+  # Keeps the status of what ran before it: called from an EXIT trap, a failing clean-up here
+  # would turn a passing run into a failed one.
+  local status=$?
   if [ "${_pulse_started:-0}" = 1 ]; then pulseaudio --kill >/dev/null 2>&1 || true; fi
   for pid in "${_started_pids[@]}"; do kill "$pid" >/dev/null 2>&1 || true; done
-  if [ -n "${_runtime_dir:-}" ]; then rm -rf "$_runtime_dir"; fi
+  if [ -n "${_runtime_dir:-}" ]; then
+    # pulseaudio --kill only asks: the daemon may still be removing its socket and pid file
+    # while the folder is removed ("Directory not empty"), so try again for a moment.
+    for _ in $(seq 20); do
+      rm -rf "$_runtime_dir" 2>/dev/null && break
+      sleep 0.1
+    done
+    [ -e "$_runtime_dir" ] && echo "services: could not remove $_runtime_dir" >&2
+  fi
+  return "$status"
 }
