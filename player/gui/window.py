@@ -233,7 +233,9 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
             self.transport.voice,
             self.transport.second_voice,
         ]
-        for first, second in itertools.pairwise(chain):
+        # Photo cards join the window after its first paint (the order is set again then).
+        placed = [widget for widget in chain if widget.window() is self]
+        for first, second in itertools.pairwise(placed):
             QWidget.setTabOrder(first, second)
 
     def _build_look(self) -> None:
