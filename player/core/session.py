@@ -103,12 +103,19 @@ class ReadingSession:
         #: why speech is not available ("" while it may be)
         self.speech_problem = ""
         self.closed = False
+        # The story's key, found once when it is opened: the position is remembered at
+        # every move, and resolving the path each time took file-system calls per jump.
+        self._key: tuple[Story, str] | None = None
 
     # The story
 
     @property
     def key(self) -> str | None:
-        return story_key(self.story) if self.story is not None else None
+        if self.story is None:
+            return None
+        if self._key is None or self._key[0] is not self.story:
+            self._key = (self.story, story_key(self.story))
+        return self._key[1]
 
     def set_story(self, story: Story) -> int | None:
         """Read ``story`` from where the reader stopped in it; returns that remembered
@@ -120,14 +127,16 @@ class ReadingSession:
         self.history.clear()
         if story.path is not None:
             self.settings.add_recent(str(Path(story.path).resolve()), story.meta.title)
-        resume = self.settings.position_for(story_key(story))
+        self._key = (story, story_key(story))
+        resume = self.settings.position_for(self._key[1])
         self.sentence = self.navigator.clamp(resume) if resume is not None else 0
         self.word = None
         return resume
 
     def remember_position(self) -> None:
-        if self.story is not None:
-            self.settings.remember_position(story_key(self.story), self.sentence)
+        key = self.key
+        if key is not None:
+            self.settings.remember_position(key, self.sentence)
 
     def close(self) -> None:
         """Remember the position and close the playback; safe to call more than once."""

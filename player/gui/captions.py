@@ -24,8 +24,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QImage, QImageReader, QPixmap, QResizeEvent
@@ -63,10 +64,16 @@ class WrapLabel(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self._plain = ""
-        self.set_plain_text(text)
+        # Layouts ask the same widths again and again; words are measured once per width.
+        self._shown_cache: dict[int, str] = {}
+        self.set_plain_text(text, force=True)
 
-    def set_plain_text(self, text: str) -> None:
+    def set_plain_text(self, text: str, *, force: bool = False) -> None:
+        """Show ``text``; the same text again costs nothing (a reused card keeps its labels)."""
+        if text == self._plain and not force:
+            return
         self._plain = text
+        self._shown_cache.clear()
         self.setAccessibleName(text)
         self._leave_room_for_overhang()
         self._rewrap(self.contentsRect().width())
@@ -97,8 +104,14 @@ class WrapLabel(QLabel):
     def _shown_for(self, width: int) -> str:
         if width <= 0 or not self._plain:
             return self._plain
-        metrics = self.fontMetrics()
-        return break_long_words(self._plain, lambda word: metrics.horizontalAdvance(word) <= width)
+        shown = self._shown_cache.get(width)
+        if shown is None:
+            metrics = self.fontMetrics()
+            shown = break_long_words(
+                self._plain, lambda word: metrics.horizontalAdvance(word) <= width
+            )
+            self._shown_cache[width] = shown
+        return shown
 
     def _rewrap(self, width: int) -> None:
         shown = self._shown_for(width)
@@ -129,6 +142,7 @@ class WrapLabel(QLabel):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # zoom
+            self._shown_cache.clear()
             self._leave_room_for_overhang()
             self._rewrap(self.contentsRect().width())
             self.updateGeometry()
@@ -143,6 +157,17 @@ class PictureLabel(WrapLabel):
         # Filling exactly the rect heightForWidth gave keeps the picture's proportions.
         self.setScaledContents(True)
         self.setMaximumWidth(pixmap.width())
+        self.updateGeometry()
+
+    def show_text(self, text: str) -> None:
+        """A line of text in place of the picture (a reused card's picture goes)."""
+        pixmap = self.pixmap()
+        if pixmap is not None and not pixmap.isNull():
+            self.setPixmap(QPixmap())
+            self.setScaledContents(False)
+            self.setMaximumWidth(_NO_LIMIT)
+            self._plain = ""  # setPixmap cleared the text shown
+        self.set_plain_text(text)
         self.updateGeometry()
 
     def hasHeightForWidth(self) -> bool:
@@ -167,7 +192,10 @@ class PictureLabel(WrapLabel):
         return QSize(16, 16)
 
 
-def _styled(label: QLabel, *, bold: bool = False, italic: bool = False) -> QLabel:
+_Label = TypeVar("_Label", bound=QLabel)
+
+
+def _styled(label: _Label, *, bold: bool = False, italic: bool = False) -> _Label:
     """Bold or italic through the font, which keeps following the zoomed application font."""
     font = QFont()
     if bold:
@@ -190,6 +218,8 @@ def describe(photo: Photo) -> str:
     return " ".join(parts)
 
 
+#: QWIDGETSIZE_MAX: no maximum width
+_NO_LIMIT: Final = 16_777_215
 #: the width cards show pictures at; decoding scales to it
 CARD_WIDTH: Final = 280
 #: scaled pictures kept, so going back to a segment shows its photos at once
@@ -252,7 +282,11 @@ def decode_picture(path: Path) -> QImage:
 
 
 class PhotoCard(QFrame):
-    """One photo, or the caption card standing in for it. Focusable so keyboard users reach it."""
+    """One photo, or the caption card standing in for it. Focusable so keyboard users reach it.
+
+    A card is reused for the next segment's photo (:meth:`set_photo`): making a card's
+    widgets and laying them out anew took a quarter of a segment jump's GUI-thread time.
+    """
 
     def __init__(self, photo: Photo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -264,50 +298,75 @@ class PhotoCard(QFrame):
         self.badge.setObjectName("card-badge")
         self.badge.hide()
         layout.addWidget(self.badge)
-        heading = _styled(WrapLabel(photo.label), bold=True)
-        layout.addWidget(heading)
+        self.heading = _styled(WrapLabel(), bold=True)
+        layout.addWidget(self.heading)
         self.picture = PictureLabel()
         _styled(self.picture, italic=True)
         layout.addWidget(self.picture)
+        # caption, alt text, credit: a label each, hidden when the photo has none
+        self.details: list[WrapLabel] = []
+        for _ in range(3):
+            label = WrapLabel()
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(label)
+            self.details.append(label)
+        self._marked = False
+        self._show_photo(photo)
+        self.set_marked(False)
+
+    def set_photo(self, photo: Photo) -> None:
+        """Show ``photo`` in this card; labels whose text stays the same are left alone."""
+        same = photo == self.photo
+        self.photo = photo  # the window marks the card by the photo object itself
+        if not same:
+            self._show_photo(photo)
+            self.setAccessibleName(self._name())
+
+    def _show_photo(self, photo: Photo) -> None:
+        self.heading.set_plain_text(photo.label)
         image = photo.image
         cached = _cached(image) if image is not None else None
         if cached is not None:
             self._show_picture(cached)
         elif image is not None and image.is_file():
-            self.picture.set_plain_text("Loading photograph…")
+            self.picture.show_text("Loading photograph…")
             run_in_background(
                 lambda: decode_picture(image),
-                self._picture_decoded,
+                partial(self._picture_decoded, image),
                 receiver=self,
                 name="picture",
             )
         else:
-            self.picture.set_plain_text("Photograph not available")
-        for text in (
+            self.picture.show_text("Photograph not available")
+        texts = (
             photo.caption,
             f"Alt text: {photo.alt}" if photo.alt else "",
             f"Credit: {photo.credit}" if photo.credit else "",
-        ):
-            if text:
-                label = WrapLabel(text)
-                label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                layout.addWidget(label)
-        self.set_marked(False)
+        )
+        for label, text in zip(self.details, texts, strict=True):
+            label.set_plain_text(text)
+            if label.isHidden() == bool(text):
+                label.setVisible(bool(text))
 
-    def _picture_decoded(self, future: Future[QImage]) -> None:
+    def _picture_decoded(self, image: Path, future: Future[QImage]) -> None:
+        if self.photo.image != image:  # the card shows another photo now
+            return
         try:
-            image = future.result()
+            decoded = future.result()
         except Exception:  # a picture that fails leaves the caption card
-            log.exception("image %s could not be decoded", self.photo.image)
-            image = QImage()
-        self._show_picture(image)
+            log.exception("image %s could not be decoded", image)
+            decoded = QImage()
+        self._show_picture(decoded)
 
     def _show_picture(self, image: QImage) -> None:
         if image.isNull():
-            self.picture.set_plain_text("Photograph not available")
+            self.picture.show_text("Photograph not available")
             return
         self.picture.show_picture(QPixmap.fromImage(image))
         self.picture.setAccessibleName(self.photo.alt or self.photo.caption)
+
+    def _name(self) -> str:
+        return ("Being read. " if self._marked else "") + describe(self.photo)
 
     def set_marked(self, marked: bool) -> None:
         self.badge.setVisible(marked)
@@ -316,8 +375,11 @@ class PhotoCard(QFrame):
             # A dynamic property is matched by the style sheet only when the widget is re-polished.
             self.style().unpolish(self)
             self.style().polish(self)
-        prefix = "Being read. " if marked else ""
-        self.setAccessibleName(prefix + describe(self.photo))
+        self._marked = marked
+        name = self._name()
+        # Set at every word while reading: only a change is worth an accessibility event.
+        if self.accessibleName() != name:
+            self.setAccessibleName(name)
 
 
 class CaptionPanel(QScrollArea):
@@ -335,11 +397,14 @@ class CaptionPanel(QScrollArea):
         # only a container that screen readers would announce as an empty filler.
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cards: list[PhotoCard] = []
+        # every card made so far; those beyond the segment's photos are hidden
+        self._pool: list[PhotoCard] = []
+        self._layout: QVBoxLayout | None = None
         self._segment: Segment | None = None
-        self._empty: QLabel = self._empty_card()
+        self._empty: WrapLabel = self._empty_card()
 
     @staticmethod
-    def _empty_card() -> QLabel:
+    def _empty_card() -> WrapLabel:
         label = WrapLabel("No photo available")
         # Styled as a card: it takes focus, so it needs the cards' focus ring.
         label.setObjectName("card")
@@ -355,33 +420,51 @@ class CaptionPanel(QScrollArea):
         """Show what the panel holds now, if nothing is shown yet; False when it was."""
         return not self.has_contents and self.set_segment(self._segment)
 
-    def _show(self, widgets: list[QWidget]) -> None:
+    def _make_body(self) -> QVBoxLayout:
+        """The panel's body, made once: later segments reuse its cards."""
         body = QWidget()
         layout = QVBoxLayout(body)
-        title = _styled(WrapLabel("Photos"), bold=True)
-        layout.addWidget(title)
-        for widget in widgets:
-            layout.addWidget(widget)
+        layout.addWidget(_styled(WrapLabel("Photos"), bold=True))
+        layout.addWidget(self._empty)
         layout.addStretch(1)
+        self._layout = layout
         self.setWidget(body)
+        return layout
 
     def focusables(self) -> list[QWidget]:
         """The widgets of the panel that take focus, in reading order."""
         return list(self.cards) if self.cards else [self._empty]
 
     def set_segment(self, segment: Segment | None) -> bool:
-        """Show the photos of ``segment``; False when they were already shown."""
+        """Show the photos of ``segment``; False when they were already shown.
+
+        The cards of the segment before are given the new photos, and more are made only
+        when this segment has more photos than any before it: a jump makes no widgets.
+        """
         if segment is self._segment and self.has_contents:
             return False
         self._segment = segment
-        photos = segment.photos if segment is not None else ()
-        self.cards = [PhotoCard(photo) for photo in photos]
-        if self.cards:
-            self._show(list(self.cards))
-        else:
-            if self.has_contents:  # a body is replaced, and the label it held goes with it
-                self._empty = self._empty_card()
-            self._show([self._empty])
+        photos = list(segment.photos) if segment is not None else []
+        if self.has_contents and [card.photo for card in self.cards] == photos:
+            # The same photos (a repeated segment): only the objects the window marks by.
+            for card, photo in zip(self.cards, photos, strict=True):
+                card.photo = photo
+            return False
+        layout = self._layout if self._layout is not None else self._make_body()
+        for index, photo in enumerate(photos):
+            if index < len(self._pool):
+                self._pool[index].set_photo(photo)
+            else:
+                card = PhotoCard(photo)
+                self._pool.append(card)
+                # after the cards before it, above the stretch
+                layout.insertWidget(layout.count() - 1, card)
+        for index, card in enumerate(self._pool):
+            if card.isHidden() == (index < len(photos)):
+                card.setVisible(index < len(photos))
+        if self._empty.isHidden() == (not photos):
+            self._empty.setVisible(not photos)
+        self.cards = self._pool[: len(photos)]
         return True
 
     def mark(self, photo: Photo | None) -> None:

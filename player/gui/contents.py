@@ -16,7 +16,7 @@ neither fault.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPainter
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QHeaderView,
     QStyledItemDelegate,
@@ -62,7 +62,14 @@ class _IndentSegments(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
         segment = index.data(SEGMENT_ROLE)
-        if segment is not None and (self._measuring or segment == self._tree.current_segment):
+        if segment is None:
+            return
+        if not self._measuring:
+            # Drawn in from the heading. Here rather than in an override of paint: a row
+            # then costs one call into Python, not two and a copy of its style option (a
+            # jump repaints every visible row of the scrolled list).
+            option.rect.adjust(self._indent(option, index), 0, 0, 0)
+        if self._measuring or segment == self._tree.current_segment:
             option.font.setBold(True)
             option.fontMetrics = QFontMetrics(option.font)
 
@@ -70,11 +77,6 @@ class _IndentSegments(QStyledItemDelegate):
         if index.data(SEGMENT_ROLE) is None:
             return 0
         return option.fontMetrics.averageCharWidth() * INDENT_CHARS
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        moved = QStyleOptionViewItem(option)
-        moved.rect.adjust(self._indent(option, index), 0, 0, 0)
-        super().paint(painter, moved, index)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         self._measuring = True

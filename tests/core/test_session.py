@@ -264,3 +264,24 @@ def test_the_voice_chosen_for_an_english_story_does_not_read_a_spanish_one(
     assert session.set_voice("fake/es")
     session.set_story(make_story())
     assert session.voice_choice() == "fake/en-us"
+
+
+def test_the_position_is_remembered_under_the_story_as_it_was_opened(
+    settings: Settings, closing: Closer, tmp_path: Path
+) -> None:
+    # The key is found once, when the story is opened: remembering the position at every
+    # move resolved the path again each time (file-system calls on every jump).
+    first, second = tmp_path / "first.story", tmp_path / "second.story"
+    first.write_text("x", encoding="utf-8")
+    second.write_text("x", encoding="utf-8")
+    link = tmp_path / "current.story"
+    link.symlink_to(first)
+    session = closing(ReadingSession(settings))
+    session.set_story(make_story(str(link)))
+    link.unlink()
+    link.symlink_to(second)
+    session.go_to(3)
+    session.remember_position()
+    assert settings.position_for(str(first.resolve())) == 3
+    assert settings.position_for(str(second.resolve())) is None
+    assert session.key == str(first.resolve())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QModelIndex, QSize, Qt
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QApplication,
     QStyledItemDelegate,
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from player.gui.contents import ContentsTree
+from player.gui.contents import INDENT_CHARS, SEGMENT_ROLE, ContentsTree
 from tests.support import generated_story
 
 
@@ -118,3 +119,36 @@ def test_a_jump_costs_the_same_in_contents_ten_times_longer(qtbot: QtBot) -> Non
     big = per_jump(10_000)
     # Generous for a loaded machine; re-marking every item grows 10x with the story.
     assert big < max(3 * small, 0.0005)
+
+
+def _first_ink(image: QImage, rect: QRect) -> int:
+    """The leftmost column of ``rect`` in ``image`` that differs from the row's right end."""
+    y_range = range(rect.top(), rect.bottom() + 1)
+    ground = image.pixel(rect.right() - 1, rect.center().y())
+    for x in range(rect.left(), rect.right()):
+        if any(image.pixel(x, y) != ground for y in y_range):
+            return x
+    return rect.right()
+
+
+def test_segment_rows_are_drawn_indented_by_the_style_option_alone(qtbot: QtBot) -> None:
+    tree = ContentsTree()
+    qtbot.addWidget(tree)
+    tree.set_story(generated_story(20))
+    tree.resize(400, 400)
+    tree.show()
+    qtbot.waitExposed(tree)
+    tree.clearSelection()
+    # A jump repaints every visible row: a Python override of paint made each row two calls
+    # into Python and a copy of its style option.
+    delegate = tree.itemDelegate()
+    assert type(delegate).paint is QStyledItemDelegate.paint
+    image = tree.viewport().grab().toImage()
+    heading = tree.topLevelItem(0)
+    segment = tree.topLevelItem(1)
+    assert heading is not None and segment is not None and segment.data(0, SEGMENT_ROLE) == 0
+    indent = tree.fontMetrics().averageCharWidth() * INDENT_CHARS
+    shift = _first_ink(image, tree.visualItemRect(segment)) - _first_ink(
+        image, tree.visualItemRect(heading)
+    )
+    assert indent - 3 <= shift <= indent + 3
