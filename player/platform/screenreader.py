@@ -49,6 +49,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import IO
 
+from player.core.gcpause import paused_collection
+
 log = logging.getLogger(__name__)
 
 #: Runs a command, giving its standard output, or None when it failed or timed out.
@@ -301,7 +303,9 @@ class LinuxBusWatch:
         """Start watching; False when there is no accessibility bus or no gdbus. With
         ``wait=False`` the start happens in a thread and True means only "trying"."""
         if not wait:
-            starter = threading.Thread(target=self.start, name="a11y-bus-watch", daemon=True)
+            starter = threading.Thread(
+                target=self._start_paused, name="a11y-bus-watch", daemon=True
+            )
             self.threads.append(starter)
             starter.start()
             return True
@@ -332,14 +336,20 @@ class LinuxBusWatch:
         log.info("watching the accessibility bus for screen readers")
         return True
 
+    def _start_paused(self) -> None:
+        # Off the GUI thread, as in ScreenReaderDetector.check_async: no cyclic collection here.
+        with paused_collection():
+            self.start()
+
     def _read(self, stream: IO[str]) -> None:
         try:
             for line in stream:
                 if bus_line_matters(line):
-                    try:
-                        self.on_change()
-                    except Exception:  # the watch must outlive a failing receiver
-                        log.exception("screen-reader change handler failed")
+                    with paused_collection():  # see _start_paused
+                        try:
+                            self.on_change()
+                        except Exception:  # the watch must outlive a failing receiver
+                            log.exception("screen-reader change handler failed")
         except (OSError, ValueError):  # the stream closed under us at stop
             return
 
@@ -511,9 +521,14 @@ class ScreenReaderDetector:
                 return worker
 
             def work() -> None:
-                answer = self.check()
-                if callback is not None:
-                    callback(answer)
+                # No cyclic collection on this thread: one started here may destroy a Qt
+                # object left in a cycle, which takes Qt's connection lock and then waits
+                # for the interpreter while the GUI thread, holding the interpreter, waits
+                # for that lock (seen as a hang in the window's constructor).
+                with paused_collection():
+                    answer = self.check()
+                    if callback is not None:
+                        callback(answer)
 
             worker = threading.Thread(target=work, name="screen-reader-check", daemon=True)
             self._worker = worker

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import io
 import subprocess
 import sys
 import threading
@@ -285,3 +287,36 @@ pyatspi.Registry.registerEventListener(lambda e: None, "object:announcement")
 print("ready", flush=True)
 pyatspi.Registry.start()
 """
+
+
+def test_no_cyclic_collection_runs_on_the_checking_threads() -> None:
+    """A collection on these threads can destroy a Qt object left in a cycle: Qt's
+    connection lock is then taken off the GUI thread, which deadlocked the window's
+    constructor once. The probe and the answer's hand-over run with collection off."""
+    seen: list[bool] = []
+
+    def probe() -> bool:
+        seen.append(gc.isenabled())
+        return False
+
+    detector = sr.ScreenReaderDetector(probe)
+    worker = detector.check_async(lambda _answer: seen.append(gc.isenabled()))
+    worker.join(5)
+    assert seen == [False, False]
+    assert gc.isenabled()  # on again once the check is over
+
+
+def test_no_cyclic_collection_while_the_bus_watch_starts_or_reacts() -> None:
+    seen: list[bool] = []
+
+    def run(argv: Sequence[str], timeout: float) -> str | None:
+        seen.append(gc.isenabled())
+        return None  # no accessibility bus: the watch gives up
+
+    watch = sr.LinuxBusWatch(lambda: seen.append(gc.isenabled()), run=run)
+    assert watch.start(wait=False)
+    for thread in watch.threads:
+        thread.join(5)
+    watch._read(io.StringIO("signal ... EventListenerRegistered ...\n"))
+    assert seen and not any(seen)
+    assert gc.isenabled()
