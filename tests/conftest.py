@@ -4,6 +4,7 @@ check that no test leaves a thread running behind it."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 import threading
 import time
@@ -83,3 +84,16 @@ def closing() -> Iterator[Closer]:
             return thing
 
         yield close_later
+
+
+@pytest.fixture
+def no_cyclic_collection() -> Iterator[None]:
+    """The collector off, as it is for frozen objects: only reference counting frees."""
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

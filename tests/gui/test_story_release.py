@@ -10,9 +10,7 @@ was opened, through a cycle between the playback and its output slot).
 
 from __future__ import annotations
 
-import gc
 import weakref
-from collections.abc import Iterator
 
 import pytest
 from fakes import make_story
@@ -44,18 +42,6 @@ def reading_on(window: MainWindow) -> bool:
         and playback.state is PlaybackState.PLAYING
         and playback.position.sentence > 0
     )
-
-
-@pytest.fixture
-def no_cyclic_collection() -> Iterator[None]:
-    gc.collect()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @pytest.mark.usefixtures("no_cyclic_collection")

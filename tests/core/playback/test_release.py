@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import time
 import weakref
-from collections.abc import Iterator
 
 import pytest
 
@@ -35,19 +34,6 @@ def _silent(rate: int) -> SilentClockOutput:
 
 def _no_device(rate: int) -> SilentClockOutput:
     raise AudioOutputError("no audio device was found")
-
-
-@pytest.fixture
-def no_cyclic_collection() -> Iterator[None]:
-    """The collector off, as it is for frozen objects: only reference counting frees."""
-    gc.collect()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _speaks_on(playback: Playback, timeout: float = 10.0) -> bool:
