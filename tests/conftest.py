@@ -86,6 +86,42 @@ def closing() -> Iterator[Closer]:
         yield close_later
 
 
+@pytest.fixture(autouse=True, scope="session")
+def collection_on_the_main_thread() -> Iterator[None]:
+    """Only the main thread collects reference cycles, as in the app (which collects on
+    its GUI thread from a timer): a collection on a test's worker thread could destroy a
+    Qt object left in a cycle by an earlier test there and hang the run for good."""
+    from player.core import gcpause
+
+    gcpause.drive_from_here()
+    yield
+    gcpause.stop_driving()
+
+
+@pytest.fixture(autouse=True)
+def collect_between_tests() -> Iterator[None]:
+    """What the app's timer does while its event loop runs, after each test: tests that
+    never run an event loop would otherwise never collect at all."""
+    yield
+    from player.core import gcpause
+
+    gcpause.collect_if_due()
+
+
+@pytest.fixture
+def automatic_collection() -> Iterator[None]:
+    """The interpreter's own automatic collection, on any thread, for the test's length:
+    for tests of code that must be safe where no thread drives collection."""
+    from player.core import gcpause
+
+    gcpause.stop_driving()
+    assert gc.isenabled()
+    try:
+        yield
+    finally:
+        gcpause.drive_from_here()
+
+
 @pytest.fixture
 def no_cyclic_collection() -> Iterator[None]:
     """The collector off, as it is for frozen objects: only reference counting frees."""

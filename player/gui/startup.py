@@ -4,6 +4,9 @@
 library workstation) both start the app with :func:`ensure_application` and end it on
 Ctrl+C with :func:`quit_on_interrupt`. They live here so that neither of those two
 modules has to import the other for them.
+
+:func:`ensure_application` also makes the GUI thread the only one that collects
+reference cycles (:func:`install_collector`).
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ import socket
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QSocketNotifier
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from player import APP_ID, APP_NAME, __version__
+from player.core import gcpause
 from player.platform.allocator import hold_mmap_threshold
 
 
@@ -29,13 +33,41 @@ def ensure_application() -> QApplication:
     """
     hold_mmap_threshold()
     app = QApplication.instance()
-    if isinstance(app, QApplication):
-        return app
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName(APP_NAME)
+        app.setApplicationVersion(__version__)
+        app.setDesktopFileName(APP_ID)
+    install_collector(app)
     return app
+
+
+#: how often the GUI thread looks whether a collection is due; the interpreter would look
+#: at every allocation, but garbage cycles are few here and wait this long at most
+COLLECT_EVERY_MS = 200
+_COLLECTOR = "storyPlayerCollector"
+
+
+def install_collector(app: QCoreApplication) -> QTimer:
+    """Collect reference cycles on the GUI thread only, from a timer (once per app).
+
+    A collection on a worker thread (a speech, settings or check thread that happened to
+    allocate) destroyed Qt objects caught in cycles there, taking Qt's locks off the GUI
+    thread; that deadlocked the window (:mod:`player.core.gcpause`).
+    """
+    gcpause.drive_from_here()
+    existing = app.findChild(QTimer, _COLLECTOR)
+    if isinstance(existing, QTimer):
+        return existing
+    timer = QTimer(app)
+    timer.setObjectName(_COLLECTOR)
+    timer.setTimerType(Qt.TimerType.CoarseTimer)
+    timer.setInterval(COLLECT_EVERY_MS)
+    timer.timeout.connect(gcpause.collect_if_due)
+    timer.start()
+    # The app's end: nothing drives collection any more, so it goes back to automatic.
+    app.destroyed.connect(gcpause.stop_driving)
+    return timer
 
 
 def quit_on_interrupt(app: QApplication, close: Callable[[], object]) -> Callable[[], bool]:

@@ -289,6 +289,7 @@ pyatspi.Registry.start()
 """
 
 
+@pytest.mark.usefixtures("automatic_collection")
 def test_no_cyclic_collection_runs_on_the_checking_threads() -> None:
     """A collection on these threads can destroy a Qt object left in a cycle: Qt's
     connection lock is then taken off the GUI thread, which deadlocked the window's
@@ -306,6 +307,7 @@ def test_no_cyclic_collection_runs_on_the_checking_threads() -> None:
     assert gc.isenabled()  # on again once the check is over
 
 
+@pytest.mark.usefixtures("automatic_collection")
 def test_no_cyclic_collection_while_the_bus_watch_starts_or_reacts() -> None:
     seen: list[bool] = []
 

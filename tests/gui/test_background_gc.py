@@ -40,6 +40,7 @@ def _make_cycles() -> int:
     return 1
 
 
+@pytest.mark.usefixtures("automatic_collection")
 def test_a_background_task_never_starts_a_collection(qtbot: QtBot, collections: list[str]) -> None:
     assert gc.isenabled()
     results: list[int] = []

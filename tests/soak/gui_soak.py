@@ -158,6 +158,24 @@ class Failures(logging.Handler):
         sys.stderr.write(text)
 
 
+class Collections:
+    """Where the cyclic collector ran: the app collects on its GUI thread only
+    (:func:`player.gui.startup.install_collector`), and must collect there at all."""
+
+    def __init__(self) -> None:
+        self.on_gui = 0
+        self.elsewhere: list[str] = []
+        gc.callbacks.append(self.record)
+
+    def record(self, phase: str, _info: dict[str, int]) -> None:
+        if phase != "start":
+            return
+        if threading.current_thread() is threading.main_thread():
+            self.on_gui += 1
+        else:
+            self.elsewhere.append(threading.current_thread().name)
+
+
 class Soak(QObject):
     """Presses one random key per event-loop turn until ``actions`` are done."""
 
@@ -169,6 +187,7 @@ class Soak(QObject):
         checkpoints: set[int],
         failures: Failures,
         report: Callable[[dict[str, Any]], None],
+        collections: Collections | None = None,
     ) -> None:
         super().__init__()
         self.window = window
@@ -177,6 +196,7 @@ class Soak(QObject):
         self.checkpoints = checkpoints
         self.failures = failures
         self.report = report
+        self.collections = collections or Collections()
         self.done = 0
         self.most_threads = threading.active_count()
         self.keys = window_keys()
@@ -210,6 +230,8 @@ class Soak(QObject):
             "threads": threading.active_count(),
             "most_threads": self.most_threads,
             "failures": len(self.failures.items),
+            "collections_on_gui": self.collections.on_gui,
+            "collections_elsewhere": len(self.collections.elsewhere),
             "seconds": round(time.perf_counter() - self.started, 1),
         }
 
@@ -266,6 +288,9 @@ class Soak(QObject):
         faulthandler.cancel_dump_traceback_later()
         summary = self.measure("end")
         summary["keys"] = dict(sorted(self.counts.items()))
+        for name in sorted(set(self.collections.elsewhere)):
+            self.failures.items.append(f"a garbage collection ran on thread {name}")
+        summary["failures"] = len(self.failures.items)
         summary["failure_texts"] = self.failures.items[:20]
         self.report(summary)
         self.window.close()
@@ -305,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger().addHandler(failures)
     sys.excepthook = failures.excepthook
     app = gui_app.ensure_application()  # as story-player starts, allocator settings too
+    collections = Collections()
     gui_app.playback_factory = playback_factory(ns.audio)
     with tempfile.TemporaryDirectory(prefix="story-player-soak-") as scratch:
         story = make_library(Path(scratch))
@@ -317,7 +343,13 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(line), flush=True)
 
         soak = Soak(
-            window, random.Random(ns.seed), ns.actions, set(ns.checkpoint), failures, report
+            window,
+            random.Random(ns.seed),
+            ns.actions,
+            set(ns.checkpoint),
+            failures,
+            report,
+            collections,
         )
         soak.start()
         app.exec()
