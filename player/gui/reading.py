@@ -24,6 +24,7 @@ accessible description instead, which Orca speaks for the focused object.
 from __future__ import annotations
 
 import bisect
+import re
 import time
 from array import array
 from collections.abc import Iterator
@@ -61,6 +62,13 @@ SLICE_BLOCKS = 400
 #: smallest buffer holds 32 glyphs, so runs under that cost no more than the minimum: 17 MB
 #: of the 100x story's 19 MB of layout otherwise (README, "Memory of a large story").
 SHAPING_RUN = 31
+#: a run (see shaping_runs): the most text up to SHAPING_RUN characters that ends before a
+#: space (or at the end) with the spaces after it; else a whole word; else spaces
+_RUNS = re.compile(
+    rf"[^ ].{{0,{SHAPING_RUN - 2}}}[^ ](?= |\Z) *|[^ ](?= |\Z) *|[^ ]+ *| +", re.DOTALL
+)
+#: the first character that takes two UTF-16 units
+_ASTRAL = "\U00010000"
 #: the char format property that tells apart the twin formats of adjacent runs
 RUN_PROPERTY = QTextCharFormat.Property.UserProperty + 31
 #: how long one slice may run; the window stays responsive between slices
@@ -516,12 +524,12 @@ class _DocumentBuild:
         tables.bases.append(base)
         text = block.text
         _insert_runs(cursor, text, char)
-        # The core's offsets count code points, Qt's positions UTF-16 units.
-        to16 = None if text.isascii() else Utf16Offsets(text)
-        if to16 is not None and to16.length != len(text):
-            tables.units[number] = to16
-        else:
-            to16 = None
+        # The core's offsets count code points, Qt's positions UTF-16 units; they differ
+        # only after a character outside the Basic Multilingual Plane (asked of max(), at
+        # C speed: building the map looked at every character in Python, 30 ms a build).
+        to16 = None
+        if not text.isascii() and max(text) >= _ASTRAL:
+            to16 = tables.units[number] = Utf16Offsets(text)
         for sentence in block.sentences:
             start, end = sentence.start, sentence.end
             if to16 is not None:
@@ -531,30 +539,14 @@ class _DocumentBuild:
             tables.blocks.append(number)
 
 
-def shaping_runs(text: str, longest: int = SHAPING_RUN) -> Iterator[tuple[int, int]]:
-    """``text`` as (start, end) runs of at most ``longest`` code points, each ending after a
-    space; a word longer than that is a run of its own (with the spaces after it).
+def shaping_runs(text: str) -> list[str]:
+    """``text`` in runs of at most :data:`SHAPING_RUN` characters, each but the last
+    ending with the spaces after a word; a longer word is a run of its own.
 
     A run ends after a space so that no shaping context is cut: Latin kerning, Arabic
     joining and Indic clusters all stay within a word.
     """
-    size = len(text)
-    start = 0
-    while start < size:
-        end = start + longest
-        if end < size:
-            cut = text.rfind(" ", start, end)
-            if cut >= start:
-                end = cut + 1
-            else:  # one long word: to the space after it (or the end)
-                cut = text.find(" ", end)
-                end = size if cut < 0 else cut + 1
-            while end < size and text[end] == " ":
-                end += 1
-        else:
-            end = size
-        yield start, end
-        start = end
+    return _RUNS.findall(text)
 
 
 def _insert_runs(cursor: QTextCursor, text: str, char: QTextCharFormat) -> None:
@@ -567,8 +559,8 @@ def _insert_runs(cursor: QTextCursor, text: str, char: QTextCharFormat) -> None:
     twin = QTextCharFormat(char)
     twin.setProperty(RUN_PROPERTY, True)
     formats = (char, twin)
-    for n, (start, end) in enumerate(shaping_runs(text)):
-        cursor.insertText(text[start:end], formats[n & 1])
+    for n, piece in enumerate(shaping_runs(text)):
+        cursor.insertText(piece, formats[n & 1])
 
 
 def _story_items(story: Story) -> Iterator[tuple[str, Block | None]]:

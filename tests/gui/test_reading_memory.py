@@ -10,12 +10,21 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import random
 import tracemalloc
 
 import pytest
 from fakes import paragraph, quote
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPainter,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from pytestqt.qtbot import QtBot
 
 from player.core.model import Segment, SegmentKind, Story, StoryMeta
@@ -61,17 +70,23 @@ def _render(document: QTextDocument, width: int = 520) -> QImage:
 
 
 def test_shaping_runs_are_short_and_end_after_spaces() -> None:
-    text = "one two  three " + "x" * 40 + " four five six seven eight nine ten eleven"
-    runs = list(shaping_runs(text))
-    assert "".join(text[a:b] for a, b in runs) == text
-    assert all(a < b for a, b in runs)
-    for a, b in runs[:-1]:
-        piece = text[a:b]
-        assert piece.endswith(" ") and not text[b].isspace()
-        assert len(piece.rstrip(" ")) <= SHAPING_RUN or " " not in piece.rstrip(" ")
-    assert text[runs[1][0] : runs[1][1]] == "x" * 40 + " "  # a long word: a run of its own
-    assert list(shaping_runs("short")) == [(0, 5)]
-    assert list(shaping_runs("")) == []
+    rng = random.Random(7)
+    pieces = ["a", "bc", " ", "  ", "x" * 40, "\n", "\u00e9", "word "]
+    texts = [SAMPLE, "  leading spaces", "trailing  ", "x" * 80, "", "one"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 80))) for _ in range(300)]
+    for text in texts:
+        runs = shaping_runs(text)
+        assert "".join(runs) == text
+        assert all(runs)
+        for n, run in enumerate(runs):
+            word = run.rstrip(" ")
+            assert len(word) <= SHAPING_RUN or " " not in word, (text, run)
+            if n + 1 < len(runs) and word:
+                # a run ends where a space ends, or at a long word's end
+                assert run.endswith(" ") or not runs[n + 1].startswith(" "), (text, runs)
+                assert not runs[n + 1].startswith(" "), (text, runs)
+    assert shaping_runs("one two  three " + "x" * 40 + " four")[1] == "x" * 40 + " "
+    assert shaping_runs("short") == ["short"]
 
 
 def test_a_long_paragraph_goes_in_as_short_runs(qtbot: QtBot) -> None:
@@ -168,3 +183,29 @@ def test_laying_out_a_long_story_keeps_little_per_character(qtbot: QtBot) -> Non
     kept = _in_use() - before
     # One run per paragraph kept about 46 bytes a character (a HarfBuzz buffer per block).
     assert kept < 25 * characters, (kept / characters, characters)
+
+
+def test_zooming_a_storys_text_walks_none_of_its_runs(qtbot: QtBot) -> None:
+    from player.gui.zoom import scale_document
+
+    pane = _built(qtbot, _story(20))
+    document = pane.document()
+    walked: list[int] = []
+    original = document.begin
+
+    def begin() -> QTextBlock:
+        walked.append(1)
+        return original()
+
+    document.begin = begin  # type: ignore[method-assign]
+    scale_document(document, 150)
+    assert walked == []  # no point sizes anywhere: nothing to scale
+
+    cursor = QTextCursor(document)
+    cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+    sized = QTextCharFormat()
+    sized.setFontPointSize(10.0)
+    cursor.mergeCharFormat(sized)
+    scale_document(document, 150)
+    assert walked == [1]
+    assert document.lastBlock().begin().fragment().charFormat().fontPointSize() == 15.0
