@@ -229,10 +229,9 @@ def main() -> int:
     for name in launched:
         got = launched[name]
         print(f" {name} (read {statistics.median(got['read']):.0f} sentences aloud)")
-        # each checkout's 100x story against its own bundled one
-        bundled_of = name.removesuffix("100x") + "bundled"
         ref = None
-        if name != bundled_of:
+        if name.endswith("100x"):  # against the same checkout's bundled story
+            bundled_of = name.removesuffix("100x") + "bundled"
             ref = {key: statistics.median(v) for key, v in launched[bundled_of].items()}
         for key, what, unit, scale in (
             ("visible", "window visible", "ms", 1000.0),
