@@ -60,7 +60,7 @@ SLICE_BLOCKS = 400
 #: each run with HarfBuzz, and the block's layout keeps a shaping buffer the size of its
 #: longest run for as long as the document lives (about 46 bytes a character). HarfBuzz's
 #: smallest buffer holds 32 glyphs, so runs under that cost no more than the minimum: 17 MB
-#: of the 100x story's 19 MB of layout otherwise (README, "Memory of a large story").
+#: of the 100x story's 23 MB of layout otherwise (README, "Memory of a large story").
 SHAPING_RUN = 31
 #: a run (see shaping_runs): the most text up to SHAPING_RUN characters that ends before a
 #: space (or at the end) with the spaces after it; else a whole word; else spaces
