@@ -24,7 +24,9 @@ accessible description instead, which Orca speaks for the focused object.
 from __future__ import annotations
 
 import bisect
+import re
 import time
+from array import array
 from collections.abc import Iterator
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -54,6 +56,21 @@ TITLE_SIZE_ADJUSTMENT = 2
 HEADING_SIZE_ADJUSTMENT = 1
 #: a story of more blocks than this is built in slices, between events
 SLICE_BLOCKS = 400
+#: the longest run of a paragraph's text (code points) inserted as one piece: Qt 6 shapes
+#: each run with HarfBuzz, and the block's layout keeps a shaping buffer the size of its
+#: longest run for as long as the document lives (about 46 bytes a character). HarfBuzz's
+#: smallest buffer holds 32 glyphs, so runs under that cost no more than the minimum: 17 MB
+#: of the 100x story's 23 MB of layout otherwise (README, "Memory of a large story").
+SHAPING_RUN = 31
+#: a run (see shaping_runs): the most text up to SHAPING_RUN characters that ends before a
+#: space (or at the end) with the spaces after it; else a whole word; else spaces
+_RUNS = re.compile(
+    rf"[^ ].{{0,{SHAPING_RUN - 2}}}[^ ](?= |\Z) *|[^ ](?= |\Z) *|[^ ]+ *| +", re.DOTALL
+)
+#: the first character that takes two UTF-16 units
+_ASTRAL = "\U00010000"
+#: the char format property that tells apart the twin formats of adjacent runs
+RUN_PROPERTY = QTextCharFormat.Property.UserProperty + 31
 #: how long one slice may run; the window stays responsive between slices
 SLICE_SECONDS = 0.015
 #: the next slice is a timer of this many ms, not a posted call (0 ms): Qt runs the calls
@@ -95,14 +112,11 @@ class ReadingPane(QTextEdit):
         self._marked: tuple[int | None, int | None] = (None, None)
         self._last_key: tuple[int, Qt.KeyboardModifier] | None = None
         self._keys = pane_key_table()
-        self._spans: list[tuple[int, int]] = []
-        self._starts: list[int] = []
-        self._block_bases: list[int] = []
+        # Per sentence, block and heading, as compact arrays of ints (UTF-16 positions): a
+        # list of tuples cost 120 bytes a sentence, the arrays 12.
+        self._tables = _Tables()
         #: the document shown, when it is one of ours (not the one QTextEdit made itself)
         self._own_document: QTextDocument | None = None
-        self._block_units: list[Utf16Offsets] = []
-        self._sentence_blocks: list[int] = []
-        self._headings: list[int] = []
         self._story: Story | None = None
         self._building: _DocumentBuild | None = None
         font = self.font()
@@ -126,9 +140,13 @@ class ReadingPane(QTextEdit):
         of its own to do first, in a turn of its own).
         """
         self._story = story
+        unfinished, self._building = self._building, None
+        if unfinished is not None:
+            # A story still being built when another came: its document is the pane's
+            # child, and would otherwise stay (with its layout) as long as the window.
+            unfinished.doc.deleteLater()
+        self._tables = _Tables()
         self._building = _DocumentBuild(self, story)
-        self._spans, self._starts, self._headings = [], [], []
-        self._block_bases, self._block_units, self._sentence_blocks = [], [], []
         self._marked = (None, None)
         self.setExtraSelections([])
         if not self.builds_in_slices(story):
@@ -177,12 +195,7 @@ class ReadingPane(QTextEdit):
         if building is None:
             return
         self._swap_document(building.doc)
-        self._spans = building.spans
-        self._starts = [a for a, _ in building.spans]
-        self._block_bases = building.bases
-        self._block_units = building.units
-        self._sentence_blocks = building.blocks
-        self._headings = building.headings
+        self._tables = building.tables
         self._marked = (None, None)
         self.setExtraSelections([])
         self.setAccessibleDescription(DESCRIPTION)
@@ -227,16 +240,22 @@ class ReadingPane(QTextEdit):
     # Positions
 
     def sentence_span(self, sentence: int) -> tuple[int, int]:
-        return self._spans[sentence]
+        tables = self._tables
+        return tables.starts[sentence], tables.ends[sentence]
 
     def heading_position(self, segment: int) -> int:
-        return self._headings[segment]
+        return self._tables.headings[segment]
 
     def sentence_at(self, position: int) -> int:
         """The sentence at or before a document position (the first one before any)."""
-        if not self._starts:
+        starts = self._tables.starts
+        if not starts:
             return 0
-        return max(0, bisect.bisect_right(self._starts, position) - 1)
+        return max(0, bisect.bisect_right(starts, position) - 1)
+
+    def _in_block(self, sentence: int, offset: int) -> int:
+        """The document position of code point ``offset`` of ``sentence``'s block."""
+        return self._tables.position(self._tables.blocks[sentence], offset)
 
     def sentence_at_caret(self) -> int:
         return self.sentence_at(self.textCursor().position())
@@ -245,23 +264,25 @@ class ReadingPane(QTextEdit):
 
     def highlight(self, sentence: int | None, word: int | None = None) -> None:
         """Mark the sentence (and word) being spoken without touching caret or selection."""
-        if sentence is None or self._story is None or not 0 <= sentence < len(self._spans):
+        if sentence is None or self._story is None or not 0 <= sentence < self._tables.count:
             self._marked = (None, None)
             self.setExtraSelections([])
             return
         self._marked = (sentence, word)
         formats = self.formats()
-        start, end = self._spans[sentence]
+        start, end = self.sentence_span(sentence)
         selections = [self._mark(start, end, formats.sentence)]
         if word is not None:
             ref = self._story.refs[sentence]
             words = self._story.sentence(ref).words
             if 0 <= word < len(words):
-                number = self._sentence_blocks[sentence]
-                base, to16 = self._block_bases[number], self._block_units[number]
                 w = words[word]
                 selections.append(
-                    self._mark(base + to16(w.start), base + to16(w.end), formats.word)
+                    self._mark(
+                        self._in_block(sentence, w.start),
+                        self._in_block(sentence, w.end),
+                        formats.word,
+                    )
                 )
         self.setExtraSelections(selections)
         self.scroll_into_view(start, end)
@@ -314,28 +335,26 @@ class ReadingPane(QTextEdit):
         self.ensureCursorVisible()
 
     def caret_to_sentence(self, sentence: int) -> None:
-        if 0 <= sentence < len(self._spans):
-            self.place_caret(self._spans[sentence][0])
+        if 0 <= sentence < self._tables.count:
+            self.place_caret(self._tables.starts[sentence])
 
     def select_in_sentence(self, sentence: int, start: int, end: int) -> None:
         """Select ``start``..``end`` (code points of the sentence's block's displayed text),
         a match Find went to: shown as the selection, and read as selected by a screen
         reader; Enter reads from the sentence."""
-        if not 0 <= sentence < len(self._spans):
+        if not 0 <= sentence < self._tables.count:
             return
-        number = self._sentence_blocks[sentence]
-        base, to16 = self._block_bases[number], self._block_units[number]
         cursor = QTextCursor(self.document())
         # Anchored at the end, the caret at the start: it stays inside the sentence even
         # when the match ends where the next sentence begins.
-        cursor.setPosition(base + to16(end))
-        cursor.setPosition(base + to16(start), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self._in_block(sentence, end))
+        cursor.setPosition(self._in_block(sentence, start), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
     def caret_to_heading(self, segment: int) -> None:
-        if 0 <= segment < len(self._headings):
-            self.place_caret(self._headings[segment])
+        if 0 <= segment < len(self._tables.headings):
+            self.place_caret(self._tables.headings[segment])
 
     # Telling a screen reader where a jump landed (the message itself: announce.FocusCue)
 
@@ -429,9 +448,36 @@ class ReadingPane(QTextEdit):
             self.sentence_chosen.emit(self.sentence_at(position))
 
 
+class _Tables:
+    """Where a story's sentences, blocks and headings are in the document (UTF-16
+    positions, as Qt counts them), in arrays of ints."""
+
+    __slots__ = ("bases", "blocks", "ends", "headings", "starts", "units")
+
+    def __init__(self) -> None:
+        self.starts = array("i")  # per sentence
+        self.ends = array("i")
+        self.blocks = array("i")  # the block number of every sentence
+        self.bases = array("i")  # per block: where its text starts
+        self.headings = array("i")  # per segment
+        #: the blocks whose text has characters outside the Basic Multilingual Plane (which
+        #: take two UTF-16 units); in any other block a code point offset is a unit offset
+        self.units: dict[int, Utf16Offsets] = {}
+
+    @property
+    def count(self) -> int:
+        """How many sentences."""
+        return len(self.starts)
+
+    def position(self, block: int, offset: int) -> int:
+        """The document position of code point ``offset`` of block number ``block``'s text."""
+        to16 = self.units.get(block)
+        return self.bases[block] + (offset if to16 is None else to16(offset))
+
+
 class _DocumentBuild:
     """A story's document under construction, detached from any view, with the offsets
-    of its sentences, blocks and headings (UTF-16 positions, as Qt counts them)."""
+    of its sentences, blocks and headings."""
 
     def __init__(self, pane: ReadingPane, story: Story) -> None:
         self.pane = pane
@@ -440,19 +486,16 @@ class _DocumentBuild:
         self.doc.setDefaultFont(pane.font())
         self.doc.setDocumentMargin(12)
         self.cursor = QTextCursor(self.doc)
-        self.spans: list[tuple[int, int]] = []
-        self.bases: list[int] = []
-        self.units: list[Utf16Offsets] = []
-        self.headings: list[int] = []
-        self.blocks: list[int] = []  # the block number of every sentence
+        self.tables = _Tables()
         pane._heading(self.cursor, story.meta.title, 1, first=True)
         self._items = _story_items(story)
 
     def step(self, deadline: float | None) -> bool:
         """Insert blocks until ``deadline`` (perf_counter; None: to the end); True when done."""
+        headings = self.tables.headings
         for title, block in self._items:
             if block is None:
-                self.headings.append(self.pane._heading(self.cursor, title, 2))
+                headings.append(self.pane._heading(self.cursor, title, 2))
             else:
                 self._insert(block)
             # Looked at after every block: 16 long blocks could take 30 ms past the deadline.
@@ -475,14 +518,49 @@ class _DocumentBuild:
             label = QTextCharFormat()
             label.setFontWeight(QFont.Weight.Bold)
             cursor.insertText(f"{block.photo.label}: ", label)
+        tables = self.tables
         base = cursor.position()
-        self.bases.append(base)
-        # The core's offsets count code points, Qt's positions UTF-16 units.
-        to16 = Utf16Offsets(block.text)
-        self.units.append(to16)
-        cursor.insertText(block.text, char)
-        self.spans.extend((base + to16(s.start), base + to16(s.end)) for s in block.sentences)
-        self.blocks.extend([len(self.bases) - 1] * len(block.sentences))
+        number = len(tables.bases)
+        tables.bases.append(base)
+        text = block.text
+        _insert_runs(cursor, text, char)
+        # The core's offsets count code points, Qt's positions UTF-16 units; they differ
+        # only after a character outside the Basic Multilingual Plane (asked of max(), at
+        # C speed: building the map looked at every character in Python, 30 ms a build).
+        to16 = None
+        if not text.isascii() and max(text) >= _ASTRAL:
+            to16 = tables.units[number] = Utf16Offsets(text)
+        for sentence in block.sentences:
+            start, end = sentence.start, sentence.end
+            if to16 is not None:
+                start, end = to16(start), to16(end)
+            tables.starts.append(base + start)
+            tables.ends.append(base + end)
+            tables.blocks.append(number)
+
+
+def shaping_runs(text: str) -> list[str]:
+    """``text`` in runs of at most :data:`SHAPING_RUN` characters, each but the last
+    ending with the spaces after a word; a longer word is a run of its own.
+
+    A run ends after a space so that no shaping context is cut: Latin kerning, Arabic
+    joining and Indic clusters all stay within a word.
+    """
+    return _RUNS.findall(text)
+
+
+def _insert_runs(cursor: QTextCursor, text: str, char: QTextCharFormat) -> None:
+    """Insert ``text`` in :func:`shaping_runs`, alternately in ``char`` and in a twin of it
+    that differs only in a property nothing reads: the document joins adjacent text of
+    one format into one run, and would shape it as one."""
+    if len(text) <= SHAPING_RUN:
+        cursor.insertText(text, char)
+        return
+    twin = QTextCharFormat(char)
+    twin.setProperty(RUN_PROPERTY, True)
+    formats = (char, twin)
+    for n, piece in enumerate(shaping_runs(text)):
+        cursor.insertText(piece, formats[n & 1])
 
 
 def _story_items(story: Story) -> Iterator[tuple[str, Block | None]]:

@@ -3,6 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python -m tests.benchmarks.story_100x [-n 7] [--read 3] [--trials 30] [--xvfb]
+        [--reference DIR] [--launches-only]
 
 Writes a story 100 times the bundled one's size (its segments repeated, as
 :mod:`tests.benchmarks.keypress_sound` does), then, in the same run:
@@ -21,6 +22,11 @@ Writes a story 100 times the bundled one's size (its segments repeated, as
    events it posts, :func:`tests.benchmarks.open_large._segment_jumps`), wall time and the
    thread's CPU time, with the text laid out (3 s after it is in), stopped and while the
    app's playback reads, on each story.
+
+``--reference DIR`` launches another checkout of the app (``git archive COMMIT | tar -x -C
+DIR``) too, in turn with this one's launches, and prints its start-up and memory beside
+this one's: the code before a change, measured in the same run. ``--launches-only`` skips
+parts 2 and 3.
 
 Budgets (medians, the 100x story): window visible <= 1.2x the bundled story's; memory
 while reading (VmHWM, and VmRSS at the end) <= 1.2x the bundled story's; a segment jump to
@@ -43,7 +49,6 @@ from typing import Any
 from player.core.storyfile import load_story
 from player.paths import bundled_story_path
 from tests.benchmarks.startup import (
-    HERE,
     ROOT,
     _folders,
     _percentile,
@@ -62,11 +67,17 @@ JUMP_GUI_MS = 5.0
 class _Launch:
     """One story's launches: its settings folder and environment, where the reader stopped."""
 
-    def __init__(self, config: Path, story: Path, sentence: int, env: dict[str, str]) -> None:
+    def __init__(
+        self, config: Path, story: Path, sentence: int, env: dict[str, str], root: Path = ROOT
+    ) -> None:
         self.config = config
         self.story = story
         self.sentence = sentence
         self.env = dict(env, **_folders(config))
+        self.env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(root), os.environ.get("PYTHONPATH")) if p
+        )
+        self.child = str(root / "tests" / "benchmarks" / "window_read.py")
 
     def reset(self) -> None:
         """The reader stopped at ``sentence`` again (the last launch read on and saved that)."""
@@ -77,18 +88,19 @@ def _launches(
     runs: int, read: int, stories: dict[str, _Launch]
 ) -> dict[str, dict[str, list[float]]]:
     """Per story: seconds to visible and to resumed, and the memory figures in kB."""
-    child = str(HERE / "window_read.py")
     for launch in stories.values():
         # untimed: warms the disk cache and writes the bytecode
         launch.reset()
-        _time_child([child, str(launch.sentence), "0"], launch.env, ["visible", "resumed"], [])
+        _time_child(
+            [launch.child, str(launch.sentence), "0"], launch.env, ["visible", "resumed"], []
+        )
     found: dict[str, dict[str, list[float]]] = {name: {} for name in stories}
     for _ in range(runs):
         for name, launch in stories.items():
             launch.reset()
             env, sentence = launch.env, launch.sentence
             rest: list[str] = []
-            args = [child, str(sentence), str(read)]
+            args = [launch.child, str(sentence), str(read)]
             times = _time_child(args, env, ["visible", "resumed"], rest)
             words = rest[0].split() if rest else []
             if len(words) != 5 or words[0] != "read":
@@ -146,9 +158,15 @@ def main() -> int:
     parser.add_argument("--read", type=int, default=3, help="sentences read aloud per launch")
     parser.add_argument("--trials", type=int, default=30, help="core segment jumps per story")
     parser.add_argument("--xvfb", action="store_true", help="launch under Xvfb, not offscreen")
+    parser.add_argument(
+        "--reference", type=Path, help="another checkout, launched in turn with this one"
+    )
+    parser.add_argument("--launches-only", action="store_true", help="skip the segment jumps")
     ns = parser.parse_args()
     if ns.runs < 1 or ns.read < 1 or ns.trials < 1:
         parser.error("-n, --read and --trials must be at least 1")
+    if ns.reference is not None and not (ns.reference / "player" / "__init__.py").is_file():
+        parser.error(f"--reference {ns.reference}: not a checkout of the app (no player/)")
 
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -167,13 +185,16 @@ def main() -> int:
             paths = {"bundled": bundled, "100x": large}
             loaded = {name: load_story(path) for name, path in paths.items()}
             sizes = {name: path.stat().st_size for name, path in paths.items()}
+            roots = {"": ROOT} if ns.reference is None else {"": ROOT, "reference ": ns.reference}
             stories = {
-                name: _Launch(
-                    Path(scratch) / f"config-{name}",
+                tree + name: _Launch(
+                    Path(scratch) / f"config-{tree}{name}",
                     path,
                     loaded[name].sentence_count * 3 // 4,
                     env,
+                    root,
                 )
+                for tree, root in roots.items()
                 for name, path in paths.items()
             }
             launched = _launches(ns.runs, ns.read, stories)
@@ -181,11 +202,12 @@ def main() -> int:
                 server.terminate()
                 server.wait()
                 server = None
-            frames = _frame_jumps(loaded, ns.trials)
+            frames = {} if ns.launches_only else _frame_jumps(loaded, ns.trials)
             gui = {
                 (name, playing): _gui_jumps(path, playing)
                 for playing in (False, True)
                 for name, path in paths.items()
+                if not ns.launches_only
             }
     finally:
         if server is not None:
@@ -200,12 +222,17 @@ def main() -> int:
             f"{name}: {sizes[name] / 1000:,.1f} kB, {story.sentence_count} sentences, "
             f"{len(story.segments)} segments; stopped at sentence {stories[name].sentence}"
         )
+    if ns.reference is not None:
+        print(f"reference: {ns.reference}, launched in turn with this checkout")
     base = {key: statistics.median(v) for key, v in launched["bundled"].items()}
     print("\nstart-up and memory while reading")
-    for name in paths:
+    for name in launched:
         got = launched[name]
         print(f" {name} (read {statistics.median(got['read']):.0f} sentences aloud)")
-        ref = None if name == "bundled" else base
+        ref = None
+        if name.endswith("100x"):  # against the same checkout's bundled story
+            bundled_of = name.removesuffix("100x") + "bundled"
+            ref = {key: statistics.median(v) for key, v in launched[bundled_of].items()}
         for key, what, unit, scale in (
             ("visible", "window visible", "ms", 1000.0),
             ("resumed", "the sentence stopped at painted", "ms", 1000.0),
@@ -221,13 +248,15 @@ def main() -> int:
         ("memory: VmRSS after reading", large_got["rss"] / base["rss"], MEMORY_LIMIT, "x"),
     ]
 
-    print("\nsegment jump while playing -> first PCM frame (silent clock)")
-    for name in paths:
-        print(_row(name, frames[name], "ms", 1.0, None))
-    verdicts.append(
-        ("100x: jump to first frame", statistics.median(frames["100x"]), JUMP_FRAME_MS, " ms")
-    )
-    print("\nGUI thread per segment jump (the jump and the events it posts)")
+    if frames:
+        print("\nsegment jump while playing -> first PCM frame (silent clock)")
+        for name in paths:
+            print(_row(name, frames[name], "ms", 1.0, None))
+        verdicts.append(
+            ("100x: jump to first frame", statistics.median(frames["100x"]), JUMP_FRAME_MS, " ms")
+        )
+    if gui:
+        print("\nGUI thread per segment jump (the jump and the events it posts)")
     for (name, playing), (times, cpu) in gui.items():
         what = f"{name}, {'while reading aloud' if playing else 'stopped'} ({len(times)} jumps)"
         print(_row(what, times, "ms", 1000.0, None) + f"  longest {max(times) * 1000:.1f} ms")

@@ -111,9 +111,9 @@ def test_a_slice_stops_at_the_first_block_past_its_deadline(qtbot: QtBot) -> Non
     building = _DocumentBuild(pane, generated_story(40))
     # A deadline already past: one item goes in, then the slice yields to the event loop.
     assert building.step(time.perf_counter()) is False
-    assert len(building.headings) + len(building.bases) == 1
+    assert len(building.tables.headings) + len(building.tables.bases) == 1
     assert building.step(None) is True
-    assert len(building.headings) == 40
+    assert len(building.tables.headings) == 40
 
 
 def test_a_long_storys_contents_come_in_their_own_turn_and_show_the_place(
