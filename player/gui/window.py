@@ -138,7 +138,9 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
             before_exit=self.session.remember_position,
         )
 
-        self.pane.viewport().installEventFilter(self)
+        # The pane, not its viewport: the first viewport() made PySide ready every widget
+        # class for Python (some 7 ms) before anything was on screen. Both paint in one pass.
+        self.pane.installEventFilter(self)
         self._apply_settings()
         self.resize(1100, 720)
         self._restore_layout()
@@ -363,12 +365,12 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
     # Playback
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.pane.viewport() and event.type() == QEvent.Type.Paint:
-            if not self._painted:
+        if event.type() == QEvent.Type.Paint:
+            if not self._painted and watched is self.pane:
                 self._painted = True
                 # After this paint returns: the text is on screen before any speech engine loads.
                 QTimer.singleShot(0, self._after_first_paint)
-            elif self._speech_after_paint:
+            elif self._speech_after_paint and watched is not self.pane:
                 self._speech_after_paint = False
                 QTimer.singleShot(0, self.prepare_speech)
         return super().eventFilter(watched, event)
@@ -377,7 +379,9 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         """:meth:`prepare_speech` once the pane has painted what it now holds: loading the
         speech code takes the GUI thread for a moment, which must not come before the text."""
         self._speech_after_paint = True
-        self.pane.viewport().update()
+        viewport = self.pane.viewport()  # the text's own paints (after the first, see __init__)
+        viewport.installEventFilter(self)
+        viewport.update()
 
     def _after_first_paint(self) -> None:
         self.commands.fill_menus()

@@ -3,7 +3,12 @@ the sound output. Every shortcut works from the moment the window shows, before 
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -237,3 +242,69 @@ def test_the_zoom_at_start_restyles_nothing_a_change_of_zoom_restyles(
         zoom.set_percent(100)
     finally:
         app.setStyleSheet(sheet)
+
+
+#: Made ready for Python (with their enums) only when PySide has to find out which widget
+#: class a pointer it got from Qt belongs to; nothing in the first frame uses them.
+_UNUSED_WIDGET_CLASSES = ("QWizard", "QMdiArea", "QCalendarWidget", "QGraphicsView")
+
+_AT_FIRST_PAINT = """
+import json, sys
+from PySide6 import QtCore, QtGui, QtWidgets
+from player.core.settings import Settings
+from player.gui import app as app_module
+from player.platform.folders import settings_locations
+
+class First(QtCore.QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QtCore.QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            ready = sorted(n for m in (QtCore, QtGui, QtWidgets) for n in vars(m))
+            print(json.dumps({"ready": ready, "modules": sorted(sys.modules)}), flush=True)
+            QtCore.QTimer.singleShot(0, app.quit)
+        return False
+
+settings = Settings.load(settings_locations())
+app = app_module.ensure_application()
+window = app_module.create_window([], settings, in_background=True)
+first = First()
+window.pane.installEventFilter(first)
+window.show()
+app.exec()
+window.shutdown()
+"""
+
+
+def _at_first_paint(tmp_path: Path) -> dict[str, list[str]]:
+    """The Qt classes made ready for Python, and the modules imported, when the window
+    started as ``story-player`` starts it (its story loading meanwhile) first paints."""
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_CONFIG_DIRS=str(tmp_path / "config" / "system"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _AT_FIRST_PAINT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],  # this checkout's player package
+    )
+    found: dict[str, list[str]] = json.loads(done.stdout.splitlines()[0])
+    return found
+
+
+def test_no_widget_class_is_made_ready_for_python_before_the_first_paint_unless_used(
+    tmp_path: Path,
+) -> None:
+    """The first ``viewport()`` of a scroll area made PySide ready every widget class (its
+    Python type and enums, 7 ms) to find the viewport's own: the window watches the pane
+    for its first paint, and asks for the viewport after it."""
+    ready = set(_at_first_paint(tmp_path)["ready"])
+    assert "QTextEdit" in ready  # what the window does use is there
+    assert ready.isdisjoint(_UNUSED_WIDGET_CLASSES)
