@@ -35,14 +35,12 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
-    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from player import APP_NAME
-from player.core.library import story_names
 from player.core.model import BlockType, Story
 from player.core.playback.api import Playback, PlaybackState, Position
 from player.core.playback.voices import UnknownVoiceError, second_voice_for
@@ -60,7 +58,8 @@ from player.gui.contents import ContentsTree
 from player.gui.find import FindCommands
 from player.gui.importing import ImportCommands
 from player.gui.menubar import keep_lone_alt_out
-from player.gui.opening import StoryLoader, StoryOpening
+from player.gui.opening import StoryOpening
+from player.gui.preload import StoryLoader
 from player.gui.reading import ReadingPane
 from player.gui.settings_writer import SettingsWriter
 from player.gui.transport import TransportBar
@@ -269,11 +268,6 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         )
         self.screen_reader.changed.connect(self.caret_follower.screen_reader_changed)
 
-    def _build_recent_menu(self, file_menu: QMenu) -> None:
-        self.recent_menu = file_menu.addMenu("&Recent Stories")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._fill_recent_menu()
-
     # View preferences (theme, font, spacing, zoom): see player.gui.appearance
 
     @property
@@ -345,23 +339,6 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         self.show_message(text)
         self.announcer.error(text)
 
-    # Stories
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_stories()
-        names = story_names([(Path(p), self.settings.recent_title(p)) for p in recent])
-        for n, (path, name) in enumerate(zip(recent, names, strict=True), start=1):
-            # "&&": a title's own ampersand is text, not an access key.
-            action = self.recent_menu.addAction(f"&{n % 10} {name.replace('&', '&&')}")
-            action.setToolTip(path)
-            action.triggered.connect(
-                lambda _checked=False, p=path: self.open_story_in_background(p)
-            )
-        if not recent:
-            empty = self.recent_menu.addAction("No recent stories")
-            empty.setEnabled(False)
-
     # Playback
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -391,7 +368,8 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         if self.story is not None and self.story.refs and self.pane.ready:
             start, end = self.pane.sentence_span(self.sentence)
             self.pane.scroll_into_view(start, end)
-        self.prepare_speech()
+        if not self.take_preloaded():  # a story shown now has speech wait for its paint
+            self.prepare_speech()
 
     def prepare_speech(self) -> None:
         """Make the playback and have it load its voice and open the sound output in the

@@ -1,0 +1,207 @@
+"""The first story, parsed in a child process while the window's own process loads Qt.
+
+At start the window's process spends some 150 ms importing Qt and the window's modules
+and building the window, all of it holding the interpreter lock: a loading thread started
+then could only take turns with that work and delay the window (and it waited until the
+window was built). So :func:`~player.gui.launch.prepare`, which runs before Qt is
+imported, forks a child that imports the story parser, parses the first story that loads
+and sends the result back through a pipe; on a machine with a second core that happens
+meanwhile, and the window's process never imports the parser at start. The window takes
+the result in the turn after its first paint (:meth:`StoryPreload.result`), or when it
+arrives if that is later.
+
+Only for what the window would load at start anyway (the story asked for, else the last
+one read, else the bundled one), only on Linux, only while the process has no other
+thread and no Qt, and only for files of at most :data:`LIMIT_BYTES`: the story comes back
+pickled, and unpickling takes the GUI thread for about 0.2 ms per kB (a loading thread
+gives a large story to the GUI thread in smaller steps). Anything else, and any failure
+of the child (it crashed, was killed, sent something unreadable), leaves the story to the
+usual loading thread: the reader gets the same story either way.
+
+No Qt here: this module is imported before Qt is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from player.core.model import Story
+
+log = logging.getLogger(__name__)
+
+StoryLoader = Callable[[Path], Story]
+#: a story, or the problems to show instead
+Loaded = Story | list[Any]
+#: what each path tried gave, in order, the story last
+Tried = list[tuple[Path, Loaded]]
+
+#: files larger than this are left to the loading thread (see the module's notes)
+LIMIT_BYTES = 48_000
+_CHUNK = 65_536
+
+
+def load_story_or_problems(loader: StoryLoader | None, path: Path | str) -> Loaded:
+    """The story, or the problems to show instead; safe on any thread."""
+    from player.core.storyfile import StoryFileError, load_story
+
+    try:
+        return (loader or load_story)(Path(path))
+    except StoryFileError as exc:
+        return list(exc.problems)
+    except OSError as exc:
+        return [exc.strerror or str(exc)]
+
+
+class StoryPreload:
+    """A child process parsing the first of some story files; see the module's notes."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self._pid = pid
+        self._fd = fd
+        self._data = bytearray()
+        self._ended = False
+
+    @classmethod
+    def start(cls, paths: Sequence[Path]) -> StoryPreload | None:
+        """Fork the child for ``paths`` (tried in order), or None where that is not done."""
+        if not cls._may_fork() or not paths or not _small(paths[0]):
+            return None
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            log.warning("could not start the story's preloading process", exc_info=True)
+            os.close(read)
+            os.close(write)
+            return None
+        if pid == 0:  # pragma: no cover - runs in the child, which ends with os._exit
+            os.close(read)
+            _child(write, list(paths))
+        os.close(write)
+        os.set_blocking(read, False)
+        return cls(pid, read)
+
+    @staticmethod
+    def _may_fork() -> bool:
+        # Forking is safe only with one thread (a lock held by another thread stays held in
+        # the child) and before Qt, whose own threads Python does not see.
+        return (
+            sys.platform.startswith("linux")
+            and hasattr(os, "fork")
+            and threading.active_count() == 1
+            and "PySide6.QtCore" not in sys.modules
+        )
+
+    def fileno(self) -> int:
+        """The pipe the result comes through (readable when :meth:`read_available` has more)."""
+        return self._fd
+
+    @property
+    def ended(self) -> bool:
+        """Whether the child has sent everything (or ended without)."""
+        return self._ended
+
+    def read_available(self) -> bool:
+        """Read what the child has sent so far, without waiting; whether it has ended."""
+        while not self._ended:
+            try:
+                chunk = os.read(self._fd, _CHUNK)
+            except BlockingIOError:
+                return False
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._finish()
+            else:
+                self._data += chunk
+        return True
+
+    def result(self) -> Tried | None:
+        """What the child found, waiting for it if need be; None when it failed (then the
+        stories are to be loaded again, the usual way). Its log records are logged here."""
+        if not self._ended:
+            os.set_blocking(self._fd, True)
+            self.read_available()
+        try:
+            records, tried = pickle.loads(bytes(self._data))
+        except Exception:  # a child that died half-way, or a story that did not pickle
+            log.warning("the story's preloading process sent nothing usable", exc_info=True)
+            return None
+        finally:
+            self._data = bytearray()
+        for name, level, message in records:
+            logging.getLogger(name).log(level, "%s", message)
+        return list(tried)
+
+    def cancel(self) -> None:
+        """Stop the child (if it still runs) and drop what it sent."""
+        if not self._ended:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._finish()
+        self._data = bytearray()
+
+    def _finish(self) -> None:
+        self._ended = True
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(self._pid, 0)  # it has closed the pipe: it is ending, if not gone
+
+
+def _small(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= LIMIT_BYTES
+    except OSError:
+        return False  # the loading thread says what is wrong with it
+
+
+class _Keep(logging.Handler):
+    """The child's log records, sent back for the parent's log (one writer of the file)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _child(write: int, paths: list[Path]) -> None:  # pragma: no cover - in the child
+    """Parse, send, end: never returns, and runs nothing of the parent's (no exit handlers,
+    no flushing of buffers the parent will flush too)."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the window's to handle
+        keep = _Keep()
+        logger = logging.getLogger("player")
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        logger.addHandler(keep)
+        from player.core.playback.estimates import story_units
+
+        tried: Tried = []
+        for path in paths:
+            result = load_story_or_problems(None, path)
+            tried.append((path, result))
+            if isinstance(result, Story):
+                story_units(result)  # as the loading thread does, off the GUI thread
+                break
+        data = pickle.dumps((keep.records, tried), protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write, view) :]
+        status = 0
+    except BaseException:  # noqa: BLE001 - the parent loads the story itself, and says so
+        status = 1
+    finally:
+        os._exit(status)
