@@ -109,14 +109,22 @@ class ScreenReaderWatch(QObject):
 
     @classmethod
     def for_platform(cls, parent: QObject | None = None) -> ScreenReaderWatch:
-        """The app's watch: on Linux it follows the accessibility bus, unless detection is
-        overridden by the environment."""
+        """The app's watch, not started (see :meth:`start`): on Linux it follows the
+        accessibility bus, unless detection is overridden by the environment."""
         watch_bus = sys.platform.startswith("linux") and not os.environ.get(OVERRIDE_VARIABLE)
         bus_watch = LinuxBusWatch(lambda: None) if watch_bus else None
-        watch = cls(parent=parent, bus_watch=bus_watch)
-        if bus_watch is not None:
-            bus_watch.start(wait=False)
-        return watch
+        return cls(parent=parent, bus_watch=bus_watch)
+
+    def start(self) -> None:
+        """Start watching the bus and check now, both in threads of their own.
+
+        The window calls this after its first paint: before it, those threads (and the
+        processes they start) would only take turns with the GUI thread, which holds the
+        interpreter lock nearly all the time until then, and the answer would not come
+        before the paint anyway."""
+        if self.bus_watch is not None:
+            self.bus_watch.start(wait=False)
+        self.refresh()
 
     @property
     def running(self) -> bool | None:

@@ -241,8 +241,7 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
 
     def _build_look(self) -> None:
         """Announcements, screen-reader watch and the view preferences the a11y settings act on."""
-        self.screen_reader = ScreenReaderWatch.for_platform(parent=self)
-        self.screen_reader.refresh()
+        self.screen_reader = ScreenReaderWatch.for_platform(parent=self)  # started after the paint
         self.announcer = Announcer(
             self,
             screen_reader=lambda: self.screen_reader.running,
@@ -370,6 +369,7 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
             self.pane.scroll_into_view(start, end)
         if not self.take_preloaded():  # a story shown now has speech wait for its paint
             self.prepare_speech()
+        QTimer.singleShot(0, self.screen_reader.start)  # after a story just shown is painted
 
     def prepare_speech(self) -> None:
         """Make the playback and have it load its voice and open the sound output in the

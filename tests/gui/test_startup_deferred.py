@@ -308,3 +308,22 @@ def test_no_widget_class_is_made_ready_for_python_before_the_first_paint_unless_
     ready = set(_at_first_paint(tmp_path)["ready"])
     assert "QTextEdit" in ready  # what the window does use is there
     assert ready.isdisjoint(_UNUSED_WIDGET_CLASSES)
+
+
+def test_the_screen_reader_watch_starts_after_the_first_paint(
+    qtbot: QtBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its check and its bus watch run in threads (starting processes): before the first
+    paint they only took turns with the GUI thread, about 9 ms later to the window."""
+    from player.gui.announce import ScreenReaderWatch
+
+    paints = _Paints()
+    started_at: list[int] = []
+    monkeypatch.setattr(ScreenReaderWatch, "start", lambda self: started_at.append(paints.count))
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.pane.installEventFilter(paints)
+    assert started_at == []
+    window.show()
+    qtbot.waitUntil(lambda: started_at != [])
+    assert started_at[0] >= 1
