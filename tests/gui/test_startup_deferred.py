@@ -327,3 +327,35 @@ def test_the_screen_reader_watch_starts_after_the_first_paint(
     window.show()
     qtbot.waitUntil(lambda: started_at != [])
     assert started_at[0] >= 1
+
+
+_IMPORT_ORDER = """
+import inspect, json, sys
+from player.gui.launch import prepare
+prepare([])
+before_qt = set(sys.modules)
+import PySide6.QtCore
+from player.gui import app
+after = [m for m in sys.modules if m not in before_qt and m.startswith("player")]
+print(json.dumps([m for m in after if "PySide6" not in inspect.getsource(sys.modules[m])]))
+"""
+
+
+def test_the_windows_modules_without_qt_are_imported_before_qt(tmp_path: Path) -> None:
+    """PySide6 reads the source of modules imported after it (see player.gui.launch)."""
+    env = dict(
+        os.environ,
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_CONFIG_DIRS=str(tmp_path / "config" / "system"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_ORDER],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert json.loads(done.stdout) == []
