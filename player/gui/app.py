@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from player import EXIT_INTERRUPTED, __version__
 from player.core.model import Story
@@ -148,6 +148,8 @@ def main(args: list[str], launch: Launch | None = None) -> int:
     window.show()
     if window.settings.messages:
         text = "\n\n".join(window.settings.messages)
+        from PySide6.QtWidgets import QMessageBox  # only for this: not at every start
+
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Settings", text))
     app.aboutToQuit.connect(window.shutdown)
     interrupted = quit_on_interrupt(app, window.close)

@@ -247,6 +247,8 @@ def test_the_zoom_at_start_restyles_nothing_a_change_of_zoom_restyles(
 #: Made ready for Python (with their enums) only when PySide has to find out which widget
 #: class a pointer it got from Qt belongs to; nothing in the first frame uses them.
 _UNUSED_WIDGET_CLASSES = ("QWizard", "QMdiArea", "QCalendarWidget", "QGraphicsView")
+#: Used by commands' dialogs only: imported where they are used, not with the window.
+_DIALOG_CLASSES = ("QDialog", "QDialogButtonBox", "QFileDialog", "QMessageBox", "QStandardPaths")
 
 _AT_FIRST_PAINT = """
 import json, sys
@@ -359,3 +361,10 @@ def test_the_windows_modules_without_qt_are_imported_before_qt(tmp_path: Path) -
         cwd=Path(__file__).resolve().parents[2],
     )
     assert json.loads(done.stdout) == []
+
+
+def test_the_dialogs_classes_are_not_made_ready_before_the_first_paint(tmp_path: Path) -> None:
+    """Each made ready for Python (its type and enums) as its module was imported: some
+    2 ms before the window showed, for dialogs that a command opens later."""
+    ready = set(_at_first_paint(tmp_path)["ready"])
+    assert ready.isdisjoint(_DIALOG_CLASSES)
