@@ -247,6 +247,9 @@ def test_the_zoom_at_start_restyles_nothing_a_change_of_zoom_restyles(
 #: Made ready for Python (with their enums) only when PySide has to find out which widget
 #: class a pointer it got from Qt belongs to; nothing in the first frame uses them.
 _UNUSED_WIDGET_CLASSES = ("QWizard", "QMdiArea", "QCalendarWidget", "QGraphicsView")
+#: Made ready by setting the app's style, or by the menu bar's proxy style, both of which
+#: can wait until after the first paint (see player.gui.theme and player.gui.menubar).
+_STYLE_CLASSES = ("QStyle", "QCommonStyle", "QProxyStyle")
 #: Used by commands' dialogs only: imported where they are used, not with the window.
 _DIALOG_CLASSES = ("QDialog", "QDialogButtonBox", "QFileDialog", "QMessageBox", "QStandardPaths")
 
@@ -262,7 +265,9 @@ class First(QtCore.QObject):
         if event.type() == QtCore.QEvent.Type.Paint:
             watched.removeEventFilter(self)
             ready = sorted(n for m in (QtCore, QtGui, QtWidgets) for n in vars(m))
-            print(json.dumps({"ready": ready, "modules": sorted(sys.modules)}), flush=True)
+            app.setStyleSheet("")  # the theme's sheet wraps the style in one without a name
+            style = QtWidgets.QApplication.style().name()
+            print(json.dumps({"ready": ready, "style": style}), flush=True)
             QtCore.QTimer.singleShot(0, app.quit)
         return False
 
@@ -277,9 +282,9 @@ window.shutdown()
 """
 
 
-def _at_first_paint(tmp_path: Path) -> dict[str, list[str]]:
-    """The Qt classes made ready for Python, and the modules imported, when the window
-    started as ``story-player`` starts it (its story loading meanwhile) first paints."""
+def _at_first_paint(tmp_path: Path) -> dict[str, Any]:
+    """The Qt classes made ready for Python when the window started as ``story-player``
+    starts it (its story loading meanwhile) first paints, and the app's style then."""
     env = dict(
         os.environ,
         QT_QPA_PLATFORM="offscreen",
@@ -297,7 +302,7 @@ def _at_first_paint(tmp_path: Path) -> dict[str, list[str]]:
         env=env,
         cwd=Path(__file__).resolve().parents[2],  # this checkout's player package
     )
-    found: dict[str, list[str]] = json.loads(done.stdout.splitlines()[0])
+    found: dict[str, Any] = json.loads(done.stdout.splitlines()[0])
     return found
 
 
@@ -368,3 +373,26 @@ def test_the_dialogs_classes_are_not_made_ready_before_the_first_paint(tmp_path:
     2 ms before the window showed, for dialogs that a command opens later."""
     ready = set(_at_first_paint(tmp_path)["ready"])
     assert ready.isdisjoint(_DIALOG_CLASSES)
+
+
+def test_the_app_starts_in_the_themes_style_without_python_seeing_the_style(
+    tmp_path: Path,
+) -> None:
+    """Started with ``-style Fusion`` instead of setting it after: the same style, and the
+    QStyle classes (5 ms of enums) wait until something in Python uses them."""
+    found = _at_first_paint(tmp_path)
+    assert found["style"] == "fusion"
+    assert set(found["ready"]).isdisjoint(_STYLE_CLASSES)
+
+
+def test_the_menu_bar_ignores_a_lone_alt_from_the_turn_after_the_first_paint(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    from PySide6.QtWidgets import QStyle
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    bar = window.menuBar()
+    alt = QStyle.StyleHint.SH_MenuBar_AltKeyNavigation
+    window.show()
+    qtbot.waitUntil(lambda: bar.style().styleHint(alt, None, bar) == 0)
