@@ -46,6 +46,8 @@ Tried = list[tuple[Path, Loaded]]
 
 #: files larger than this are left to the loading thread (see the module's notes)
 LIMIT_BYTES = 48_000
+#: added to the child's nice value (see _child)
+NICENESS = 5
 _CHUNK = 65_536
 
 
@@ -182,6 +184,10 @@ def _child(write: int, paths: list[Path]) -> None:  # pragma: no cover - in the 
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the window's to handle
+        # Where the cores are busy the window's own process goes first: on a free core this
+        # changes nothing, and a story that comes late is taken when it comes.
+        with contextlib.suppress(OSError):
+            os.nice(NICENESS)
         keep = _Keep()
         logger = logging.getLogger("player")
         for handler in list(logger.handlers):
