@@ -49,6 +49,8 @@ LIMIT_BYTES = 48_000
 #: added to the child's nice value (see _child)
 NICENESS = 5
 _CHUNK = 65_536
+#: the pipe's size asked for: a story of LIMIT_BYTES pickles to about 360 kB
+_PIPE_BYTES = 1 << 20
 
 
 def load_story_or_problems(loader: StoryLoader | None, path: Path | str) -> Loaded:
@@ -77,7 +79,13 @@ class StoryPreload:
         """Fork the child for ``paths`` (tried in order), or None where that is not done."""
         if not cls._may_fork() or not paths or not _small(paths[0]):
             return None
+        import fcntl  # POSIX only, as forking here is
+
         read, write = os.pipe()
+        with contextlib.suppress(OSError, AttributeError):
+            # Room for the whole story (the default is 64 kB): the child writes it and ends,
+            # rather than waiting for the window to read after its first paint.
+            fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
         try:
             pid = os.fork()
         except OSError:
