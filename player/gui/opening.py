@@ -7,6 +7,8 @@ the command line and the one reopened at start, so the window appears and stays
 responsive however large the file is; the reading pane builds a long story's
 document in slices and says "Loading…" (to the eye and, through its accessible
 description and the window's announcement, to a screen reader) until the text is in.
+At start, a story that is not large is parsed in a child process instead, begun before
+Qt was loaded (:mod:`player.gui.preload`); the window takes it after its first paint.
 """
 
 from __future__ import annotations
