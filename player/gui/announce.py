@@ -90,7 +90,8 @@ class ScreenReaderWatch(QObject):
         super().__init__(parent)
         self.detector = detector or default_detector()
         self._last: bool | None = None
-        self._last_check = 0.0
+        #: when the last check was asked for; None before the first (see :meth:`start`)
+        self._last_check: float | None = None
         self._stale = False  # the bus spoke while a check was running
         # The answer arrives on the worker thread; this hands it to the GUI thread, and the
         # worker never touches the watch, which the window may be deleting meanwhile.
@@ -152,8 +153,11 @@ class ScreenReaderWatch(QObject):
         self._settle.start()
 
     def _on_state(self, state: Qt.ApplicationState) -> None:
+        # Not before the first check: the window's activation as it first shows would start
+        # one before its first paint.
+        last = self._last_check
         if state == Qt.ApplicationState.ApplicationActive and (
-            time.monotonic() - self._last_check >= RECHECK_SECONDS
+            last is not None and time.monotonic() - last >= RECHECK_SECONDS
         ):
             self.refresh()
 

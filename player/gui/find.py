@@ -22,11 +22,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from player.core.playback.api import PlaybackState
-from player.core.search import Found, Match, StorySearch, find_segment, step
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
+    from player.core.search import Found, Match, StorySearch
     from player.core.session import Move, ReadingSession
     from player.gui.reading import ReadingPane
 
@@ -103,6 +103,8 @@ class FindCommands:
         wanted = " ".join(dialog.text().split())
         if not accepted or not wanted:
             return
+        from player.core.search import find_segment
+
         segment = find_segment(story, wanted)
         if segment is None or story.first_sentence_of_segment(segment) is None:
             QApplication.beep()
@@ -117,6 +119,9 @@ class FindCommands:
         if story is None:
             return []
         if self._search is None or self._search.story is not story:
+            # The search's module loads with the first search, not with the window.
+            from player.core.search import StorySearch
+
             self._search = StorySearch(story)
             self._matches = None
             self._last_match = None
@@ -131,6 +136,8 @@ class FindCommands:
             QApplication.beep()
             self.notify(f"No match for {query!r}")
             return
+        from player.core.search import step
+
         last = self._last_match
         if last is not None and last.sentence == self.session.sentence:
             found = step(matches, last, delta)

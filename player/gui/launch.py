@@ -31,7 +31,6 @@ BEFORE_QT = (
     "player.core.images",
     "player.core.library",
     "player.core.playback.voices",
-    "player.core.search",
     "player.core.session",
     "player.core.text.utf16",
     "player.gui.keymap",

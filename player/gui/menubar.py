@@ -18,49 +18,39 @@ message sent meanwhile (by the command the menu ran) waits for that
 
 from __future__ import annotations
 
-import functools
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAccessible, QAccessibleEvent
-from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMenu,
+    QMenuBar,
+    QProxyStyle,
+    QStyle,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
 
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QProxyStyle
 
-
-@functools.cache
-def _no_lone_alt() -> type[QProxyStyle]:
-    """The proxy style, made at its first use: the QStyle classes it needs take 5 ms to
-    make ready for Python (their enums), which the window's first paint need not wait for."""
-    from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleHintReturn, QStyleOption
-
-    class NoLoneAlt(QProxyStyle):
-        def styleHint(
-            self,
-            hint: QStyle.StyleHint,
-            option: QStyleOption | None = None,
-            widget: QWidget | None = None,
-            returnData: QStyleHintReturn | None = None,
-        ) -> int:
-            if hint == QStyle.StyleHint.SH_MenuBar_AltKeyNavigation:
-                return 0
-            return super().styleHint(hint, option, widget, returnData)
-
-    return NoLoneAlt
+class _NoLoneAlt(QProxyStyle):
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returnData: QStyleHintReturn | None = None,
+    ) -> int:
+        if hint == QStyle.StyleHint.SH_MenuBar_AltKeyNavigation:
+            return 0
+        return super().styleHint(hint, option, widget, returnData)
 
 
 def keep_lone_alt_out(bar: QMenuBar) -> None:
     """Let ``bar`` ignore Alt pressed and released alone (its own style, a proxy of the
-    style it has; the app's theme and style sheet still apply over it). The window does
-    this in the turn after its first paint."""
-    style = _no_lone_alt()("Fusion")
+    style it has; the app's theme and style sheet still apply over it)."""
+    style = _NoLoneAlt("Fusion")
     style.setParent(bar)
     bar.setStyle(style)
-
-
-def watch_menus(bar: QMenuBar) -> None:
-    """Have the keyboard's return announced when the last menu of ``bar`` closes."""
     _watch_closing(bar)
     for top in bar.findChildren(QMenu):
         # A menu's entries and submenus may be put in as it opens (player.gui.commands):

@@ -18,7 +18,6 @@ from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from player import APP_ID, APP_NAME, __version__
-from player.gui.theme import STARTED_IN_STYLE, STYLE
 from player.platform.allocator import hold_mmap_threshold
 
 
@@ -32,9 +31,7 @@ def ensure_application() -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
-    # Started in the themes' style, rather than set to it afterwards (see player.gui.theme).
-    app = QApplication([*sys.argv[:1], "-style", STYLE])
-    app.setProperty(STARTED_IN_STYLE, STYLE)
+    app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)

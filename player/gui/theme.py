@@ -26,13 +26,6 @@ from PySide6.QtWidgets import QApplication, QStyleFactory, QToolTip, QWidget
 
 #: The dynamic property holding the id of the theme applied to an app or widget.
 THEME_PROPERTY = "storyPlayerTheme"
-#: The style every theme is drawn with (see the module's notes).
-STYLE = "Fusion"
-#: The dynamic property of an app started in :data:`STYLE` by its command line (see
-#: :func:`player.gui.startup.ensure_application`), whose style need not be set again:
-#: setting it hands Python the style, and making the QStyle class ready for Python (its
-#: enums) took 5 ms before the window's first paint.
-STARTED_IN_STYLE = "storyPlayerStartedInStyle"
 DEFAULT_THEME = "light"
 FOCUS_WIDTH_PX = 3
 
@@ -317,15 +310,14 @@ def apply_theme(target: QApplication | QWidget, theme_id: str) -> Theme:
     palette = palette_for(t.id)
     sheet = style_sheet_for(t.id)
     if isinstance(target, QApplication):
-        if target.property(STARTED_IN_STYLE) != STYLE:
-            QApplication.setStyle(STYLE)
+        QApplication.setStyle("Fusion")
         # The palette first: setting the style sheet re-polishes every widget, and the style
         # sheet style copies the palette in force into widgets it styles at that moment.
         QApplication.setPalette(palette)
         QToolTip.setPalette(palette)
         target.setStyleSheet(sheet)
     else:
-        style = QStyleFactory.create(STYLE)
+        style = QStyleFactory.create("Fusion")
         if style is not None:
             style.setParent(target)
             target.setStyle(style)

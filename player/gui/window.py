@@ -57,7 +57,7 @@ from player.gui.commands import CommandRegistry
 from player.gui.contents import ContentsTree
 from player.gui.find import FindCommands
 from player.gui.importing import ImportCommands
-from player.gui.menubar import keep_lone_alt_out, watch_menus
+from player.gui.menubar import keep_lone_alt_out
 from player.gui.opening import StoryOpening
 from player.gui.preload import StoryLoader
 from player.gui.reading import ReadingPane
@@ -129,7 +129,7 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
                 "choose_second_voice": self.audio_output.build,
             },
         )
-        watch_menus(self.menuBar())
+        keep_lone_alt_out(self.menuBar())
         self.settings_writer = SettingsWriter(
             settings,
             self,
@@ -369,11 +369,7 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
             self.pane.scroll_into_view(start, end)
         if not self.take_preloaded():  # a story shown now has speech wait for its paint
             self.prepare_speech()
-        QTimer.singleShot(0, self._after_story_paint)  # after a story just shown is painted
-
-    def _after_story_paint(self) -> None:
-        keep_lone_alt_out(self.menuBar())
-        self.screen_reader.start()
+        QTimer.singleShot(0, self.screen_reader.start)  # after a story just shown is painted
 
     def prepare_speech(self) -> None:
         """Make the playback and have it load its voice and open the sound output in the

@@ -247,33 +247,28 @@ def test_the_zoom_at_start_restyles_nothing_a_change_of_zoom_restyles(
 #: Made ready for Python (with their enums) only when PySide has to find out which widget
 #: class a pointer it got from Qt belongs to; nothing in the first frame uses them.
 _UNUSED_WIDGET_CLASSES = ("QWizard", "QMdiArea", "QCalendarWidget", "QGraphicsView")
-#: Made ready by setting the app's style, or by the menu bar's proxy style, both of which
-#: can wait until after the first paint (see player.gui.theme and player.gui.menubar).
-_STYLE_CLASSES = ("QStyle", "QCommonStyle", "QProxyStyle")
 #: Used by commands' dialogs only: imported where they are used, not with the window.
 _DIALOG_CLASSES = ("QDialog", "QDialogButtonBox", "QFileDialog", "QMessageBox", "QStandardPaths")
 
 _AT_FIRST_PAINT = """
 import json, sys
+from player.gui.launch import prepare
+launch = prepare([])
 from PySide6 import QtCore, QtGui, QtWidgets
-from player.core.settings import Settings
 from player.gui import app as app_module
-from player.platform.folders import settings_locations
 
 class First(QtCore.QObject):
     def eventFilter(self, watched, event):
         if event.type() == QtCore.QEvent.Type.Paint:
             watched.removeEventFilter(self)
             ready = sorted(n for m in (QtCore, QtGui, QtWidgets) for n in vars(m))
-            app.setStyleSheet("")  # the theme's sheet wraps the style in one without a name
-            style = QtWidgets.QApplication.style().name()
-            print(json.dumps({"ready": ready, "style": style}), flush=True)
+            modules = sorted(sys.modules)
+            print(json.dumps({"ready": ready, "modules": modules}), flush=True)
             QtCore.QTimer.singleShot(0, app.quit)
         return False
 
-settings = Settings.load(settings_locations())
 app = app_module.ensure_application()
-window = app_module.create_window([], settings, in_background=True)
+window = app_module.create_window([], launch.settings, in_background=True, preload=launch.preload)
 first = First()
 window.pane.installEventFilter(first)
 window.show()
@@ -283,8 +278,9 @@ window.shutdown()
 
 
 def _at_first_paint(tmp_path: Path) -> dict[str, Any]:
-    """The Qt classes made ready for Python when the window started as ``story-player``
-    starts it (its story loading meanwhile) first paints, and the app's style then."""
+    """The Qt classes made ready for Python and the modules imported when the window
+    started as ``story-player`` starts it (its story parsed meanwhile in a process of its
+    own) first paints."""
     env = dict(
         os.environ,
         QT_QPA_PLATFORM="offscreen",
@@ -375,24 +371,20 @@ def test_the_dialogs_classes_are_not_made_ready_before_the_first_paint(tmp_path:
     assert ready.isdisjoint(_DIALOG_CLASSES)
 
 
-def test_the_app_starts_in_the_themes_style_without_python_seeing_the_style(
+#: Modules the window's process needs only after its first paint, or never at start: the
+#: story parser (its child process parses the first story), the SVG check of photos, the
+#: search of Find, and what the screen-reader check runs its probes with.
+_NOT_BEFORE_THE_PAINT = (
+    "player.core.storyfile",
+    "xml.etree.ElementTree",
+    "player.core.search",
+    "subprocess",
+)
+
+
+def test_modules_the_first_paint_does_not_need_are_not_imported_before_it(
     tmp_path: Path,
 ) -> None:
-    """Started with ``-style Fusion`` instead of setting it after: the same style, and the
-    QStyle classes (5 ms of enums) wait until something in Python uses them."""
-    found = _at_first_paint(tmp_path)
-    assert found["style"] == "fusion"
-    assert set(found["ready"]).isdisjoint(_STYLE_CLASSES)
-
-
-def test_the_menu_bar_ignores_a_lone_alt_from_the_turn_after_the_first_paint(
-    qtbot: QtBot, settings: Settings
-) -> None:
-    from PySide6.QtWidgets import QStyle
-
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
-    bar = window.menuBar()
-    alt = QStyle.StyleHint.SH_MenuBar_AltKeyNavigation
-    window.show()
-    qtbot.waitUntil(lambda: bar.style().styleHint(alt, None, bar) == 0)
+    modules = set(_at_first_paint(tmp_path)["modules"])
+    assert "player.gui.window" in modules
+    assert modules.isdisjoint(_NOT_BEFORE_THE_PAINT)
