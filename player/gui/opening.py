@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtCore import QTimer
 
 from player import APP_NAME
 from player.core.gcpause import paused_collection
@@ -181,24 +181,19 @@ class StoryOpening(CommandHandlers):
         self._preloading = (preload, paths, self._loads.advance())
 
     def take_preloaded(self) -> bool:
-        """Show what the preloading process found, or, if it is still at work, when it is
-        done (the GUI thread never waits for it); whether a story or its problems were
-        shown just now."""
-        if self._preloading is None:
+        """Show what the preloading process found; whether a story or its problems were
+        shown now. A child still at work is stopped and the loading thread loads the story
+        instead: on a free core the child is done long before the window's first paint,
+        and one that is not has had no CPU time to spare (see player.gui.preload)."""
+        waiting = self._preloading
+        if waiting is None:
             return False
-        preload = self._preloading[0]
-        if preload.read_available():
-            return self._show_preloaded()
-        notifier = QSocketNotifier(preload.fileno(), QSocketNotifier.Type.Read, self)
-
-        def readable() -> None:
-            if preload.read_available():
-                notifier.setEnabled(False)
-                notifier.deleteLater()
-                self._show_preloaded()
-
-        notifier.activated.connect(readable)
-        return False
+        if not waiting[0].read_available():
+            self._preloading = None
+            waiting[0].cancel()
+            self.open_first_in_background(waiting[1])
+            return False
+        return self._show_preloaded()
 
     def _show_preloaded(self) -> bool:
         waiting, self._preloading = self._preloading, None

@@ -1,24 +1,30 @@
-"""The first story, parsed in a child process while the window's own process loads Qt.
+"""The first story, parsed in a process of its own while the window's process loads Qt.
 
 At start the window's process spends some 150 ms importing Qt and the window's modules
 and building the window, all of it holding the interpreter lock: a loading thread started
 then could only take turns with that work and delay the window (and it waited until the
 window was built). So :func:`~player.gui.launch.prepare`, which runs before Qt is
-imported, forks a child that imports the story parser, parses the first story that loads
-and sends the result back through a pipe; on a machine with a second core that happens
-meanwhile, and the window's process never imports the parser at start. The window takes
-the result in the turn after its first paint (:meth:`StoryPreload.result`), or when it
-arrives if that is later.
+imported, starts a child interpreter (``posix_spawn``) that imports the story parser,
+parses the first story that loads and sends the result back through a pipe; on a machine
+with a second core that happens meanwhile, and the window's process never imports the
+parser at start. The window takes the result in the turn after its first paint
+(:meth:`StoryPreload.result`). The child runs only on CPU time no other process wants, so
+it never slows the window; where the cores are busy it may not be done by then, and is
+stopped, the loading thread loading the story as it would without a child.
+
+A fresh interpreter rather than a fork: a forked child shares the parent's memory until
+it ends, and the parent, whose every object's reference count changes as it imports on,
+copies page after page of it meanwhile (measured: 35 ms later to the window).
 
 Only for what the window would load at start anyway (the story asked for, else the last
-one read, else the bundled one), only on Linux, only while the process has no other
-thread and no Qt, and only for files of at most :data:`LIMIT_BYTES`: the story comes back
+one read, else the bundled one), only on Linux and not in a bundle (whose executable is
+the app itself), and only for files of at most :data:`LIMIT_BYTES`: the story comes back
 pickled, and unpickling takes the GUI thread for about 0.2 ms per kB (a loading thread
 gives a large story to the GUI thread in smaller steps). Anything else, and any failure
 of the child (it crashed, was killed, sent something unreadable), leaves the story to the
 usual loading thread: the reader gets the same story either way.
 
-No Qt here: this module is imported before Qt is.
+No Qt here: this module is imported before Qt is, and by the child.
 """
 
 from __future__ import annotations
@@ -29,7 +35,6 @@ import os
 import pickle
 import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,8 +51,6 @@ Tried = list[tuple[Path, Loaded]]
 
 #: files larger than this are left to the loading thread (see the module's notes)
 LIMIT_BYTES = 48_000
-#: added to the child's nice value (see _child)
-NICENESS = 5
 _CHUNK = 65_536
 #: the pipe's size asked for: a story of LIMIT_BYTES pickles to about 360 kB
 _PIPE_BYTES = 1 << 20
@@ -76,44 +79,36 @@ class StoryPreload:
 
     @classmethod
     def start(cls, paths: Sequence[Path]) -> StoryPreload | None:
-        """Fork the child for ``paths`` (tried in order), or None where that is not done."""
-        if not cls._may_fork() or not paths or not _small(paths[0]):
+        """Start the child for ``paths`` (tried in order), or None where that is not done."""
+        frozen = getattr(sys, "frozen", False)
+        if not sys.platform.startswith("linux") or frozen or not paths or not _small(paths[0]):
             return None
-        import fcntl  # POSIX only, as forking here is
+        import fcntl  # POSIX only, as this is
 
         read, write = os.pipe()
         with contextlib.suppress(OSError, AttributeError):
             # Room for the whole story (the default is 64 kB): the child writes it and ends,
             # rather than waiting for the window to read after its first paint.
             fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+        # The child finds this very package and what this process finds, without the site
+        # module's work at its start (-S: 10 ms and more with .pth files to read).
+        root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([root, *(p for p in sys.path if p)])
+        argv = [sys.executable, "-S", "-c", _CHILD_CODE, *map(str, paths)]
         try:
-            pid = os.fork()
+            # Its standard output is the pipe; the read end is closed in it (not inheritable).
+            pid = os.posix_spawn(
+                sys.executable, argv, env, file_actions=[(os.POSIX_SPAWN_DUP2, write, 1)]
+            )
         except OSError:
             log.warning("could not start the story's preloading process", exc_info=True)
             os.close(read)
-            os.close(write)
             return None
-        if pid == 0:  # pragma: no cover - runs in the child, which ends with os._exit
-            os.close(read)
-            _child(write, list(paths))
-        os.close(write)
+        finally:
+            os.close(write)
         os.set_blocking(read, False)
         return cls(pid, read)
-
-    @staticmethod
-    def _may_fork() -> bool:
-        # Forking is safe only with one thread (a lock held by another thread stays held in
-        # the child) and before Qt, whose own threads Python does not see.
-        return (
-            sys.platform.startswith("linux")
-            and hasattr(os, "fork")
-            and threading.active_count() == 1
-            and "PySide6.QtCore" not in sys.modules
-        )
-
-    def fileno(self) -> int:
-        """The pipe the result comes through (readable when :meth:`read_available` has more)."""
-        return self._fd
 
     @property
     def ended(self) -> bool:
@@ -186,25 +181,36 @@ class _Keep(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _child(write: int, paths: list[Path]) -> None:  # pragma: no cover - in the child
-    """Parse, send, end: never returns, and runs nothing of the parent's (no exit handlers,
-    no flushing of buffers the parent will flush too)."""
+#: What the child interpreter runs, with the story files as its arguments. First of all
+#: it takes only CPU time no other process wants (SCHED_IDLE): on a free core it runs at
+#: full speed, and where the cores are busy it takes nothing from the window's process
+#: (the window then loads the story itself, see :meth:`StoryPreload.read_available`).
+_CHILD_CODE = """
+import os
+try:
+    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+except (AttributeError, OSError):
+    os.nice(19)
+from player.gui.preload import child_main
+child_main()
+"""
+
+
+def child_main() -> None:  # pragma: no cover - runs in the child interpreter
+    """Parse the stories named on the command line, send what each gave (pickled, with
+    the log records made meanwhile) on standard output, and end."""
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the window's to handle
-        # Where the cores are busy the window's own process goes first: on a free core this
-        # changes nothing, and a story that comes late is taken when it comes.
-        with contextlib.suppress(OSError):
-            os.nice(NICENESS)
         keep = _Keep()
         logger = logging.getLogger("player")
-        for handler in list(logger.handlers):
-            logger.removeHandler(handler)
+        logger.setLevel(logging.DEBUG)  # the window's log decides what it keeps
+        logger.propagate = False
         logger.addHandler(keep)
         from player.core.playback.estimates import story_units
 
         tried: Tried = []
-        for path in paths:
+        for path in (Path(arg) for arg in sys.argv[1:]):
             result = load_story_or_problems(None, path)
             tried.append((path, result))
             if isinstance(result, Story):
@@ -213,7 +219,7 @@ def _child(write: int, paths: list[Path]) -> None:  # pragma: no cover - in the 
         data = pickle.dumps((keep.records, tried), protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:
-            view = view[os.write(write, view) :]
+            view = view[os.write(1, view) :]
         status = 0
     except BaseException:  # noqa: BLE001 - the parent loads the story itself, and says so
         status = 1
