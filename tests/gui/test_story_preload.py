@@ -26,9 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 BAD_STORY = "format: story-player 1\ntitle: T\nlanguage: en\n\n== nonsense-kind: Hi\n\nText.\n"
 
 
-def _run(code: str, tmp_path: Path) -> dict[str, object]:
+def _run(code: str, tmp_path: Path, cwd: Path = ROOT) -> dict[str, object]:
     env = dict(
         os.environ,
+        PYTHONPATH=str(ROOT),
         QT_QPA_PLATFORM="offscreen",
         XDG_CONFIG_HOME=str(tmp_path / "config"),
         XDG_CONFIG_DIRS=str(tmp_path / "config" / "system"),
@@ -42,7 +43,7 @@ def _run(code: str, tmp_path: Path) -> dict[str, object]:
         timeout=60,
         check=True,
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
     )
     found: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
     return found
@@ -66,8 +67,9 @@ print(json.dumps({
 """
 
 
-def _preload(tmp_path: Path, *paths: Path) -> dict[str, object]:
-    return _run(_PRELOAD.replace("sys.argv[1:]", repr([str(p) for p in paths])), tmp_path)
+def _preload(tmp_path: Path, *paths: Path, cwd: Path = ROOT) -> dict[str, object]:
+    code = _PRELOAD.replace("sys.argv[1:]", repr([str(p) for p in paths]))
+    return _run(code, tmp_path, cwd)
 
 
 def test_the_child_parses_the_first_story_that_loads_and_sends_what_each_gave(
@@ -86,6 +88,17 @@ def test_the_child_parses_the_first_story_that_loads_and_sends_what_each_gave(
     assert bad_path == str(bad)
     assert any("nonsense-kind" in p and "bad.txt:5:" in p for p in problems), problems
     assert (path, title) == (str(bundled_story_path()), load_story(bundled_story_path()).meta.title)
+
+
+def test_the_child_takes_no_module_from_the_current_folder(tmp_path: Path) -> None:
+    """The window may be started from any folder: a ``types.py`` there (a standard module's
+    name) is not what the child imports."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / "types.py").write_text("raise SystemExit('the wrong types module')\n")
+    found = _preload(tmp_path, bundled_story_path(), cwd=folder)
+    tried = found["tried"]
+    assert isinstance(tried, list) and len(tried) == 1
 
 
 def test_a_large_or_missing_first_story_is_left_to_the_loading_thread(tmp_path: Path) -> None:
