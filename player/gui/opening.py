@@ -175,27 +175,22 @@ class StoryOpening(CommandHandlers):
 
     def open_first_preloaded(self, preload: StoryPreload, paths: Sequence[Path]) -> None:
         """As :meth:`open_first_in_background`, with ``paths`` parsed by ``preload``'s
-        process (see :mod:`player.gui.preload`): shown from the turn after the first paint
-        (:meth:`take_preloaded`), the loading thread trying them again if that process fails."""
+        process (see :mod:`player.gui.preload`): shown in the turn after the first paint
+        (:meth:`take_preloaded`), the loading thread trying them again if that process fails.
+
+        A child not done by now, as the window is built, has had no CPU time to spare (on a
+        free core it is done long before): it is stopped, and the loading thread starts now,
+        as it would without a child."""
+        if not preload.read_available():
+            preload.cancel()
+            self.open_first_in_background(paths)
+            return
         self._say_loading(paths[0])
         self._preloading = (preload, paths, self._loads.advance())
 
     def take_preloaded(self) -> bool:
-        """Show what the preloading process found; whether a story or its problems were
-        shown now. A child still at work is stopped and the loading thread loads the story
-        instead: on a free core the child is done long before the window's first paint,
-        and one that is not has had no CPU time to spare (see player.gui.preload)."""
-        waiting = self._preloading
-        if waiting is None:
-            return False
-        if not waiting[0].read_available():
-            self._preloading = None
-            waiting[0].cancel()
-            self.open_first_in_background(waiting[1])
-            return False
-        return self._show_preloaded()
-
-    def _show_preloaded(self) -> bool:
+        """Show what the preloading process found (in the turn after the first paint);
+        whether a story or its problems were shown now."""
         waiting, self._preloading = self._preloading, None
         if waiting is None:
             return False

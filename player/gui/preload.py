@@ -9,8 +9,9 @@ parses the first story that loads and sends the result back through a pipe; on a
 with a second core that happens meanwhile, and the window's process never imports the
 parser at start. The window takes the result in the turn after its first paint
 (:meth:`StoryPreload.result`). The child runs only on CPU time no other process wants, so
-it never slows the window; where the cores are busy it may not be done by then, and is
-stopped, the loading thread loading the story as it would without a child.
+it never slows the window; where the cores are busy it may not be done when the window
+has been built, and is then stopped, the loading thread loading the story as it would
+without a child (:meth:`~player.gui.opening.StoryOpening.open_first_preloaded`).
 
 A fresh interpreter rather than a fork: a forked child shares the parent's memory until
 it ends, and the parent, whose every object's reference count changes as it imports on,
@@ -188,7 +189,7 @@ _PATH_VARIABLE = "STORY_PLAYER_PRELOAD_PATH"
 #: What the child interpreter runs, with the story files as its arguments. First of all
 #: it takes only CPU time no other process wants (SCHED_IDLE): on a free core it runs at
 #: full speed, and where the cores are busy it takes nothing from the window's process
-#: (the window then loads the story itself, see :meth:`StoryPreload.read_available`).
+#: (the window then loads the story itself, see the module's notes).
 _CHILD_CODE = f"""
 import os, sys
 sys.path.extend(os.environ.pop("{_PATH_VARIABLE}").split(os.pathsep))
