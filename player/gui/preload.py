@@ -81,8 +81,11 @@ class StoryPreload:
     @classmethod
     def start(cls, paths: Sequence[Path]) -> StoryPreload | None:
         """Start the child for ``paths`` (tried in order), or None where that is not done."""
-        frozen = getattr(sys, "frozen", False)
-        if not sys.platform.startswith("linux") or frozen or not paths or not _small(paths[0]):
+        # A bundle's executable is the app itself, and an embedded one may have none.
+        runnable = sys.executable and not getattr(sys, "frozen", False)
+        if not sys.platform.startswith("linux") or not runnable:
+            return None
+        if not paths or not _small(paths[0]):
             return None
         import fcntl  # POSIX only, as this is
 
