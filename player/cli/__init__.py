@@ -140,6 +140,14 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         if message:
             print(message, file=sys.stderr)
             return 1
+    # Before Qt loads too: the settings (a workstation redirects where Qt writes), and the
+    # first story's parsing, in a process of its own meanwhile (player.gui.preload).
+    from player.gui.launch import prepare
+
+    try:
+        launch = prepare(args)
+    except SystemExit as exc:  # --help or a usage error: argparse has printed why
+        return int(exc.code or 0)
     try:
         from player.gui import app
     except ImportError as error:
@@ -149,7 +157,7 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         print(message, file=sys.stderr)
         return 1
 
-    return app.main(args)
+    return app.main(args, launch)
 
 
 def _qt_import_failure(error: ImportError) -> str | None:

@@ -90,7 +90,8 @@ class ScreenReaderWatch(QObject):
         super().__init__(parent)
         self.detector = detector or default_detector()
         self._last: bool | None = None
-        self._last_check = 0.0
+        #: when the last check was asked for; None before the first (see :meth:`start`)
+        self._last_check: float | None = None
         self._stale = False  # the bus spoke while a check was running
         # The answer arrives on the worker thread; this hands it to the GUI thread, and the
         # worker never touches the watch, which the window may be deleting meanwhile.
@@ -109,14 +110,22 @@ class ScreenReaderWatch(QObject):
 
     @classmethod
     def for_platform(cls, parent: QObject | None = None) -> ScreenReaderWatch:
-        """The app's watch: on Linux it follows the accessibility bus, unless detection is
-        overridden by the environment."""
+        """The app's watch, not started (see :meth:`start`): on Linux it follows the
+        accessibility bus, unless detection is overridden by the environment."""
         watch_bus = sys.platform.startswith("linux") and not os.environ.get(OVERRIDE_VARIABLE)
         bus_watch = LinuxBusWatch(lambda: None) if watch_bus else None
-        watch = cls(parent=parent, bus_watch=bus_watch)
-        if bus_watch is not None:
-            bus_watch.start(wait=False)
-        return watch
+        return cls(parent=parent, bus_watch=bus_watch)
+
+    def start(self) -> None:
+        """Start watching the bus and check now, both in threads of their own.
+
+        The window calls this after its first paint: before it, those threads (and the
+        processes they start) would only take turns with the GUI thread, which holds the
+        interpreter lock nearly all the time until then, and the answer would not come
+        before the paint anyway."""
+        if self.bus_watch is not None:
+            self.bus_watch.start(wait=False)
+        self.refresh()
 
     @property
     def running(self) -> bool | None:
@@ -144,8 +153,11 @@ class ScreenReaderWatch(QObject):
         self._settle.start()
 
     def _on_state(self, state: Qt.ApplicationState) -> None:
+        # Not before the first check: the window's activation as it first shows would start
+        # one before its first paint.
+        last = self._last_check
         if state == Qt.ApplicationState.ApplicationActive and (
-            time.monotonic() - self._last_check >= RECHECK_SECONDS
+            last is not None and time.monotonic() - last >= RECHECK_SECONDS
         ):
             self.refresh()
 

@@ -7,20 +7,20 @@ the window has painted the story's text.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from player import EXIT_INTERRUPTED, __version__
 from player.core.model import Story
 from player.core.playback.api import Playback
 from player.core.settings import Settings
 from player.gui import theme
+from player.gui.launch import Launch, first_story, parse_args, prepare
+from player.gui.preload import StoryPreload
 from player.gui.startup import ensure_application, quit_on_interrupt
 from player.gui.window import MainWindow, PlaybackFactory, VoiceLister
 from player.platform.folders import settings_locations
@@ -80,50 +80,18 @@ playback_factory: PlaybackFactory | None = real_playback
 voice_lister: VoiceLister | None = real_voices
 
 
-def parse_args(args: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="story-player", description="Read news features aloud, with their text and photos."
-    )
-    parser.add_argument("story", nargs="?", type=Path, help="a story file to open")
-    parser.add_argument(
-        "--memory-only",
-        action="store_true",
-        help="remember nothing after the window closes",
-    )
-    parser.add_argument(
-        "--workstation",
-        action="store_true",
-        help="library workstation: full screen, stories from the library only, nothing "
-        "remembered, reset after a time without use",
-    )
-    parser.add_argument(
-        "--library", type=Path, metavar="DIR", help="the story library folder for this session"
-    )
-    return parser.parse_args(list(args))
-
-
-def first_story(requested: Path | None, settings: Settings) -> list[Path]:
-    """Stories to try in order: the one asked for, the last one read, the bundled one."""
-    from player.paths import bundled_story_path
-
-    candidates: list[Path] = []
-    if requested is not None:
-        candidates.append(requested)
-    else:
-        last = settings.get("last_story")
-        if last and Path(last).is_file():
-            candidates.append(Path(last))
-    candidates.append(bundled_story_path())
-    return candidates
-
-
 def create_window(
-    args: Sequence[str], settings: Settings | None = None, *, in_background: bool = False
+    args: Sequence[str],
+    settings: Settings | None = None,
+    *,
+    in_background: bool = False,
+    preload: StoryPreload | None = None,
 ) -> MainWindow:
     """The window with its story loaded, not yet shown. A QApplication must exist.
 
-    ``in_background``: the story loads on a worker thread after this returns, the window
-    saying "Loading…" meanwhile (how ``story-player`` starts); otherwise it is loaded here.
+    ``in_background``: the story loads after this returns, the window saying "Loading…"
+    meanwhile (how ``story-player`` starts): parsed by ``preload``'s process when there is
+    one (see :mod:`player.gui.preload`), else on a worker thread. Otherwise it is loaded here.
     """
     ns = parse_args(args)
     settings = settings or Settings.load(settings_locations(), memory_only=ns.memory_only)
@@ -136,7 +104,10 @@ def create_window(
         window.library_folder_override = ns.library.absolute()
     candidates = first_story(ns.story, settings)
     if in_background:
-        window.open_first_in_background(candidates)
+        if preload is not None:
+            window.open_first_preloaded(preload, candidates)
+        else:
+            window.open_first_in_background(candidates)
         return window
     for path in candidates:
         if window.open_story(path):
@@ -144,14 +115,18 @@ def create_window(
     return window
 
 
-def main(args: list[str]) -> int:
-    """Run the window until it closes; the exit status for the shell."""
-    try:
-        ns = parse_args(args)
-    except SystemExit as exc:  # --help or a usage error: argparse has printed why
-        return int(exc.code or 0)
-    # Before Qt starts: a workstation redirects where Qt and its libraries write.
-    settings = Settings.load(settings_locations(), memory_only=ns.memory_only or ns.workstation)
+def main(args: list[str], launch: Launch | None = None) -> int:
+    """Run the window until it closes; the exit status for the shell.
+
+    ``launch``: what :func:`~player.gui.launch.prepare` did before Qt was imported (the
+    command line, the settings, the first story's parsing); done here without it.
+    """
+    if launch is None:
+        try:
+            launch = prepare(args)
+        except SystemExit as exc:  # --help or a usage error: argparse has printed why
+            return int(exc.code or 0)
+    ns, settings = launch.ns, launch.settings
     if settings.memory_only:
         # The system settings may ask for a session that leaves nothing on disk.
         keep_log_off_disk()
@@ -169,10 +144,12 @@ def main(args: list[str]) -> int:
             ns, settings, playback_factory=playback_factory, voice_lister=voice_lister
         )
     app = ensure_application()
-    window = create_window(args, settings, in_background=True)
+    window = create_window(args, settings, in_background=True, preload=launch.preload)
     window.show()
     if window.settings.messages:
         text = "\n\n".join(window.settings.messages)
+        from PySide6.QtWidgets import QMessageBox  # only for this: not at every start
+
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Settings", text))
     app.aboutToQuit.connect(window.shutdown)
     interrupted = quit_on_interrupt(app, window.close)

@@ -1,4 +1,4 @@
-"""Dialogs: the keyboard map, the bookmark list and story file errors.
+"""Dialogs: the keyboard map, the bookmark list, story file errors and a one-field question.
 
 The keyboard map sits in a read-only text edit with keyboard text interaction so
 screen readers read it as text, line by line.
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -25,6 +26,48 @@ from PySide6.QtWidgets import (
 
 from player.core.settings import Bookmark
 from player.gui.keymap import keyboard_map_text
+
+
+class AskDialog(QDialog):
+    """A title, a labelled field (its label is its buddy and its accessible name) and
+    OK/Cancel; ``text()`` is what the reader typed."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        label: str,
+        *,
+        text: str = "",
+        hint: str = "",
+        ok: str = "OK",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        prompt = QLabel(label)
+        self.field = QLineEdit(text)
+        self.field.setAccessibleName(label.replace("&", "").rstrip(":"))
+        if hint:
+            self.field.setAccessibleDescription(hint)
+            self.field.setPlaceholderText(hint)
+        prompt.setBuddy(self.field)
+        self.field.selectAll()
+        layout.addWidget(prompt)
+        layout.addWidget(self.field)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok_button.setText(ok)
+        ok_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def text(self) -> str:
+        return self.field.text()
 
 
 class KeyboardDialog(QDialog):

@@ -2,12 +2,12 @@
 
 :class:`FindCommands` is the part of :class:`~player.gui.window.MainWindow` that
 carries out these commands; the searching itself is :mod:`player.core.search`.
-Each asks in a small dialog with one labelled field (:class:`AskDialog`). A match
-found becomes the reading position, like a jump (Back returns from it): the caret
-goes to its sentence with the matched words selected, so they are seen and a screen
-reader says them, and the match's sentence is announced with its number among all
-matches ("Match 2 of 5: …"), after "Search wrapped to the start" when the search
-went past the end of the story.
+Each asks in a small dialog with one labelled field
+(:class:`~player.gui.dialogs.AskDialog`). A match found becomes the reading position,
+like a jump (Back returns from it): the caret goes to its sentence with the matched
+words selected, so they are seen and a screen reader says them, and the match's
+sentence is announced with its number among all matches ("Match 2 of 5: …"), after
+"Search wrapped to the start" when the search went past the end of the story.
 
 Find starts from where the reader is: the sentence being read while the voice reads,
 else the sentence at the caret; a match in that sentence counts.
@@ -19,66 +19,18 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
 
 from player.core.playback.api import PlaybackState
-from player.core.search import Found, Match, StorySearch, find_segment, step
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
+    from player.core.search import Found, Match, StorySearch
     from player.core.session import Move, ReadingSession
     from player.gui.reading import ReadingPane
 
 log = logging.getLogger(__name__)
-
-
-class AskDialog(QDialog):
-    """A title, a labelled field (its label is its buddy and its accessible name) and
-    OK/Cancel; ``text()`` is what the reader typed."""
-
-    def __init__(
-        self,
-        parent: QWidget | None,
-        title: str,
-        label: str,
-        *,
-        text: str = "",
-        hint: str = "",
-        ok: str = "OK",
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        layout = QVBoxLayout(self)
-        prompt = QLabel(label)
-        self.field = QLineEdit(text)
-        self.field.setAccessibleName(label.replace("&", "").rstrip(":"))
-        if hint:
-            self.field.setAccessibleDescription(hint)
-            self.field.setPlaceholderText(hint)
-        prompt.setBuddy(self.field)
-        self.field.selectAll()
-        layout.addWidget(prompt)
-        layout.addWidget(self.field)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok_button.setText(ok)
-        ok_button.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.field.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def text(self) -> str:
-        return self.field.text()
 
 
 class FindCommands:
@@ -103,6 +55,8 @@ class FindCommands:
     def cmd_find(self) -> None:
         if self.session.story is None:
             return
+        from player.gui.dialogs import AskDialog  # a dialog's classes: not needed at start
+
         dialog = AskDialog(
             self._parent_widget(),
             "Find",
@@ -136,6 +90,8 @@ class FindCommands:
         if story is None:
             return
         count = len(story.segments)
+        from player.gui.dialogs import AskDialog
+
         dialog = AskDialog(
             self._parent_widget(),
             "Go to Segment",
@@ -147,6 +103,8 @@ class FindCommands:
         wanted = " ".join(dialog.text().split())
         if not accepted or not wanted:
             return
+        from player.core.search import find_segment
+
         segment = find_segment(story, wanted)
         if segment is None or story.first_sentence_of_segment(segment) is None:
             QApplication.beep()
@@ -161,6 +119,9 @@ class FindCommands:
         if story is None:
             return []
         if self._search is None or self._search.story is not story:
+            # The search's module loads with the first search, not with the window.
+            from player.core.search import StorySearch
+
             self._search = StorySearch(story)
             self._matches = None
             self._last_match = None
@@ -175,6 +136,8 @@ class FindCommands:
             QApplication.beep()
             self.notify(f"No match for {query!r}")
             return
+        from player.core.search import step
+
         last = self._last_match
         if last is not None and last.sentence == self.session.sentence:
             found = step(matches, last, delta)

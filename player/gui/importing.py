@@ -25,15 +25,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QMimeData, QStandardPaths, Qt
+from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from player.core.library import library_folder
 from player.gui.background import Generation, run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMessageBox
 
     from player.core.importer.child import ImportRun
     from player.core.playback.api import Playback
@@ -114,6 +115,9 @@ class ImportCommands:
         if self.library_only:
             self.notify(REFUSED)
             return
+        # Dialogs' classes are imported where used: the window's start does not need them.
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self._widget(), "Import a Story", self._start_folder(), FILE_FILTER
         )
@@ -125,6 +129,8 @@ class ImportCommands:
         """The last import's folder, else Downloads, where browsers save pages."""
         if self._import_start:
             return self._import_start
+        from PySide6.QtCore import QStandardPaths
+
         downloads = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DownloadLocation
         )
@@ -236,6 +242,8 @@ class ImportCommands:
         old = self.import_box
         if old is not None and shiboken6.isValid(old):
             old.close()
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self._widget())
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Warning)

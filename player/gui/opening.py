@@ -7,6 +7,8 @@ the command line and the one reopened at start, so the window appears and stays
 responsive however large the file is; the reading pane builds a long story's
 document in slices and says "Loading…" (to the eye and, through its accessible
 description and the window's announcement, to a screen reader) until the text is in.
+At start, a story that is not large is parsed in a child process instead, begun before
+Qt was loaded (:mod:`player.gui.preload`); the window takes it after its first paint.
 """
 
 from __future__ import annotations
@@ -19,26 +21,24 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
 from player import APP_NAME
 from player.core.gcpause import paused_collection
+from player.core.library import story_names
 from player.core.model import Story
 from player.core.playback.estimates import story_pause_suffix, story_units
 from player.gui.background import Generation, run_in_background
 from player.gui.handlers import CommandHandlers
+from player.gui.preload import Loaded, StoryLoader, StoryPreload, load_story_or_problems
 from player.gui.reading import SLICE_GAP_MS
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QMenu, QMessageBox
 
 log = logging.getLogger(__name__)
-
-StoryLoader = Callable[[Path], Story]
-#: a story, or the problems to show instead
-Loaded = Story | list[Any]
 
 
 #: how soon (s) a thread waiting for the interpreter lock gets it while a story loads on a
@@ -73,18 +73,6 @@ def quick_switches() -> Iterator[None]:
             _switch_depth -= 1
             if _switch_depth == 0:
                 sys.setswitchinterval(_switch_before)
-
-
-def load_story_or_problems(loader: StoryLoader | None, path: Path | str) -> Loaded:
-    """The story, or the problems to show instead; safe on any thread."""
-    from player.core.storyfile import StoryFileError, load_story
-
-    try:
-        return (loader or load_story)(Path(path))
-    except StoryFileError as exc:
-        return list(exc.problems)
-    except OSError as exc:
-        return [exc.strerror or str(exc)]
 
 
 def load_first(
@@ -126,10 +114,14 @@ class StoryOpening(CommandHandlers):
         _loads: Generation
         _painted: bool
         _status_sentence: int
+        recent_menu: QMenu
 
         def _close_playback(self) -> None: ...
 
         def prepare_speech_after_paint(self) -> None: ...
+
+    #: the first story's preloading process, its paths and its load's number, until taken
+    _preloading: tuple[StoryPreload, Sequence[Path], int] | None = None
 
     def open_story(self, path: Path | str) -> bool:
         """Load and show a story now; on failure show the problems and keep the current one.
@@ -157,9 +149,7 @@ class StoryOpening(CommandHandlers):
         until then; the problems of those that did not load are shown."""
         if not paths:
             return
-        self.notify(f"Loading {paths[0].name}…")
-        if self.session.story is None:
-            self.pane.show_loading(f"Loading {paths[0].name}…")
+        self._say_loading(paths[0])
         loader = self.story_loader  # the worker gets what it needs, never the window
         rate = self.session.estimate_rate()
 
@@ -177,6 +167,70 @@ class StoryOpening(CommandHandlers):
             generation=self._loads,
             name="story-loader",
         )
+
+    def _say_loading(self, path: Path) -> None:
+        self.notify(f"Loading {path.name}…")
+        if self.session.story is None:
+            self.pane.show_loading(f"Loading {path.name}…")
+
+    def open_first_preloaded(self, preload: StoryPreload, paths: Sequence[Path]) -> None:
+        """As :meth:`open_first_in_background`, with ``paths`` parsed by ``preload``'s
+        process (see :mod:`player.gui.preload`): shown in the turn after the first paint
+        (:meth:`take_preloaded`), the loading thread trying them again if that process fails.
+
+        A child not done by now, as the window is built, has had no CPU time to spare (on a
+        free core it is done long before): it is stopped, and the loading thread starts now,
+        as it would without a child."""
+        if not preload.read_available():
+            preload.cancel()
+            self.open_first_in_background(paths)
+            return
+        self._say_loading(paths[0])
+        self._preloading = (preload, paths, self._loads.advance())
+
+    def take_preloaded(self) -> bool:
+        """Show what the preloading process found (in the turn after the first paint);
+        whether a story or its problems were shown now."""
+        waiting, self._preloading = self._preloading, None
+        if waiting is None:
+            return False
+        preload, paths, token = waiting
+        if self.session.closed or not self._loads.is_current(token):
+            preload.cancel()  # closing, or another story was asked for since
+            return False
+        tried = preload.result()
+        if tried is None:
+            self.open_first_in_background(paths)  # the usual way, as if there were no preload
+            return False
+        story = tried[-1][1]
+        if isinstance(story, Story):
+            story_pause_suffix(story, self.session.estimate_rate())
+        gc.freeze()  # as the loading thread does: the story's objects out of the collector's way
+        self.show_message("")
+        for path, result in tried:
+            self._show_loaded(path, result)
+        return True
+
+    def _build_recent_menu(self, file_menu: QMenu) -> None:
+        """File > Recent Stories, after Open (see player.gui.commands)."""
+        self.recent_menu = file_menu.addMenu("&Recent Stories")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_stories()
+        names = story_names([(Path(p), self.settings.recent_title(p)) for p in recent])
+        for n, (path, name) in enumerate(zip(recent, names, strict=True), start=1):
+            # "&&": a title's own ampersand is text, not an access key.
+            action = self.recent_menu.addAction(f"&{n % 10} {name.replace('&', '&&')}")
+            action.setToolTip(path)
+            action.triggered.connect(
+                lambda _checked=False, p=path: self.open_story_in_background(p)
+            )
+        if not recent:
+            empty = self.recent_menu.addAction("No recent stories")
+            empty.setEnabled(False)
 
     def _story_allowed(self, path: Path | str) -> bool:
         from player.gui.dialogs import show_story_error

@@ -35,14 +35,12 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
-    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from player import APP_NAME
-from player.core.library import story_names
 from player.core.model import BlockType, Story
 from player.core.playback.api import Playback, PlaybackState, Position
 from player.core.playback.voices import UnknownVoiceError, second_voice_for
@@ -60,7 +58,8 @@ from player.gui.contents import ContentsTree
 from player.gui.find import FindCommands
 from player.gui.importing import ImportCommands
 from player.gui.menubar import keep_lone_alt_out
-from player.gui.opening import StoryLoader, StoryOpening
+from player.gui.opening import StoryOpening
+from player.gui.preload import StoryLoader
 from player.gui.reading import ReadingPane
 from player.gui.settings_writer import SettingsWriter
 from player.gui.transport import TransportBar
@@ -138,7 +137,9 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
             before_exit=self.session.remember_position,
         )
 
-        self.pane.viewport().installEventFilter(self)
+        # The pane, not its viewport: the first viewport() made PySide ready every widget
+        # class for Python (some 7 ms) before anything was on screen. Both paint in one pass.
+        self.pane.installEventFilter(self)
         self._apply_settings()
         self.resize(1100, 720)
         self._restore_layout()
@@ -240,8 +241,7 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
 
     def _build_look(self) -> None:
         """Announcements, screen-reader watch and the view preferences the a11y settings act on."""
-        self.screen_reader = ScreenReaderWatch.for_platform(parent=self)
-        self.screen_reader.refresh()
+        self.screen_reader = ScreenReaderWatch.for_platform(parent=self)  # started after the paint
         self.announcer = Announcer(
             self,
             screen_reader=lambda: self.screen_reader.running,
@@ -266,11 +266,6 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
             lambda: self.screen_reader.running,
         )
         self.screen_reader.changed.connect(self.caret_follower.screen_reader_changed)
-
-    def _build_recent_menu(self, file_menu: QMenu) -> None:
-        self.recent_menu = file_menu.addMenu("&Recent Stories")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._fill_recent_menu()
 
     # View preferences (theme, font, spacing, zoom): see player.gui.appearance
 
@@ -343,32 +338,15 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         self.show_message(text)
         self.announcer.error(text)
 
-    # Stories
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_stories()
-        names = story_names([(Path(p), self.settings.recent_title(p)) for p in recent])
-        for n, (path, name) in enumerate(zip(recent, names, strict=True), start=1):
-            # "&&": a title's own ampersand is text, not an access key.
-            action = self.recent_menu.addAction(f"&{n % 10} {name.replace('&', '&&')}")
-            action.setToolTip(path)
-            action.triggered.connect(
-                lambda _checked=False, p=path: self.open_story_in_background(p)
-            )
-        if not recent:
-            empty = self.recent_menu.addAction("No recent stories")
-            empty.setEnabled(False)
-
     # Playback
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.pane.viewport() and event.type() == QEvent.Type.Paint:
-            if not self._painted:
+        if event.type() == QEvent.Type.Paint:
+            if not self._painted and watched is self.pane:
                 self._painted = True
                 # After this paint returns: the text is on screen before any speech engine loads.
                 QTimer.singleShot(0, self._after_first_paint)
-            elif self._speech_after_paint:
+            elif self._speech_after_paint and watched is not self.pane:
                 self._speech_after_paint = False
                 QTimer.singleShot(0, self.prepare_speech)
         return super().eventFilter(watched, event)
@@ -377,7 +355,9 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         """:meth:`prepare_speech` once the pane has painted what it now holds: loading the
         speech code takes the GUI thread for a moment, which must not come before the text."""
         self._speech_after_paint = True
-        self.pane.viewport().update()
+        viewport = self.pane.viewport()  # the text's own paints (after the first, see __init__)
+        viewport.installEventFilter(self)
+        viewport.update()
 
     def _after_first_paint(self) -> None:
         self.commands.fill_menus()
@@ -387,7 +367,9 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         if self.story is not None and self.story.refs and self.pane.ready:
             start, end = self.pane.sentence_span(self.sentence)
             self.pane.scroll_into_view(start, end)
-        self.prepare_speech()
+        if not self.take_preloaded():  # a story shown now has speech wait for its paint
+            self.prepare_speech()
+        QTimer.singleShot(0, self.screen_reader.start)  # after a story just shown is painted
 
     def prepare_speech(self) -> None:
         """Make the playback and have it load its voice and open the sound output in the

@@ -43,13 +43,15 @@ import ctypes
 import logging
 import os
 import re
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from player.core.gcpause import paused_collection
+
+if TYPE_CHECKING:
+    import subprocess
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,9 @@ _EVENT_RE = re.compile(r"\('(:[0-9.]+|[A-Za-z0-9_.\-]+)',\s*'([^']*)'\)")
 
 def run_command(argv: Sequence[str], timeout: float) -> str | None:
     """Run ``argv`` without a shell; its output, or None on any failure."""
+    # Imported here, off the GUI thread and after the window's first paint (3 ms).
+    import subprocess
+
     try:
         done = subprocess.run(
             list(argv),
@@ -251,6 +256,8 @@ _UNTIL_STDIN_CLOSES = '"$@" & child=$!; read -r _; kill "$child" 2>/dev/null; wa
 
 
 def spawn_monitor(argv: Sequence[str]) -> subprocess.Popen[str]:
+    import subprocess  # see run_command
+
     return subprocess.Popen(
         ["sh", "-c", _UNTIL_STDIN_CLOSES, "sh", *argv],
         stdin=subprocess.PIPE,
@@ -358,6 +365,10 @@ class LinuxBusWatch:
         with self._lock:
             self._stopped = True
             processes, self._processes = self._processes, []
+        if not processes:
+            return
+        import subprocess  # see run_command
+
         for process in processes:
             if process.stdin is not None:
                 # The wrapper ends the monitor when this closes (see spawn_monitor).

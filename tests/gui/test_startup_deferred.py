@@ -3,7 +3,12 @@ the sound output. Every shortcut works from the moment the window shows, before 
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -237,3 +242,149 @@ def test_the_zoom_at_start_restyles_nothing_a_change_of_zoom_restyles(
         zoom.set_percent(100)
     finally:
         app.setStyleSheet(sheet)
+
+
+#: Made ready for Python (with their enums) only when PySide has to find out which widget
+#: class a pointer it got from Qt belongs to; nothing in the first frame uses them.
+_UNUSED_WIDGET_CLASSES = ("QWizard", "QMdiArea", "QCalendarWidget", "QGraphicsView")
+#: Used by commands' dialogs only: imported where they are used, not with the window.
+_DIALOG_CLASSES = ("QDialog", "QDialogButtonBox", "QFileDialog", "QMessageBox", "QStandardPaths")
+
+_AT_FIRST_PAINT = """
+import json, sys
+from player.gui.launch import prepare
+launch = prepare([])
+from PySide6 import QtCore, QtGui, QtWidgets
+from player.gui import app as app_module
+
+class First(QtCore.QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QtCore.QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            ready = sorted(n for m in (QtCore, QtGui, QtWidgets) for n in vars(m))
+            modules = sorted(sys.modules)
+            print(json.dumps({"ready": ready, "modules": modules}), flush=True)
+            QtCore.QTimer.singleShot(0, app.quit)
+        return False
+
+app = app_module.ensure_application()
+window = app_module.create_window([], launch.settings, in_background=True, preload=launch.preload)
+first = First()
+window.pane.installEventFilter(first)
+window.show()
+app.exec()
+window.shutdown()
+"""
+
+
+def _at_first_paint(tmp_path: Path) -> dict[str, Any]:
+    """The Qt classes made ready for Python and the modules imported when the window
+    started as ``story-player`` starts it (its story parsed meanwhile in a process of its
+    own) first paints."""
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_CONFIG_DIRS=str(tmp_path / "config" / "system"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _AT_FIRST_PAINT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],  # this checkout's player package
+    )
+    found: dict[str, Any] = json.loads(done.stdout.splitlines()[0])
+    return found
+
+
+def test_no_widget_class_is_made_ready_for_python_before_the_first_paint_unless_used(
+    tmp_path: Path,
+) -> None:
+    """The first ``viewport()`` of a scroll area made PySide ready every widget class (its
+    Python type and enums, 7 ms) to find the viewport's own: the window watches the pane
+    for its first paint, and asks for the viewport after it."""
+    ready = set(_at_first_paint(tmp_path)["ready"])
+    assert "QTextEdit" in ready  # what the window does use is there
+    assert ready.isdisjoint(_UNUSED_WIDGET_CLASSES)
+
+
+def test_the_screen_reader_watch_starts_after_the_first_paint(
+    qtbot: QtBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its check and its bus watch run in threads (starting processes): before the first
+    paint they only took turns with the GUI thread, about 9 ms later to the window."""
+    from player.gui.announce import ScreenReaderWatch
+
+    paints = _Paints()
+    started_at: list[int] = []
+    monkeypatch.setattr(ScreenReaderWatch, "start", lambda self: started_at.append(paints.count))
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.pane.installEventFilter(paints)
+    assert started_at == []
+    window.show()
+    qtbot.waitUntil(lambda: started_at != [])
+    assert started_at[0] >= 1
+
+
+_IMPORT_ORDER = """
+import inspect, json, sys
+from player.gui.launch import prepare
+prepare([])
+before_qt = set(sys.modules)
+import PySide6.QtCore
+from player.gui import app
+after = [m for m in sys.modules if m not in before_qt and m.startswith("player")]
+print(json.dumps([m for m in after if "PySide6" not in inspect.getsource(sys.modules[m])]))
+"""
+
+
+def test_the_windows_modules_without_qt_are_imported_before_qt(tmp_path: Path) -> None:
+    """PySide6 reads the source of modules imported after it (see player.gui.launch)."""
+    env = dict(
+        os.environ,
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_CONFIG_DIRS=str(tmp_path / "config" / "system"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_ORDER],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert json.loads(done.stdout) == []
+
+
+def test_the_dialogs_classes_are_not_made_ready_before_the_first_paint(tmp_path: Path) -> None:
+    """Each made ready for Python (its type and enums) as its module was imported: some
+    2 ms before the window showed, for dialogs that a command opens later."""
+    ready = set(_at_first_paint(tmp_path)["ready"])
+    assert ready.isdisjoint(_DIALOG_CLASSES)
+
+
+#: Modules the window's process needs only after its first paint, or never at start: the
+#: story parser (its child process parses the first story), the SVG check of photos, the
+#: search of Find, and what the screen-reader check runs its probes with.
+_NOT_BEFORE_THE_PAINT = (
+    "player.core.storyfile",
+    "xml.etree.ElementTree",
+    "player.core.search",
+    "subprocess",
+)
+
+
+def test_modules_the_first_paint_does_not_need_are_not_imported_before_it(
+    tmp_path: Path,
+) -> None:
+    modules = set(_at_first_paint(tmp_path)["modules"])
+    assert "player.gui.window" in modules
+    assert modules.isdisjoint(_NOT_BEFORE_THE_PAINT)
