@@ -11,11 +11,12 @@ Nothing here imports Qt.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -67,19 +68,76 @@ def new_word(start: int, end: int, spoken_start: int, spoken_end: int) -> Word:
 _new = object.__new__
 
 
-@dataclass(frozen=True)
+class PackedWords(Sequence[Word]):
+    """A sentence's words kept as offsets in one array, each :class:`Word` made when asked
+    for: a story at the size limit has about 700,000 words, and a word object and its
+    dictionary take about 200 bytes where its four offsets take 16 (or 8).
+
+    ``bounds`` holds each word's displayed start and end, one word after the other, then,
+    when ``shift`` is None, each word's spoken start and end the same way; otherwise every
+    word's spoken span is its displayed one plus ``shift``.
+    """
+
+    __slots__ = ("_bounds", "_shift")
+
+    def __init__(self, bounds: array[int], shift: int | None) -> None:
+        self._bounds = bounds
+        self._shift = shift
+
+    def __len__(self) -> int:
+        return len(self._bounds) >> (1 if self._shift is not None else 2)
+
+    @overload
+    def __getitem__(self, index: int) -> Word: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Word, ...]: ...
+    def __getitem__(self, index: int | slice) -> Word | tuple[Word, ...]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("word index out of range")
+        bounds = self._bounds
+        start, end = bounds[2 * index], bounds[2 * index + 1]
+        if self._shift is not None:
+            return new_word(start, end, start + self._shift, end + self._shift)
+        spoken = 2 * (count + index)
+        return new_word(start, end, bounds[spoken], bounds[spoken + 1])
+
+    def __iter__(self) -> Iterator[Word]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PackedWords) and (self._shift is None) == (other._shift is None):
+            return self._shift == other._shift and self._bounds == other._bounds
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"PackedWords({list(self)!r})"
+
+
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of a block.
 
     ``start``/``end`` are offsets into the block's displayed text; ``spoken``
-    is what the voice says. ``words`` is in displayed order.
+    is what the voice says. ``words`` is in displayed order: a tuple, or for a loaded
+    story a :class:`PackedWords`.
     """
 
     start: int
     end: int
     display: str
     spoken: str
-    words: tuple[Word, ...]
+    words: Sequence[Word]
 
     def word_at_spoken(self, offset: int) -> int | None:
         """Index of the word whose spoken span contains or follows ``offset``."""

@@ -9,6 +9,7 @@ traceback.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -28,8 +29,8 @@ from player.core.model import (
     Sentence,
     Story,
     StoryMeta,
+    PackedWords,
     Word,
-    new_word,
 )
 from player.core.storyread import MAX_FILE_BYTES as MAX_FILE_BYTES
 from player.core.storyread import Problem as Problem
@@ -546,19 +547,23 @@ class _Builder:
         # Imported here: the spoken text's modules (emoji, num2words) take 60 ms to import,
         # which a check without words (story-player import's) does not need.
         from player.core.text.splitter import split_sentences
-        from player.core.text.spoken import spoken_spans
+        from player.core.text.spoken_runs import spoken_words
 
         out: list[Sentence] = []
-        for start, end in split_sentences(text, language=self.language):
-            spoken, displayed, spans = spoken_spans(
-                text, start, end, self.p.lexicon, language=self.language
-            )
+        lexicon = self.p.lexicon
+        language = self.language
+        for start, end in split_sentences(text, language=language):
+            spoken, displayed, spans = spoken_words(text, start, end, lexicon, language=language)
+            bounds = array("i", displayed)
             pre = prefix if not out else ""
-            shift = len(pre)
-            words = tuple(
-                new_word(s, e, ss + shift if ss >= 0 else -1, se + shift if ss >= 0 else -1)
-                for (s, e), (ss, se) in zip(displayed, spans, strict=True)
-            )
+            shift: int | None = None
+            if isinstance(spans, int):
+                shift = spans + len(pre)
+            else:
+                if pre:
+                    spans = [b + len(pre) if b >= 0 else -1 for b in spans]
+                bounds.extend(spans)
+            words = PackedWords(bounds, shift)
             out.append(Sentence(start, end, text[start:end], pre + spoken, words))
         return tuple(out)
 
