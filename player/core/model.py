@@ -265,8 +265,15 @@ class Story:
         for s_i, seg in enumerate(self.segments):
             firsts.append(len(refs) if any(b.sentences for b in seg.blocks) else -1)
             for b_i, block in enumerate(seg.blocks):
-                for n_i, _ in enumerate(block.sentences):
-                    refs.append(SentenceRef(len(refs), s_i, b_i, n_i))
+                for n_i in range(len(block.sentences)):
+                    # As new_word does: a story at the size limit has 60,000 sentences.
+                    ref = _new(SentenceRef)
+                    fields = ref.__dict__
+                    fields["index"] = len(refs)
+                    fields["segment"] = s_i
+                    fields["block"] = b_i
+                    fields["sentence"] = n_i
+                    refs.append(ref)
         object.__setattr__(self, "refs", tuple(refs))
         # Asked on every jump and status update: looked up, not searched for.
         object.__setattr__(self, "_segment_firsts", tuple(firsts))

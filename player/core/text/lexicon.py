@@ -8,9 +8,11 @@ sentence's length times the longest written form, never with the number of entri
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 
-__all__ = ["apply_lexicon", "lexicon_matches", "replace_matches"]
+__all__ = ["apply_lexicon", "lexicon_matches", "replace_matches", "texts_to_look_at"]
 
 
 def _is_word(char: str) -> bool:
@@ -148,6 +150,24 @@ def lexicon_matches(text: str, lexicon: Sequence[tuple[str, str]]) -> list[tuple
     if trie is None:
         return []
     return _lexicon_matches(text, trie)
+
+
+def texts_to_look_at(texts: Sequence[str], lexicon: Sequence[tuple[str, str]]) -> list[int]:
+    """The indexes of ``texts`` where :func:`lexicon_matches` may find something: one
+    search by the regex engine over them all instead of one per text."""
+    trie = _lexicon_trie(lexicon) if lexicon else None
+    if trie is None:
+        return []
+    # A line break starts no written form (entries are one line each) and is no letter,
+    # so a match is found in the joined text where it is in its own text.
+    joined = "\n".join(texts)
+    ends = list(accumulate(len(text) + 1 for text in texts))
+    found: list[int] = []
+    for match in _starts_of(trie).finditer(joined):
+        index = bisect_right(ends, match.start())
+        if not found or found[-1] != index:
+            found.append(index)
+    return found
 
 
 def replace_matches(text: str, bounds: list[int], matches: list[tuple[int, int, str]]) -> str:

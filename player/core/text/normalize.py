@@ -22,6 +22,7 @@ Number words come from num2words; only the few words it has no function for
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -125,6 +126,7 @@ def language_of(tag: str) -> str:
     return (tag.strip().split("-", 1)[0].split("_", 1)[0].lower()) or "en"
 
 
+@functools.lru_cache(maxsize=4096)
 def _words(value: int | Decimal, lang: str) -> str:
     # English num2words puts commas between groups ("twelve thousand, five hundred"),
     # which espeak reads as pauses in the middle of the number.

@@ -39,9 +39,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
-from itertools import accumulate
-from operator import itemgetter
 
 from player.core.text.sentence_rules import SentenceRules, rules_for
 
@@ -61,13 +58,15 @@ _LINE_LEAD_TOKENS = frozenset({"-", "--", "*"})
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # A token and the tokens after it made only of closing quotes or final punctuation.
 _UNIT_ONE_LINE = re.compile(r"(\S+)(\s+[.!?…‽\"'”’»›)\]}]+(?!\S))*")
+_BREAK_CHARS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 # A token made only of closing quotes or final punctuation after another token.
 _LONE_TRAIL = re.compile(r"\S\s+[.!?…‽\"'”’»›)\]}]+(?!\S)")
-_SPACES = re.compile(r"(\s+)")
-# The last character of a token ending in final punctuation or a closer.
-_TRAIL_END = re.compile(r"[.!?…‽\"'”’»›)\]}](?!\S)")
 # A token that may number a list's item (see _LIST_MARKER).
 _LIST_TOKEN = re.compile(r"(?<!\S)[•⁃‣◦▪]?(?:\d{1,2}|[a-z])(?:\.\)?|\))(?!\S)")
+# A token ending in final punctuation or a closer: only such a token can end a sentence.
+_MAY_END = re.compile(r"(?<!\S)\S*[.!?…‽\"'”’»›)\]}](?!\S)")
+# The token after a position.
+_NEXT_TOKEN = re.compile(r"\s+(\S+)")
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -221,20 +220,7 @@ def _units(text: str) -> list[tuple[int, int, str]]:
 
 def _units_one_line(text: str) -> list[tuple[int, int, str]]:
     """What :func:`_units` gives for a text without line breaks, where no gap is a blank
-    line. Mostly no token is made only of closing quotes or final punctuation: then the
-    units are the tokens, found and measured by the regex engine and C builtins."""
-    if _LONE_TRAIL.search(text) is None:
-        pieces = _SPACES.split(text)
-        if pieces[0] == "":
-            del pieces[0:2]
-            start = len(text) - len(text.lstrip())
-        else:
-            start = 0
-        if pieces and pieces[-1] == "":
-            del pieces[-2:]
-        offsets = list(accumulate(map(len, pieces), initial=start))
-        return list(zip(offsets[0::2], offsets[1::2], pieces[0::2]))
-    # The regex engine joins the trailing tokens, so Python sees each unit once.
+    line: the regex engine joins the trailing tokens, so Python sees each unit once."""
     units = []
     for match in _UNIT_ONE_LINE.finditer(text):
         joined = match.group()
@@ -267,11 +253,7 @@ def _may_open_list(
 
 
 def _list_markers(
-    units: list[tuple[int, int, str]],
-    text: str,
-    rules: SentenceRules,
-    has_breaks: bool,
-    tokens: bool = False,
+    units: list[tuple[int, int, str]], text: str, rules: SentenceRules, has_breaks: bool
 ) -> set[int]:
     """Indexes of the units that number the items of a list ("1. ... 2. ...",
     "a) ... b) ..."): two or more numbers in sequence within a paragraph, the first at a
@@ -288,15 +270,11 @@ def _list_markers(
     # Without line breaks no paragraph ends inside the text, and only the units that look
     # like a number need a look.
     fullmatch = _LIST_MARKER.fullmatch
-    indexes: range | list[int]
-    if has_breaks:
-        indexes = range(len(units))
-    elif tokens:
-        # Each unit is one token: the regex engine finds those that may be list numbers.
-        starts = list(map(itemgetter(0), units))
-        indexes = [bisect_left(starts, m.start()) for m in _LIST_TOKEN.finditer(text)]
-    else:
-        indexes = [i for i, unit in enumerate(units) if len(unit[2]) <= 5 and fullmatch(unit[2])]
+    indexes: range | list[int] = (
+        range(len(units))
+        if has_breaks
+        else [i for i, unit in enumerate(units) if len(unit[2]) <= 5 and fullmatch(unit[2])]
+    )
     for index in indexes:
         start, _, joined = units[index]
         if has_breaks and index and _is_blank_line(text[units[index - 1][1] : start]):
@@ -328,10 +306,10 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     Each span excludes surrounding whitespace; together they cover every
     non-whitespace character of ``text``. Empty or blank text gives ``[]``.
     """
-    has_breaks = _LINE_BREAK.search(text) is not None
+    has_breaks = any(char in text for char in _BREAK_CHARS)
+    if not has_breaks and _LONE_TRAIL.search(text) is None and _LIST_TOKEN.search(text) is None:
+        return _split_one_line(text, rules_for(language))
     units = _units(text) if has_breaks else _units_one_line(text)
-    # Whether each unit is one token (no token of closers only joined to the one before).
-    tokens = not has_breaks and _LONE_TRAIL.search(text) is None
     if not units:
         return []
     rules = rules_for(language)
@@ -341,7 +319,7 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     # sentence breaks before them and never after.
     break_before: set[int] = set()
     keep_after: set[int] = set()
-    for index in _list_markers(units, text, rules, has_breaks, tokens):
+    for index in _list_markers(units, text, rules, has_breaks):
         keep_after.add(index)
         if index and units[index - 1][2] in _BULLETS:
             keep_after.add(index - 1)
@@ -356,14 +334,7 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
         indexes: range | list[int] = range(last)
     else:
         marked = keep_after | {index - 1 for index in break_before}
-        if tokens:
-            ends = list(map(itemgetter(1), units))
-            found = {bisect_left(ends, m.end()) for m in _TRAIL_END.finditer(text)}
-            indexes = sorted(found.union(i for i in marked if i >= 0))
-        else:
-            indexes = [
-                i for i, unit in enumerate(units) if unit[2][-1] in _TRAIL_CHARS or i in marked
-            ]
+        indexes = [i for i, unit in enumerate(units) if unit[2][-1] in _TRAIL_CHARS or i in marked]
         if indexes and indexes[-1] == last:
             indexes.pop()
     spans: list[tuple[int, int]] = []
@@ -410,6 +381,43 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
         else:
             context.prefix = ""
     spans.append((sentence_start, units[-1][1]))
+    return spans
+
+
+def _split_one_line(text: str, rules: SentenceRules) -> list[tuple[int, int]]:
+    """What :func:`split_sentences` gives for a text without line breaks, list numbers or
+    tokens made only of closing quotes or final punctuation (most paragraphs), where each
+    unit is one token and only a token ending in final punctuation or a closer can end a
+    sentence: the regex engine finds those, and Python looks at them alone."""
+    body = text.strip()
+    if not body:
+        return []
+    sentence_start = len(text) - len(text.lstrip())
+    spans: list[tuple[int, int]] = []
+    context = _Context(rules)
+    previous = -1  # where the token after the last one looked at starts
+    for match in _MAY_END.finditer(text):
+        start, end = match.span()
+        after = _NEXT_TOKEN.match(text, end)
+        if after is None:
+            break  # the last token: the text's end ends the sentence anyway
+        current = match.group()
+        following = after.group(1)
+        if start != previous:
+            context.prefix = ""  # the tokens skipped are no abbreviation parts
+        previous = after.start(1)
+        # Whether the sentence so far is a short opening phrase (three tokens at most).
+        context.opening = len(text[sentence_start:end].split(None, 3)) <= 3
+        if _ends_sentence(current, following, context):
+            spans.append((sentence_start, end))
+            sentence_start = previous
+        # Keep the last two parts, enough for "i. d. R.".
+        if _ABBREVIATION_PART.fullmatch(current):
+            parts = context.prefix.split(".")[-2:-1]
+            context.prefix = "".join(f"{part}." for part in parts) + current.lower()
+        else:
+            context.prefix = ""
+    spans.append((sentence_start, sentence_start + len(text[sentence_start:].rstrip())))
     return spans
 
 

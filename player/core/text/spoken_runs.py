@@ -1,26 +1,26 @@
-"""The spoken text and word spans of a sentence as the story loader needs them, with the
-regex engine doing the work for runs of plain words.
+"""The spoken text and word spans of every sentence of a block, as the story loader needs
+them, with the regex engine and C builtins doing the work for plain words.
 
-:func:`player.core.text.spoken.spoken_spans` defines the result; this gives the same
-result (``tests/core/text/test_spoken_runs.py`` compares them), but a story has about
-150,000 words per megabyte, and most of them are plain: ASCII letters with single
-apostrophes or hyphens inside, said as written. A run of such words, one space and at
-most one of ``,;:!?`` between them, is said as it is displayed, so its spoken text is a
-copy and its words' spoken spans are the displayed ones moved by one amount. Such runs
-are found, split into words and measured by the regex engine and C builtins; only the
-other words (amounts, addresses, handles, emoji, abbreviations...) and the words next
-to them go through the rules one at a time.
+:func:`player.core.text.spoken.spoken_spans` defines the result, one sentence at a time;
+this gives the same result (``tests/core/text/test_spoken_runs.py`` compares them). A
+story has about 150,000 words per megabyte, and most are plain: ASCII letters with single
+apostrophes or hyphens inside and only quotes, brackets and common punctuation around
+them, said as written. One split of the block's text by the regex engine finds them and,
+measured by C builtins, gives their offsets; only the other tokens (amounts, addresses,
+handles, emoji, abbreviations...) go through the word rules, one at a time, and only the
+words the rules may change by context are looked at one at a time. A sentence whose words
+are all said as written is its words joined by what its gaps say, by C builtins too.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate
 
 from player.core.text import normalize
-from player.core.text.lexicon import lexicon_matches, replace_matches
+from player.core.text.lexicon import lexicon_matches, replace_matches, texts_to_look_at
 from player.core.text.splitter import word_spans
 from player.core.text.spoken import (
     _END_GAPS,
@@ -32,139 +32,344 @@ from player.core.text.spoken import (
     _speak_word,
 )
 
-__all__ = ["spoken_words"]
+__all__ = ["block_spoken", "word_bounds"]
 
-# A plain word, as splitter.word_spans finds it (its _WORD), not a web address's start.
-_W = r"(?![wW]{3}\.\S)[A-Za-z]+(?:['’-][A-Za-z]+)*"
-# A token holding one plain word, with only quotes, brackets and common punctuation
-# around it (what word_spans trims off such a token).
-_TOKEN = rf"[\"'“‘(\[]*{_W}[\"'”’)\].,;:!?]*"
-# Tokens that each hold one plain word, one space between them.
-_RUN = re.compile(rf"(?<!\S){_TOKEN}(?: {_TOKEN})*(?!\S)")
-# A run split at its words: what is around the first, the word, a gap, the next...
-_SPLIT = re.compile(r"([A-Za-z]+(?:['’-][A-Za-z]+)*)")
-#: what is said for a gap between two words of a run (the commonest, filled as met)
+# A plain word: ASCII letters, single apostrophes or hyphens between them.
+_PLAIN = r"[A-Za-z]+(?:['’-][A-Za-z]+)*"
+# A token holding one plain word that is not a web address's start, with only what
+# splitter.word_spans trims around it: the tokens word_spans finds plain (its _WORD).
+_TOKEN = rf"[\"'“‘(\[]*(?![wW]{{3}}\.\S){_PLAIN}[\"'”’)\].,;:!?]*(?!\S)"
+# Any other token: its words come from the word rules.
+_ODD = re.compile(rf"(?<!\S)(?!{_TOKEN})\S+")
+_SPLIT = re.compile(f"({_PLAIN})")
+
+#: what is said for a gap between two words (the commonest first, others as met)
 _SAID_GAPS: dict[str, str] = {" ": " ", **_MIDDLE_GAPS}
 
+#: (tokens, language) -> their words' bounds from the tokens' start and the forms the
+#: rules give them (None: as displayed). The words of tokens that are not plain
+#: (amounts, handles, abbreviations...) depend on nothing around the tokens.
+_ODD_WORDS: dict[tuple[str, str], tuple[list[int], list[str | None]]] = {}
 
-def _said_gaps(gaps: list[str]) -> list[str]:
+#: one sentence: its spoken text, its words' displayed bounds (start, end, start, ...),
+#: and their spoken bounds, or the one amount that moves every displayed span onto it
+Spoken = tuple[str, list[int], "list[int] | int"]
+
+
+def _said(gaps: list[str]) -> list[str]:
+    """What is said for each gap between two words inside a sentence."""
     said = list(map(_SAID_GAPS.get, gaps))
     if None in said:
         if len(_SAID_GAPS) > 4096:
             _SAID_GAPS.clear()
-            _SAID_GAPS[" "] = " "
+            _SAID_GAPS.update({" ": " ", **_MIDDLE_GAPS})
         for gap in gaps:
             if gap not in _SAID_GAPS:
                 _SAID_GAPS[gap] = _speak_gap(gap, "middle")
-        said = list(map(_SAID_GAPS.__getitem__, gaps))
+        said = list(map(_SAID_GAPS.get, gaps))
     return said  # type: ignore[return-value]
 
 
+def _odd_words(tokens: str, language: str, lang: str) -> tuple[list[int], list[str | None]]:
+    key = (tokens, language)
+    known = _ODD_WORDS.get(key)
+    if known is None:
+        spans, odd = word_spans(tokens, 0, len(tokens))
+        said: list[str | None] = [None] * len(spans)
+        # Spaces around, as in a sentence: a photo number's brackets are in its token.
+        padded = f" {tokens} "
+        for n in odd:
+            s, e = spans[n]
+            photo = _photo_number(padded, s + 1, e + 1, 0, len(padded), language)
+            said[n] = photo or _speak_word(tokens[s:e], lang)
+        known = ([bound for span in spans for bound in span], said)
+        if len(_ODD_WORDS) >= 8192:
+            _ODD_WORDS.clear()
+        _ODD_WORDS[key] = known
+    return known
+
+
+class _Block:
+    """A block's words: ``parts`` alternates gaps and words (gap, word, gap, ..., word,
+    gap), ``bounds`` holds each word's start and end, ``forms`` the words the rules say
+    otherwise than displayed."""
+
+    __slots__ = ("bounds", "forms", "gaps", "odd", "parts", "said", "starts", "text")
+
+    def __init__(self, text: str, language: str, lang: str) -> None:
+        self.text = text
+        parts = _SPLIT.split(text)
+        self.forms: dict[int, str] = {}
+        self.odd: list[int] = []
+        regions = _regions(text)
+        if regions:
+            parts = self._with_odd(parts, regions, language, lang)
+        self.parts = parts
+        offsets = list(accumulate(map(len, parts)))
+        del offsets[-1]
+        self.bounds = offsets
+        self.starts = offsets[0::2]
+        self.gaps = parts[2:-1:2]
+        self.said = _said(self.gaps)
+
+    def _with_odd(
+        self, parts: list[str], regions: list[tuple[int, int]], language: str, lang: str
+    ) -> list[str]:
+        """``parts`` with the letters found inside tokens that are not plain replaced by
+        those tokens' words."""
+        text = self.text
+        offsets = list(accumulate(map(len, parts)))
+        starts = offsets[0:-1:2]
+        count = len(starts)
+        out: list[str] = []
+        last = 0
+        for low, high in regions:
+            first = bisect_left(starts, low)
+            stop = bisect_left(starts, high)
+            out += parts[last : 2 * first]
+            before = offsets[2 * first - 1] if first else 0
+            after = offsets[2 * stop] if stop < count else len(text)
+            relative, said = _odd_words(text[low:high], language, lang)
+            at = before
+            index = len(out) >> 1
+            for n in range(0, len(relative), 2):
+                s, e = low + relative[n], low + relative[n + 1]
+                out.append(text[at:s])
+                out.append(text[s:e])
+                at = e
+            out.append(text[at:after])
+            for form in said:
+                if form is not None:
+                    self.forms[index] = form
+                    self.odd.append(index)
+                index += 1
+            last = 2 * stop + 1
+        out += parts[last:]
+        return out
+
+
+def _regions(text: str) -> list[tuple[int, int]]:
+    """The spans of runs of tokens that are not plain, with no plain word between."""
+    regions: list[tuple[int, int]] = []
+    for match in _ODD.finditer(text):
+        low, high = match.span()
+        if regions and (regions[-1][1] == low or text[regions[-1][1] : low].isspace()):
+            regions[-1] = (regions[-1][0], high)
+        else:
+            regions.append((low, high))
+    return regions
+
+
 class _Pairs:
-    """Word ``n``'s displayed span, from the flat list of bounds."""
+    """Word ``n``'s displayed span, counting from a sentence's first word."""
 
-    __slots__ = ("bounds",)
+    __slots__ = ("bounds", "count", "first")
 
-    def __init__(self, bounds: list[int]) -> None:
+    def __init__(self, bounds: list[int], first: int, count: int) -> None:
         self.bounds = bounds
+        self.first = first
+        self.count = count
 
     def __len__(self) -> int:
-        return len(self.bounds) >> 1
+        return self.count
 
     def __getitem__(self, n: int) -> tuple[int, int]:
         if n < 0:
-            n += len(self.bounds) >> 1
-        return self.bounds[2 * n], self.bounds[2 * n + 1]
+            n += self.count
+        at = 2 * (self.first + n)
+        return self.bounds[at], self.bounds[at + 1]
 
 
 class _Forms:
-    """Word ``n``'s spoken form: set for the words the rules said, else as displayed
-    (with ``’`` as ``'``)."""
+    """Word ``n``'s spoken form, counting from a sentence's first word: the rules' where
+    they said one, else as displayed (with ``’`` as ``'``)."""
 
-    __slots__ = ("bounds", "curly", "said", "text")
+    __slots__ = ("block", "first")
 
-    def __init__(self, text: str, bounds: list[int], curly: bool) -> None:
-        self.text = text
-        self.bounds = bounds
-        self.curly = curly
-        self.said: dict[int, str] = {}
+    def __init__(self, block: _Block, first: int) -> None:
+        self.block = block
+        self.first = first
 
     def __getitem__(self, n: int) -> str:
-        said = self.said.get(n)
-        if said is not None:
-            return said
-        form = self.text[self.bounds[2 * n] : self.bounds[2 * n + 1]]
-        return form.replace("’", "'") if self.curly else form
+        n += self.first
+        form = self.block.forms.get(n)
+        if form is None:
+            form = self.block.parts[2 * n + 1].replace("’", "'")
+        return form
 
     def __setitem__(self, n: int, form: str) -> None:
-        self.said[n] = form
+        self.block.forms[self.first + n] = form
 
 
-#: (first word, word after the last, the run split at its words or None) of a run of
-#: plain words, or (word, word + 1, None) for a word said by the rules
-_Item = tuple[int, int, "list[str] | None"]
+def word_bounds(text: str, language: str = "en") -> list[int]:
+    """The start and end of each word of ``text`` one after the other, as
+    :func:`~player.core.text.splitter.split_words` finds the words."""
+    return _Block(text, language, normalize.language_of(language)).bounds
 
 
-def spoken_words(
+def block_spoken(
     text: str,
-    start: int,
-    end: int,
+    spans: Sequence[tuple[int, int]],
     lexicon: Sequence[tuple[str, str]] = (),
     *,
     language: str = "en",
-    lang: str = "",
-) -> tuple[str, list[int], list[int] | int]:
-    """What :func:`~player.core.text.spoken.spoken_spans` gives for ``text[start:end]``
-    (a sentence, ``0 <= start <= end <= len(text)``), flat: the spoken text, the words'
-    displayed start and end offsets one after the other, and their spoken ones (-1, -1
-    for a word not spoken), or, when every word's spoken span is its displayed one moved
-    by one amount, that amount. ``lang`` is ``language``'s primary language, if known."""
-    lang = lang or normalize.language_of(language)
-    bounds: list[int] = []
-    items: list[_Item] = []
-    forms = _Forms(text, bounds, text.find("’", start, end) >= 0)
-    irregular: list[int] = []
-    runs = False
-    cursor = start
-    for run in _RUN.finditer(text, start, end):
-        low = run.start()
-        if low > cursor:
-            _others(text, cursor, low, language, lang, bounds, items, forms, irregular)
-        first = len(bounds) >> 1
-        parts = _SPLIT.split(run.group())
-        # lead, word, gap, word, ..., word, trail: the offsets between them, less the
-        # first and the last, are the words' bounds
-        offsets = list(accumulate(map(len, parts), initial=low))
-        del offsets[-1], offsets[0]
-        bounds += offsets
-        items.append((first, len(bounds) >> 1, parts))
-        runs = True
-        cursor = run.end()
-    if cursor < end:
-        _others(text, cursor, end, language, lang, bounds, items, forms, irregular)
-    count = len(bounds) >> 1
-    if not runs and not any(forms[n] for n in range(count)):
-        return "", bounds, [-1] * len(bounds)
+) -> list[Spoken]:
+    """For each sentence ``text[start:end]`` of ``spans`` (in order, not overlapping, each
+    starting and ending at a token's edge, as :func:`~player.core.text.splitter.
+    split_sentences` gives them), what :func:`~player.core.text.spoken.spoken_spans` gives,
+    flat: the spoken text, the words' displayed start and end offsets one after the other,
+    and their spoken ones (-1, -1 for a word not spoken), or, when every word's spoken
+    span is its displayed one moved by one amount, that amount."""
+    lang = normalize.language_of(language)
+    block = _Block(text, language, lang)
+    starts = block.starts
+    odd = block.odd
+    dots: list[int] = []
+    if "." in text:
+        ends = block.bounds[1::2]
+        for match in re.finditer(r"\.", text):
+            n = bisect_left(ends, match.start())
+            if n < len(ends) and ends[n] == match.start():
+                dots.append(n)
+    out: list[Spoken] = []
+    for start, end in spans:
+        first = bisect_left(starts, start)
+        stop = bisect_left(starts, end)
+        out.append(_sentence(block, start, end, first, stop, odd, dots, lang))
+    if lexicon:
+        for index in texts_to_look_at([said[0] for said in out], lexicon):
+            spoken, displayed, moved = out[index]
+            matches = lexicon_matches(spoken, lexicon)
+            if matches:
+                if isinstance(moved, int):
+                    moved = [bound + moved for bound in displayed]
+                out[index] = (replace_matches(spoken, moved, matches), displayed, moved)
+    return out
 
-    # The rules that look at the next word, for the words they may change (as spoken_spans).
-    marked = set(irregular)
-    marked.update(n - 1 for n in irregular if n)
-    dot = text.find(".", start, end)
-    if dot >= 0:
-        starts = bounds[0::2]
-        while dot >= 0:
-            n = bisect.bisect_left(starts, dot) - 1
-            if n >= 0 and bounds[2 * n + 1] == dot:
-                marked.add(n)
-            dot = text.find(".", dot + 1, end)
+
+def _sentence(
+    block: _Block,
+    start: int,
+    end: int,
+    first: int,
+    stop: int,
+    odd: list[int],
+    dots: list[int],
+    lang: str,
+) -> Spoken:
+    text = block.text
+    bounds = block.bounds
+    displayed = bounds[2 * first : 2 * stop]
+    if first == stop:
+        return "", displayed, []
+    # Words the rules look at again with the words beside them (as spoken_spans does):
+    # the words that are not plain, the words before them, and words before a period.
+    low, high = bisect_left(odd, first), bisect_left(odd, stop)
+    odd_here = odd[low:high]
+    marked = [n - 1 for n in odd_here if n > first]
+    low, high = bisect_left(dots, first), bisect_left(dots, stop)
+    marked += dots[low:high]
+    if marked:
+        # A plain word of letters only is said otherwise only before a number (a number
+        # sign) or a period (an abbreviation): others need no look by the rules.
+        parts = block.parts
+        needed: list[int] = []
+        for n in marked:
+            word = parts[2 * n + 1]
+            if n in odd_here or "’" in word or not word.isalpha():
+                needed.append(n)
+                continue
+            e = bounds[2 * n + 1]
+            last = n + 1 == stop
+            if (
+                not last
+                and text[bounds[2 * n + 2]].isdigit()
+                and normalize.number_sign(word, lang) is not None
+            ) or (
+                text[e : e + 1] == "." and normalize.abbreviation(word, lang, last=last) is not None
+            ):
+                needed.append(n)
+        marked = needed
+    # A word the rules already said otherwise (a handle, an emoji, an address) is left
+    # alone by the rules that look at the next word.
+    forms = block.forms
+    parts = block.parts
+    marked = sorted({*(n for n in odd_here if forms[n] == parts[2 * n + 1]), *marked})
     quiet: set[int] = set()
     if marked:
-        before = len(forms.said)
-        quiet = _rewrite_in_context(text, _Pairs(bounds), forms, lang, sorted(marked))
-        if runs and (quiet or len(forms.said) > before):
-            # A run's word said otherwise, or whose period is not said, is said alone.
-            items = _apart(items, quiet.union(forms.said))
+        local = [n - first for n in marked]
+        words = _Pairs(bounds, first, stop - first)
+        quiet = _rewrite_in_context(text, words, _Forms(block, first), lang, local)
+        quiet = {first + n for n in quiet}
+    # Said one at a time: words said otherwise than displayed, or before a period that is
+    # not said.
+    special = [n for n in sorted(quiet.union(marked, odd_here)) if n in quiet or _said_apart(block, n)]
+    if not special:
+        spoken, spoken_bounds = _run(block, first, stop, 0)
+        return spoken + _end_gap(text[bounds[2 * stop - 1] : end]), displayed, spoken_bounds
+    return _general(block, start, end, first, stop, special, quiet, displayed)
 
+
+def _said_apart(block: _Block, n: int) -> bool:
+    """Whether word ``n`` is said otherwise than displayed, or may be an emoji set off by
+    pauses: it cannot be said with the words of a run."""
+    form = block.forms.get(n)
+    if form is None:
+        return False
+    word = block.parts[2 * n + 1]
+    if form != word.replace("’", "'"):
+        return True
+    if ord(word[0]) > 0x7F or ord(word[-1]) > 0x7F:
+        before, after = _emoji_edges(word)
+        return before or after
+    return False
+
+
+def _run(block: _Block, first: int, stop: int, at: int) -> tuple[str, list[int] | int]:
+    """The spoken text of words ``first`` to ``stop`` - 1, all said as displayed, and
+    their spoken bounds from ``at`` (or the amount that moves the displayed ones there)."""
+    gaps = block.gaps[first : stop - 1]
+    said = block.said[first : stop - 1]
+    if said == gaps:
+        low, high = block.bounds[2 * first], block.bounds[2 * stop - 1]
+        return block.text[low:high].replace("’", "'"), at - low
+    pieces = block.parts[2 * first + 1 : 2 * stop]
+    pieces[1::2] = said
+    spoken = "".join(pieces).replace("’", "'")
+    return spoken, list(accumulate(map(len, pieces), initial=at))
+
+
+def _end_gap(rest: str) -> str:
+    return _END_GAPS.get(rest) or _speak_gap(rest, "end")
+
+
+def _general(
+    block: _Block,
+    start: int,
+    end: int,
+    first: int,
+    stop: int,
+    special: list[int],
+    quiet: set[int],
+    displayed: list[int],
+) -> Spoken:
+    """A sentence with words the rules say otherwise, or whose period is not said: runs
+    of the others are said as displayed, those one at a time (as spoken_spans does)."""
+    text = block.text
+    bounds = block.bounds
+    forms = block.forms
+    # (first word, word after the last, whether a run of words said as displayed)
+    items: list[tuple[int, int, bool]] = []
+    low = first
+    for n in special:
+        if low < n:
+            items.append((low, n, True))
+        items.append((n, n + 1, False))
+        low = n + 1
+    if low < stop:
+        items.append((low, stop, True))
+    if not any(run or forms.get(n, "x") for n, _, run in items):
+        return "", displayed, [-1] * len(displayed)
     out: list[str] = []
     length = 0
     spans: list[int] = []
@@ -172,27 +377,26 @@ def spoken_words(
     cursor = start
     started = False
     pause_after = False
-    curly = forms.curly
-    shift = 0
-    uniform = True  # every spoken span is the displayed one plus shift
-    for first, stop, parts in items:
-        s = bounds[2 * first]
+    for low, high, run in items:
+        s = bounds[2 * low]
         between = text[cursor:s]
-        if quiet and first - 1 in quiet and between.startswith("."):
+        if quiet and low - 1 in quiet and between.startswith("."):
             between = between[1:]  # an abbreviation's period: no pause, no "dot"
-        run = stop - first > 1 or parts is not None
         if run:
-            e = bounds[2 * stop - 1]
-            form = text[s:e]
+            e = bounds[2 * high - 1]
+            form = ""
         else:
-            e = bounds[2 * first + 1]
-            form = forms[first]
+            e = bounds[2 * low + 1]
+            form = forms.get(low)
+            if form is None:
+                form = text[s:e].replace("’", "'")
+            if not form:
+                cursor = e
+                pending += between + " "
+                spans.append(-1)
+                spans.append(-1)
+                continue
         cursor = e
-        if not form:
-            pending += between + " "
-            spans.append(-1)
-            spans.append(-1)
-            continue
         if pending:
             between = pending + between
             pending = ""
@@ -216,104 +420,15 @@ def spoken_words(
         out.append(said)
         length += len(said)
         if run:
-            if stop - first > 1:
-                if parts is None or len(parts) != 2 * (stop - first) + 1:
-                    parts = _SPLIT.split(form)
-                gaps = parts[2:-2:2]
-                said_gaps = _said_gaps(gaps)
-                if said_gaps != gaps:
-                    pieces = parts[1:-1]
-                    pieces[1::2] = said_gaps
-                    form = "".join(pieces)
-                    spans += accumulate(map(len, pieces), initial=length)
-                    uniform = False
-                else:
-                    shift = length - s
-                    spans += map(shift.__add__, bounds[2 * first : 2 * stop])
+            form, moved = _run(block, low, high, length)
+            if isinstance(moved, int):
+                spans += map(moved.__add__, bounds[2 * low : 2 * high])
             else:
-                shift = length - s
-                spans.append(length)
-                spans.append(length + len(form))
-            if curly:
-                form = form.replace("’", "'")
+                spans += moved
         else:
             spans.append(length)
             spans.append(length + len(form))
         out.append(form)
         length += len(form)
-    rest = pending + text[cursor:end]
-    out.append(_END_GAPS.get(rest) or _speak_gap(rest, "end"))
-    spoken = "".join(out)
-    matches = lexicon_matches(spoken, lexicon) if lexicon else []
-    if matches:
-        spoken = replace_matches(spoken, spans, matches)
-    elif uniform and len(items) == 1 and items[0][2] is not None:
-        return spoken, bounds, shift
-    return spoken, bounds, spans
-
-
-#: (tokens, language) -> their words' bounds from the tokens' start and the forms the
-#: rules give them (None: as displayed). The words between runs (amounts, handles,
-#: abbreviations...) depend on nothing around their tokens.
-_OTHERS: dict[tuple[str, str], tuple[list[int], list[str | None]]] = {}
-
-
-def _others(
-    text: str,
-    begin: int,
-    stop: int,
-    language: str,
-    lang: str,
-    bounds: list[int],
-    items: list[_Item],
-    forms: _Forms,
-    irregular: list[int],
-) -> None:
-    """The words of ``text[begin:stop]``, tokens that no run holds: each word an item of
-    its own, with the form the rules give it."""
-    tokens = text[begin:stop]
-    key = (tokens, language)
-    known = _OTHERS.get(key)
-    if known is None:
-        spans, odd = word_spans(tokens, 0, len(tokens))
-        said: list[str | None] = [None] * len(spans)
-        # Spaces around, as in the sentence: a photo number's brackets are in its token.
-        padded = f" {tokens} "
-        for n in odd:
-            s, e = spans[n]
-            photo = _photo_number(padded, s + 1, e + 1, 0, len(padded), language)
-            said[n] = photo or _speak_word(tokens[s:e], lang)
-        known = ([bound for span in spans for bound in span], said)
-        if len(_OTHERS) >= 8192:
-            _OTHERS.clear()
-        _OTHERS[key] = known
-    relative, said = known
-    first = len(bounds) >> 1
-    bounds += map(begin.__add__, relative)
-    for n, form in enumerate(said, first):
-        items.append((n, n + 1, None))
-        if form is not None:
-            forms.said[n] = form
-            irregular.append(n)
-
-
-def _apart(items: list[_Item], apart: set[int]) -> list[_Item]:
-    """``items`` with the words in ``apart`` taken out of their runs, each alone."""
-    keys = sorted(apart)
-    out: list[_Item] = []
-    for first, stop, parts in items:
-        at = bisect.bisect_left(keys, first)
-        if parts is None or at == len(keys) or keys[at] >= stop:
-            out.append((first, stop, parts))
-            continue
-        low = first
-        for n in keys[at:]:
-            if n >= stop:
-                break
-            if low < n:
-                out.append((low, n, None))
-            out.append((n, n + 1, None))
-            low = n + 1
-        if low < stop:
-            out.append((low, stop, None))
-    return out
+    out.append(_end_gap(pending + text[cursor:end]))
+    return "".join(out), displayed, spans
