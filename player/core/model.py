@@ -11,6 +11,7 @@ Nothing here imports Qt.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -114,7 +115,7 @@ class PackedWords(Sequence[Word]):
         if isinstance(other, PackedWords) and (self._shift is None) == (other._shift is None):
             return self._shift == other._shift and self._bounds == other._bounds
         if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+            return len(self) == len(other) and all(map(operator.eq, self, other))
         return NotImplemented
 
     def __hash__(self) -> int:

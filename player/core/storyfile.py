@@ -9,9 +9,9 @@ traceback.
 from __future__ import annotations
 
 import datetime as dt
-from array import array
 import re
 import tomllib
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,6 +22,7 @@ from player.core.images import find_ignoring_case
 from player.core.model import (
     Block,
     BlockType,
+    PackedWords,
     Photo,
     PostInfo,
     Segment,
@@ -29,7 +30,6 @@ from player.core.model import (
     Sentence,
     Story,
     StoryMeta,
-    PackedWords,
 )
 from player.core.storyread import MAX_FILE_BYTES as MAX_FILE_BYTES
 from player.core.storyread import Problem as Problem

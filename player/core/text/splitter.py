@@ -309,10 +309,15 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     has_breaks = any(char in text for char in _BREAK_CHARS)
     if not has_breaks and _LONE_TRAIL.search(text) is None and _LIST_TOKEN.search(text) is None:
         return _split_one_line(text, rules_for(language))
+    return _split_units(text, rules_for(language), has_breaks)
+
+
+def _split_units(text: str, rules: SentenceRules, has_breaks: bool) -> list[tuple[int, int]]:
+    """:func:`split_sentences` for any text, unit by unit (``has_breaks``: whether the
+    text holds a line break)."""
     units = _units(text) if has_breaks else _units_one_line(text)
     if not units:
         return []
-    rules = rules_for(language)
     context = _Context(rules)
 
     # A list item's number belongs to the item (and a bullet before it too): the
@@ -406,8 +411,10 @@ def _split_one_line(text: str, rules: SentenceRules) -> list[tuple[int, int]]:
         if start != previous:
             context.prefix = ""  # the tokens skipped are no abbreviation parts
         previous = after.start(1)
-        # Whether the sentence so far is a short opening phrase (three tokens at most).
-        context.opening = len(text[sentence_start:end].split(None, 3)) <= 3
+        # Whether the sentence so far is a short opening phrase (three tokens at most):
+        # only a period's rules ask.
+        if "." in current:
+            context.opening = len(text[sentence_start:end].split(None, 3)) <= 3
         if _ends_sentence(current, following, context):
             spans.append((sentence_start, end))
             sentence_start = previous

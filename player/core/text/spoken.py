@@ -409,6 +409,13 @@ def _photo_number(
     return phrases_for(language).photo(first, total)
 
 
+class WordSpans(Protocol):
+    """What :func:`_rewrite_in_context` needs of the words' displayed spans (a list has it)."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int, /) -> tuple[int, int]: ...
+
+
 class WordForms(Protocol):
     """What :func:`_rewrite_in_context` needs of the words' spoken forms (a list has it)."""
 
@@ -418,7 +425,7 @@ class WordForms(Protocol):
 
 def _rewrite_in_context(
     text: str,
-    displayed: Sequence[tuple[int, int]],
+    displayed: WordSpans,
     forms: WordForms,
     lang: str,
     indexes: Sequence[int],

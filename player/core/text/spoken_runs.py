@@ -303,7 +303,9 @@ def _sentence(
         quiet = {first + n for n in quiet}
     # Said one at a time: words said otherwise than displayed, or before a period that is
     # not said.
-    special = [n for n in sorted(quiet.union(marked, odd_here)) if n in quiet or _said_apart(block, n)]
+    special = [
+        n for n in sorted(quiet.union(marked, odd_here)) if n in quiet or _said_apart(block, n)
+    ]
     if not special:
         spoken, spoken_bounds = _run(block, first, stop, 0)
         return spoken + _end_gap(text[bounds[2 * stop - 1] : end]), displayed, spoken_bounds
@@ -311,18 +313,10 @@ def _sentence(
 
 
 def _said_apart(block: _Block, n: int) -> bool:
-    """Whether word ``n`` is said otherwise than displayed, or may be an emoji set off by
-    pauses: it cannot be said with the words of a run."""
+    """Whether word ``n`` is said otherwise than displayed: it cannot be said with the
+    words of a run. (An emoji, whose name is set off by pauses, is always said otherwise.)"""
     form = block.forms.get(n)
-    if form is None:
-        return False
-    word = block.parts[2 * n + 1]
-    if form != word.replace("’", "'"):
-        return True
-    if ord(word[0]) > 0x7F or ord(word[-1]) > 0x7F:
-        before, after = _emoji_edges(word)
-        return before or after
-    return False
+    return form is not None and form != block.parts[2 * n + 1].replace("’", "'")
 
 
 def _run(block: _Block, first: int, stop: int, at: int) -> tuple[str, list[int] | int]:
@@ -387,9 +381,8 @@ def _general(
             form = ""
         else:
             e = bounds[2 * low + 1]
-            form = forms.get(low)
-            if form is None:
-                form = text[s:e].replace("’", "'")
+            said_form = forms.get(low)
+            form = text[s:e].replace("’", "'") if said_form is None else said_form
             if not form:
                 cursor = e
                 pending += between + " "
