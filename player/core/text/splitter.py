@@ -56,9 +56,10 @@ _NO_SPLIT_BEFORE = frozenset(",;:.!?…‽”’»›)]}")
 _LINE_LEADS = frozenset("—–―•⁃‣◦▪")
 _LINE_LEAD_TOKENS = frozenset({"-", "--", "*"})
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# Whether there is a line break at all: one character class, searched faster.
+_ANY_BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # A token and the tokens after it made only of closing quotes or final punctuation.
 _UNIT_ONE_LINE = re.compile(r"(\S+)(\s+[.!?…‽\"'”’»›)\]}]+(?!\S))*")
-_BREAK_CHARS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 # A token made only of closing quotes or final punctuation after another token.
 _LONE_TRAIL = re.compile(r"\S\s+[.!?…‽\"'”’»›)\]}]+(?!\S)")
 # A token that may number a list's item (see _LIST_MARKER).
@@ -306,7 +307,7 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     Each span excludes surrounding whitespace; together they cover every
     non-whitespace character of ``text``. Empty or blank text gives ``[]``.
     """
-    has_breaks = any(char in text for char in _BREAK_CHARS)
+    has_breaks = _ANY_BREAK.search(text) is not None
     if not has_breaks and _LONE_TRAIL.search(text) is None and _LIST_TOKEN.search(text) is None:
         return _split_one_line(text, rules_for(language))
     return _split_units(text, rules_for(language), has_breaks)

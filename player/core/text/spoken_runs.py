@@ -101,7 +101,7 @@ class _Block:
         parts = _SPLIT.split(text)
         self.forms: dict[int, str] = {}
         self.odd: list[int] = []
-        regions = _regions(text)
+        regions = [] if _all_plain(text, parts) else _regions(text)
         if regions:
             parts = self._with_odd(parts, regions, language, lang)
         self.parts = parts
@@ -146,6 +146,33 @@ class _Block:
             last = 2 * stop + 1
         out += parts[last:]
         return out
+
+
+# Around plain words: what may come before a token's word, between two tokens' words,
+# after a token's word (see _TOKEN).
+_LEADING = re.compile(r"[\"'“‘(\[]*")
+_BETWEEN = re.compile(r"[\"'”’)\].,;:!?]*\s+[\"'“‘(\[]*")
+_TRAILING = re.compile(r"[\"'”’)\].,;:!?]*")
+_WWW = re.compile(r"[wW]{3}\.\S")
+#: the gaps between letters met so far, and whether plain tokens' words may have them
+_GAPS_OK: dict[str, bool] = {}
+
+
+def _all_plain(text: str, parts: list[str]) -> bool:
+    """Whether every token of ``text`` (stripped; ``parts``, split at letters) holds one plain
+    word: whether each gap between letters is one that plain tokens make (most blocks of
+    prose), looked up once per different gap, without a look at every token."""
+    if _LEADING.fullmatch(parts[0]) is None or _TRAILING.fullmatch(parts[-1]) is None:
+        return False
+    for gap in set(parts[2:-1:2]):
+        ok = _GAPS_OK.get(gap)
+        if ok is None:
+            if len(_GAPS_OK) >= 4096:
+                _GAPS_OK.clear()
+            ok = _GAPS_OK[gap] = _BETWEEN.fullmatch(gap) is not None
+        if not ok:
+            return False
+    return _WWW.search(text) is None
 
 
 def _regions(text: str) -> list[tuple[int, int]]:
