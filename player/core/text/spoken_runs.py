@@ -61,12 +61,11 @@ def _said(gaps: list[str]) -> list[str]:
     said = list(map(_SAID_GAPS.get, gaps))
     if None in said:
         if len(_SAID_GAPS) > 4096:
-            _SAID_GAPS.clear()
+            _SAID_GAPS.clear()  # another thread may be reading: it has what it took
             _SAID_GAPS.update({" ": " ", **_MIDDLE_GAPS})
-        for gap in gaps:
-            if gap not in _SAID_GAPS:
-                _SAID_GAPS[gap] = _speak_gap(gap, "middle")
-        said = list(map(_SAID_GAPS.get, gaps))
+        for n, form in enumerate(said):
+            if form is None:
+                said[n] = _SAID_GAPS[gaps[n]] = _speak_gap(gaps[n], "middle")
     return said  # type: ignore[return-value]
 
 
