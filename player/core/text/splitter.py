@@ -64,8 +64,9 @@ _UNIT_ONE_LINE = re.compile(r"(\S+)(\s+[.!?…‽\"'”’»›)\]}]+(?!\S))*")
 _LONE_TRAIL = re.compile(r"\S\s+[.!?…‽\"'”’»›)\]}]+(?!\S)")
 # A token that may number a list's item (see _LIST_MARKER).
 _LIST_TOKEN = re.compile(r"(?<!\S)[•⁃‣◦▪]?(?:\d{1,2}|[a-z])(?:\.\)?|\))(?!\S)")
-# A token ending in final punctuation or a closer: only such a token can end a sentence.
-_MAY_END = re.compile(r"(?<!\S)\S*[.!?…‽\"'”’»›)\]}](?!\S)")
+# A token ending in final punctuation, maybe with closers after it: only such a token can
+# end a sentence (see _ends_sentence).
+_MAY_END = re.compile(r"(?<!\S)\S*[.!?…‽][.!?…‽\"'”’»›)\]}]*(?!\S)")
 # The token after a position.
 _NEXT_TOKEN = re.compile(r"\s+(\S+)")
 
@@ -393,7 +394,7 @@ def _split_units(text: str, rules: SentenceRules, has_breaks: bool) -> list[tupl
 def _split_one_line(text: str, rules: SentenceRules) -> list[tuple[int, int]]:
     """What :func:`split_sentences` gives for a text without line breaks, list numbers or
     tokens made only of closing quotes or final punctuation (most paragraphs), where each
-    unit is one token and only a token ending in final punctuation or a closer can end a
+    unit is one token and only a token ending in final punctuation (and closers) can end a
     sentence: the regex engine finds those, and Python looks at them alone."""
     body = text.strip()
     if not body:
