@@ -316,6 +316,10 @@ def _sentence(
             ):
                 needed.append(n)
         marked = needed
+    if not marked and not odd_here:
+        # Plain words only, none of them said otherwise: the commonest sentence.
+        spoken, spoken_bounds = _run(block, first, stop, 0)
+        return spoken + _end_gap(text[bounds[2 * stop - 1] : end]), displayed, spoken_bounds
     # A word the rules already said otherwise (a handle, an emoji, an address) is left
     # alone by the rules that look at the next word.
     forms = block.forms
