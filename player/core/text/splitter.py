@@ -64,6 +64,9 @@ _UNIT_ONE_LINE = re.compile(r"(\S+)(\s+[.!?…‽\"'”’»›)\]}]+(?!\S))*")
 _LONE_TRAIL = re.compile(r"\S\s+[.!?…‽\"'”’»›)\]}]+(?!\S)")
 # A token that may number a list's item (see _LIST_MARKER).
 _LIST_TOKEN = re.compile(r"(?<!\S)[•⁃‣◦▪]?(?:\d{1,2}|[a-z])(?:\.\)?|\))(?!\S)")
+# What the one-line splitter does not take: a line break, a token of closers only after
+# another, a list number (one pass of the regex engine for the three).
+_NOT_ONE_LINE = re.compile(f"{_ANY_BREAK.pattern}|{_LONE_TRAIL.pattern}|{_LIST_TOKEN.pattern}")
 # A token ending in final punctuation, maybe with closers after it: only such a token can
 # end a sentence (see _ends_sentence).
 _MAY_END = re.compile(r"(?<!\S)\S*[.!?…‽][.!?…‽\"'”’»›)\]}]*(?!\S)")
@@ -308,10 +311,9 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     Each span excludes surrounding whitespace; together they cover every
     non-whitespace character of ``text``. Empty or blank text gives ``[]``.
     """
-    has_breaks = _ANY_BREAK.search(text) is not None
-    if not has_breaks and _LONE_TRAIL.search(text) is None and _LIST_TOKEN.search(text) is None:
+    if _NOT_ONE_LINE.search(text) is None:
         return _split_one_line(text, rules_for(language))
-    return _split_units(text, rules_for(language), has_breaks)
+    return _split_units(text, rules_for(language), _ANY_BREAK.search(text) is not None)
 
 
 def _split_units(text: str, rules: SentenceRules, has_breaks: bool) -> list[tuple[int, int]]:
