@@ -60,13 +60,15 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _ANY_BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # A token and the tokens after it made only of closing quotes or final punctuation.
 _UNIT_ONE_LINE = re.compile(r"(\S+)(\s+[.!?…‽\"'”’»›)\]}]+(?!\S))*")
-# A token made only of closing quotes or final punctuation after another token.
-_LONE_TRAIL = re.compile(r"\S\s+[.!?…‽\"'”’»›)\]}]+(?!\S)")
-# A token that may number a list's item (see _LIST_MARKER).
-_LIST_TOKEN = re.compile(r"(?<!\S)[•⁃‣◦▪]?(?:\d{1,2}|[a-z])(?:\.\)?|\))(?!\S)")
 # What the one-line splitter does not take: a line break, a token of closers only after
-# another, a list number (one pass of the regex engine for the three).
-_NOT_ONE_LINE = re.compile(f"{_ANY_BREAK.pattern}|{_LONE_TRAIL.pattern}|{_LIST_TOKEN.pattern}")
+# another, a list number; more than these at times (where the unit by unit splitter gives
+# the same), so that every alternative starts with whitespace and the regex engine skips
+# to the next whitespace character at once. A list number opening the text is asked apart.
+_LIST_NUMBER = r"[•⁃‣◦▪]?(?:\d{1,2}|[a-z])(?:\.\)?|\))(?!\S)"
+_NOT_ONE_LINE = re.compile(
+    rf"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]|\s(?:[.!?…‽\"'”’»›)\]}}]+(?!\S)|{_LIST_NUMBER})"
+)
+_OPENING_LIST_NUMBER = re.compile(rf"\s*{_LIST_NUMBER}")
 # A token ending in final punctuation, maybe with closers after it: only such a token can
 # end a sentence (see _ends_sentence).
 _MAY_END = re.compile(r"(?<!\S)\S*[.!?…‽][.!?…‽\"'”’»›)\]}]*(?!\S)")
@@ -311,7 +313,7 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     Each span excludes surrounding whitespace; together they cover every
     non-whitespace character of ``text``. Empty or blank text gives ``[]``.
     """
-    if _NOT_ONE_LINE.search(text) is None:
+    if _NOT_ONE_LINE.search(text) is None and _OPENING_LIST_NUMBER.match(text) is None:
         return _split_one_line(text, rules_for(language))
     return _split_units(text, rules_for(language), _ANY_BREAK.search(text) is not None)
 
