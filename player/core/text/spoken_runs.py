@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from player.core.text import normalize
 from player.core.text.lexicon import lexicon_matches, replace_matches, texts_to_look_at
@@ -40,7 +40,10 @@ _PLAIN = r"[A-Za-z]+(?:['’-][A-Za-z]+)*"
 # splitter.word_spans trims around it: the tokens word_spans finds plain (its _WORD).
 _TOKEN = rf"[\"'“‘(\[]*(?![wW]{{3}}\.\S){_PLAIN}[\"'”’)\].,;:!?]*(?!\S)"
 # Any other token: its words come from the word rules.
-_ODD = re.compile(rf"(?<!\S)(?!{_TOKEN})\S+")
+# (Group 1 after a whitespace character, so that the regex engine skips to those; the
+# text's first token is asked apart.)
+_ODD = re.compile(rf"\s(?!{_TOKEN})(\S+)")
+_FIRST_ODD = re.compile(rf"(?!{_TOKEN})(\S+)")
 _SPLIT = re.compile(f"({_PLAIN})")
 
 #: what is said for a gap between two words (the commonest first, others as met)
@@ -177,8 +180,9 @@ def _all_plain(text: str, parts: list[str]) -> bool:
 def _regions(text: str) -> list[tuple[int, int]]:
     """The spans of runs of tokens that are not plain, with no plain word between."""
     regions: list[tuple[int, int]] = []
-    for match in _ODD.finditer(text):
-        low, high = match.span()
+    first = _FIRST_ODD.match(text)
+    for match in chain((first,) if first else (), _ODD.finditer(text)):
+        low, high = match.span(1)
         if regions and (regions[-1][1] == low or text[regions[-1][1] : low].isspace()):
             regions[-1] = (regions[-1][0], high)
         else:
