@@ -343,7 +343,37 @@ def _sentence(
     if not special:
         spoken, spoken_bounds = _run(block, first, stop, 0)
         return spoken + _end_gap(text[bounds[2 * stop - 1] : end]), displayed, spoken_bounds
+    if not quiet:
+        joined = _joined(block, first, stop, special)
+        if joined is not None:
+            spoken, spoken_bounds = joined
+            return spoken + _end_gap(text[bounds[2 * stop - 1] : end]), displayed, spoken_bounds
     return _general(block, start, end, first, stop, special, quiet, displayed)
+
+
+def _joined(
+    block: _Block, first: int, stop: int, special: list[int]
+) -> tuple[str, list[int]] | None:
+    """The spoken text and spoken bounds of words ``first`` to ``stop`` - 1 when those in
+    ``special`` are all said, none of them an emoji set off by pauses: every word and gap
+    is then said in its place, joined by C builtins. None otherwise."""
+    forms = block.forms
+    parts = block.parts
+    pieces = parts[2 * first + 1 : 2 * stop]
+    pieces[1::2] = block.said[first : stop - 1]
+    for n in special:
+        form = forms[n]
+        if not form or "’" in form:
+            return None
+        word = parts[2 * n + 1]
+        if (ord(word[0]) > 0x7F or ord(word[-1]) > 0x7F) and any(_emoji_edges(word)):
+            return None
+        pieces[2 * (n - first)] = form
+    spoken = "".join(pieces)
+    # Only the displayed words can hold a curly apostrophe (said "'"); no form or gap does.
+    if "’" in spoken:
+        spoken = spoken.replace("’", "'")
+    return spoken, list(accumulate(map(len, pieces), initial=0))
 
 
 def _said_apart(block: _Block, n: int) -> bool:
