@@ -126,10 +126,16 @@ def language_of(tag: str) -> str:
     return (tag.strip().split("-", 1)[0].split("_", 1)[0].lower()) or "en"
 
 
-@functools.lru_cache(maxsize=4096)
 def _words(value: int | Decimal, lang: str) -> str:
+    # Kept by the value as written: 1.5 and 1.50 are equal Decimals said differently.
+    return _written_words(isinstance(value, int), str(value), lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _written_words(whole: bool, written: str, lang: str) -> str:
     # English num2words puts commas between groups ("twelve thousand, five hundred"),
     # which espeak reads as pauses in the middle of the number.
+    value = int(written) if whole else Decimal(written)
     return str(num2words(value, lang=lang)).replace(",", "")
 
 
