@@ -161,7 +161,7 @@ def texts_to_look_at(texts: Sequence[str], lexicon: Sequence[tuple[str, str]]) -
     # A line break starts no written form (entries are one line each) and is no letter,
     # so a match is found in the joined text where it is in its own text.
     joined = "\n".join(texts)
-    ends = list(accumulate(len(text) + 1 for text in texts))
+    ends = list(accumulate(map((1).__add__, map(len, texts))))
     found: list[int] = []
     for match in _starts_of(trie).finditer(joined):
         index = bisect_right(ends, match.start())

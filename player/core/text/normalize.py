@@ -121,6 +121,7 @@ _ABBREVIATIONS = {lang: _table(_OTHERS[lang]) for lang in LANGUAGES}
 _KEPT = frozenset({"a.m", "p.m", "dr", "mr", "mrs", "ms", "st", "sr", "sra", "srta", "jr"})
 
 
+@functools.lru_cache(maxsize=64)
 def language_of(tag: str) -> str:
     """The primary language of a BCP 47 tag ("es-MX" → "es"); "" means English."""
     return (tag.strip().split("-", 1)[0].split("_", 1)[0].lower()) or "en"

@@ -45,6 +45,7 @@ _TOKEN = rf"[\"'“‘(\[]*(?![wW]{{3}}\.\S){_PLAIN}[\"'”’)\].,;:!?]*(?!\S)"
 _ODD = re.compile(rf"\s(?!{_TOKEN})(\S+)")
 _FIRST_ODD = re.compile(rf"(?!{_TOKEN})(\S+)")
 _SPLIT = re.compile(f"({_PLAIN})")
+_PERIOD = re.compile(r"\.")
 
 #: what is said for a gap between two words (the commonest first, others as met)
 _SAID_GAPS: dict[str, str] = {" ": " ", **_MIDDLE_GAPS}
@@ -257,7 +258,7 @@ def block_spoken(
     dots: list[int] = []
     if "." in text:
         ends = block.bounds[1::2]
-        for match in re.finditer(r"\.", text):
+        for match in _PERIOD.finditer(text):
             n = bisect_left(ends, match.start())
             if n < len(ends) and ends[n] == match.start():
                 dots.append(n)
@@ -294,11 +295,13 @@ def _sentence(
         return "", displayed, []
     # Words the rules look at again with the words beside them (as spoken_spans does):
     # the words that are not plain, the words before them, and words before a period.
-    low, high = bisect_left(odd, first), bisect_left(odd, stop)
-    odd_here = odd[low:high]
-    marked = [n - 1 for n in odd_here if n > first]
-    low, high = bisect_left(dots, first), bisect_left(dots, stop)
-    marked += dots[low:high]
+    if odd:
+        odd_here = odd[bisect_left(odd, first) : bisect_left(odd, stop)]
+        marked = [n - 1 for n in odd_here if n > first]
+    else:
+        odd_here, marked = [], []
+    if dots:
+        marked += dots[bisect_left(dots, first) : bisect_left(dots, stop)]
     if marked:
         # A plain word of letters only is said otherwise only before a number (a number
         # sign) or a period (an abbreviation): others need no look by the rules.
