@@ -74,6 +74,7 @@ def _said(gaps: list[str]) -> list[str]:
 
 
 def _odd_words(tokens: str, language: str, lang: str) -> tuple[list[int], list[str | None]]:
+    """The words of ``tokens`` (not plain) by the word rules, and their forms."""
     key = (tokens, language)
     known = _ODD_WORDS.get(key)
     if known is None:
@@ -246,11 +247,11 @@ def block_spoken(
     language: str = "en",
 ) -> list[Spoken]:
     """For each sentence ``text[start:end]`` of ``spans`` (in order, not overlapping, each
-    starting and ending at a token's edge, as :func:`~player.core.text.splitter.
-    split_sentences` gives them), what :func:`~player.core.text.spoken.spoken_spans` gives,
-    flat: the spoken text, the words' displayed start and end offsets one after the other,
-    and their spoken ones (-1, -1 for a word not spoken), or, when every word's spoken
-    span is its displayed one moved by one amount, that amount."""
+    starting and ending at a token's edge, as ``split_sentences`` gives them), what
+    :func:`~player.core.text.spoken.spoken_spans` gives, flat: the spoken text, the words'
+    displayed start and end offsets one after the other, and their spoken ones (-1, -1
+    for a word not spoken), or, when every word's spoken span is its displayed one moved
+    by one amount, that amount."""
     lang = normalize.language_of(language)
     block = _Block(text, language, lang)
     starts = block.starts
