@@ -11,11 +11,13 @@ Nothing here imports Qt.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+import operator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -67,19 +69,76 @@ def new_word(start: int, end: int, spoken_start: int, spoken_end: int) -> Word:
 _new = object.__new__
 
 
-@dataclass(frozen=True)
+class PackedWords(Sequence[Word]):
+    """A sentence's words kept as offsets in one array, each :class:`Word` made when asked
+    for: a story at the size limit has about 700,000 words, and a word object and its
+    dictionary take about 200 bytes where its four offsets take 16 (or 8).
+
+    ``bounds`` holds each word's displayed start and end, one word after the other, then,
+    when ``shift`` is None, each word's spoken start and end the same way; otherwise every
+    word's spoken span is its displayed one plus ``shift``.
+    """
+
+    __slots__ = ("_bounds", "_shift")
+
+    def __init__(self, bounds: array[int], shift: int | None) -> None:
+        self._bounds = bounds
+        self._shift = shift
+
+    def __len__(self) -> int:
+        return len(self._bounds) >> (1 if self._shift is not None else 2)
+
+    @overload
+    def __getitem__(self, index: int) -> Word: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Word, ...]: ...
+    def __getitem__(self, index: int | slice) -> Word | tuple[Word, ...]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("word index out of range")
+        bounds = self._bounds
+        start, end = bounds[2 * index], bounds[2 * index + 1]
+        if self._shift is not None:
+            return new_word(start, end, start + self._shift, end + self._shift)
+        spoken = 2 * (count + index)
+        return new_word(start, end, bounds[spoken], bounds[spoken + 1])
+
+    def __iter__(self) -> Iterator[Word]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PackedWords) and (self._shift is None) == (other._shift is None):
+            return self._shift == other._shift and self._bounds == other._bounds
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(map(operator.eq, self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"PackedWords({list(self)!r})"
+
+
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of a block.
 
     ``start``/``end`` are offsets into the block's displayed text; ``spoken``
-    is what the voice says. ``words`` is in displayed order.
+    is what the voice says. ``words`` is in displayed order: a tuple, or for a loaded
+    story a :class:`PackedWords`.
     """
 
     start: int
     end: int
     display: str
     spoken: str
-    words: tuple[Word, ...]
+    words: Sequence[Word]
 
     def word_at_spoken(self, offset: int) -> int | None:
         """Index of the word whose spoken span contains or follows ``offset``."""
@@ -207,8 +266,15 @@ class Story:
         for s_i, seg in enumerate(self.segments):
             firsts.append(len(refs) if any(b.sentences for b in seg.blocks) else -1)
             for b_i, block in enumerate(seg.blocks):
-                for n_i, _ in enumerate(block.sentences):
-                    refs.append(SentenceRef(len(refs), s_i, b_i, n_i))
+                for n_i in range(len(block.sentences)):
+                    # As new_word does: a story at the size limit has 60,000 sentences.
+                    ref = _new(SentenceRef)
+                    fields = ref.__dict__
+                    fields["index"] = len(refs)
+                    fields["segment"] = s_i
+                    fields["block"] = b_i
+                    fields["sentence"] = n_i
+                    refs.append(ref)
         object.__setattr__(self, "refs", tuple(refs))
         # Asked on every jump and status update: looked up, not searched for.
         object.__setattr__(self, "_segment_firsts", tuple(firsts))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,6 +22,7 @@ from player.core.images import find_ignoring_case
 from player.core.model import (
     Block,
     BlockType,
+    PackedWords,
     Photo,
     PostInfo,
     Segment,
@@ -28,8 +30,6 @@ from player.core.model import (
     Sentence,
     Story,
     StoryMeta,
-    Word,
-    new_word,
 )
 from player.core.storyread import MAX_FILE_BYTES as MAX_FILE_BYTES
 from player.core.storyread import Problem as Problem
@@ -449,25 +449,30 @@ class _Builder:
     def _attribution_sentence(
         self, text: str, start: int, info: PostInfo, date_text: str
     ) -> Sentence:
-        from player.core.text.splitter import split_words  # see sentences()
+        from player.core.text.spoken_runs import word_bounds  # see sentences()
 
         spoken = self.phrases.attribution(info.author, date_text)
-        words: list[Word] = []
+        line = text[start:]
         # Author and date are said as written; the dash and handle are not said.
-        author_at = text.index(info.author, start) if info.author else start
+        author_at = line.index(info.author) if info.author else 0
+        author_end = author_at + len(info.author)
         spoken_author_at = spoken.index(info.author) if info.author else 0
-        display_words = split_words(text, start)
-        for ds, de in display_words:
-            sp_s = sp_e = -1
-            if info.author and author_at <= ds and de <= author_at + len(info.author):
-                sp_s = spoken_author_at + (ds - author_at)
-                sp_e = spoken_author_at + (de - author_at)
-            elif date_text and ds >= len(text) - len(date_text):
-                date_at = len(text) - len(date_text)
-                spoken_date_at = len(spoken) - len(date_text)
-                sp_s, sp_e = spoken_date_at + ds - date_at, spoken_date_at + de - date_at
-            words.append(Word(ds, de, sp_s, sp_e))
-        return Sentence(start, len(text), text[start:], spoken, tuple(words))
+        date_at = len(line) - len(date_text)
+        spoken_date_at = len(spoken) - len(date_text)
+        displayed = word_bounds(line, self.language)
+        said: list[int] = []
+        for n in range(0, len(displayed), 2):
+            ds, de = displayed[n], displayed[n + 1]
+            if info.author and author_at <= ds and de <= author_end:
+                said += (spoken_author_at + ds - author_at, spoken_author_at + de - author_at)
+            elif date_text and ds >= date_at:
+                said += (spoken_date_at + ds - date_at, spoken_date_at + de - date_at)
+            else:
+                said += (-1, -1)
+        bounds = array("i", map(start.__add__, displayed))
+        bounds.extend(said)
+        words = PackedWords(bounds, None)
+        return Sentence(start, len(text), line, spoken, words)
 
     def photo(
         self,
@@ -546,19 +551,22 @@ class _Builder:
         # Imported here: the spoken text's modules (emoji, num2words) take 60 ms to import,
         # which a check without words (story-player import's) does not need.
         from player.core.text.splitter import split_sentences
-        from player.core.text.spoken import spoken_spans
+        from player.core.text.spoken_runs import block_spoken
 
         out: list[Sentence] = []
-        for start, end in split_sentences(text, language=self.language):
-            spoken, displayed, spans = spoken_spans(
-                text, start, end, self.p.lexicon, language=self.language
-            )
+        spans = split_sentences(text, language=self.language)
+        said = block_spoken(text, spans, self.p.lexicon, language=self.language)
+        for (start, end), (spoken, displayed, moved) in zip(spans, said, strict=True):
+            bounds = array("i", displayed)
             pre = prefix if not out else ""
-            shift = len(pre)
-            words = tuple(
-                new_word(s, e, ss + shift if ss >= 0 else -1, se + shift if ss >= 0 else -1)
-                for (s, e), (ss, se) in zip(displayed, spans, strict=True)
-            )
+            shift: int | None = None
+            if isinstance(moved, int):
+                shift = moved + len(pre)
+            else:
+                if pre:
+                    moved = [b + len(pre) if b >= 0 else -1 for b in moved]
+                bounds.extend(moved)
+            words = PackedWords(bounds, shift)
             out.append(Sentence(start, end, text[start:end], pre + spoken, words))
         return tuple(out)
 

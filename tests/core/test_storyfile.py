@@ -563,12 +563,12 @@ def test_a_check_without_words_finds_every_problem_a_load_finds(tmp_path: Path) 
 
 
 def test_a_check_without_words_builds_no_spoken_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    import player.core.text.spoken
+    import player.core.text.spoken_runs
 
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("spoken text built")
 
-    monkeypatch.setattr(player.core.text.spoken, "spoken_spans", refuse)
+    monkeypatch.setattr(player.core.text.spoken_runs, "block_spoken", refuse)
     assert problems_of(bundled_story_path(), words=False) == []
     with pytest.raises(AssertionError, match="spoken text built"):
         problems_of(bundled_story_path())

@@ -8,9 +8,11 @@ sentence's length times the longest written form, never with the number of entri
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 
-__all__ = ["apply_lexicon"]
+__all__ = ["apply_lexicon", "lexicon_matches", "replace_matches", "texts_to_look_at"]
 
 
 def _is_word(char: str) -> bool:
@@ -131,14 +133,47 @@ def apply_lexicon(
     """Replace lexicon matches in ``text``, moving ``spans`` (-1 spans are left alone) so
     that they still cover the same words: a word that overlaps a match covers its
     replacement. One pass over the text and one over the spans."""
-    if not lexicon:
-        return text
-    trie = _lexicon_trie(lexicon)
-    if trie is None:
-        return text
-    matches = _lexicon_matches(text, trie)
+    matches = lexicon_matches(text, lexicon)
     if not matches:
         return text
+    flat = [bound for span in spans for bound in span]
+    said = replace_matches(text, flat, matches)
+    spans[:] = list(zip(flat[0::2], flat[1::2], strict=True))
+    return said
+
+
+def lexicon_matches(text: str, lexicon: Sequence[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, spoken) of each match of ``lexicon`` in ``text``, left to right."""
+    if not lexicon:
+        return []
+    trie = _lexicon_trie(lexicon)
+    if trie is None:
+        return []
+    return _lexicon_matches(text, trie)
+
+
+def texts_to_look_at(texts: Sequence[str], lexicon: Sequence[tuple[str, str]]) -> list[int]:
+    """The indexes of ``texts`` where :func:`lexicon_matches` may find something: one
+    search by the regex engine over them all instead of one per text."""
+    trie = _lexicon_trie(lexicon) if lexicon else None
+    if trie is None:
+        return []
+    # A line break starts no written form (entries are one line each) and is no letter,
+    # so a match is found in the joined text where it is in its own text.
+    joined = "\n".join(texts)
+    ends = list(accumulate(map((1).__add__, map(len, texts))))
+    found: list[int] = []
+    for match in _starts_of(trie).finditer(joined):
+        index = bisect_right(ends, match.start())
+        if not found or found[-1] != index:
+            found.append(index)
+    return found
+
+
+def replace_matches(text: str, bounds: list[int], matches: list[tuple[int, int, str]]) -> str:
+    """``text`` with ``matches`` (from :func:`lexicon_matches`) replaced, and ``bounds``
+    (words' start and end offsets one after the other, -1 for a word not spoken) moved
+    as :func:`apply_lexicon` moves its spans."""
     out: list[str] = []
     lows: list[int] = []  # each match's start in the new text
     shift_after: list[int] = []  # total length change once past each match
@@ -160,7 +195,8 @@ def apply_lexicon(
     # ended, and the position moves by their total length change.
     count = len(matches)
     at_start = at_end = 0  # matches starting at or before the span's start; before its end
-    for n, (start, end) in enumerate(spans):
+    for n in range(0, len(bounds), 2):
+        start, end = bounds[n], bounds[n + 1]
         if start < 0:
             continue
         while at_start < count and starts[at_start] <= start:
@@ -177,5 +213,6 @@ def apply_lexicon(
             end = lows[k] + len(matches[k][2])  # inside a match: its replacement's end
         elif k >= 0:
             end += shift_after[k]
-        spans[n] = (start, end)
+        bounds[n] = start
+        bounds[n + 1] = end
     return "".join(out)

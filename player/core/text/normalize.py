@@ -22,6 +22,7 @@ Number words come from num2words; only the few words it has no function for
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -120,14 +121,22 @@ _ABBREVIATIONS = {lang: _table(_OTHERS[lang]) for lang in LANGUAGES}
 _KEPT = frozenset({"a.m", "p.m", "dr", "mr", "mrs", "ms", "st", "sr", "sra", "srta", "jr"})
 
 
+@functools.lru_cache(maxsize=64)
 def language_of(tag: str) -> str:
     """The primary language of a BCP 47 tag ("es-MX" → "es"); "" means English."""
     return (tag.strip().split("-", 1)[0].split("_", 1)[0].lower()) or "en"
 
 
 def _words(value: int | Decimal, lang: str) -> str:
+    # Kept by the value as written: 1.5 and 1.50 are equal Decimals said differently.
+    return _written_words(isinstance(value, int), str(value), lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _written_words(whole: bool, written: str, lang: str) -> str:
     # English num2words puts commas between groups ("twelve thousand, five hundred"),
     # which espeak reads as pauses in the middle of the number.
+    value = int(written) if whole else Decimal(written)
     return str(num2words(value, lang=lang)).replace(",", "")
 
 

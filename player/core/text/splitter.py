@@ -56,8 +56,24 @@ _NO_SPLIT_BEFORE = frozenset(",;:.!?…‽”’»›)]}")
 _LINE_LEADS = frozenset("—–―•⁃‣◦▪")
 _LINE_LEAD_TOKENS = frozenset({"-", "--", "*"})
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# Whether there is a line break at all: one character class, searched faster.
+_ANY_BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # A token and the tokens after it made only of closing quotes or final punctuation.
 _UNIT_ONE_LINE = re.compile(r"(\S+)(\s+[.!?…‽\"'”’»›)\]}]+(?!\S))*")
+# What the one-line splitter does not take: a line break, a token of closers only after
+# another, a list number; more than these at times (where the unit by unit splitter gives
+# the same), so that every alternative starts with whitespace and the regex engine skips
+# to the next whitespace character at once. A list number opening the text is asked apart.
+_LIST_NUMBER = r"[•⁃‣◦▪]?(?:\d{1,2}|[a-z])(?:\.\)?|\))(?!\S)"
+_NOT_ONE_LINE = re.compile(
+    rf"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]|\s(?:[.!?…‽\"'”’»›)\]}}]+(?!\S)|{_LIST_NUMBER})"
+)
+_OPENING_LIST_NUMBER = re.compile(rf"\s*{_LIST_NUMBER}")
+# A token ending in final punctuation, maybe with closers after it: only such a token can
+# end a sentence (see _ends_sentence).
+_MAY_END = re.compile(r"(?<!\S)\S*[.!?…‽][.!?…‽\"'”’»›)\]}]*(?!\S)")
+# The token after a position.
+_NEXT_TOKEN = re.compile(r"\s+(\S+)")
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -297,11 +313,17 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     Each span excludes surrounding whitespace; together they cover every
     non-whitespace character of ``text``. Empty or blank text gives ``[]``.
     """
-    has_breaks = _LINE_BREAK.search(text) is not None
+    if _NOT_ONE_LINE.search(text) is None and _OPENING_LIST_NUMBER.match(text) is None:
+        return _split_one_line(text, rules_for(language))
+    return _split_units(text, rules_for(language), _ANY_BREAK.search(text) is not None)
+
+
+def _split_units(text: str, rules: SentenceRules, has_breaks: bool) -> list[tuple[int, int]]:
+    """:func:`split_sentences` for any text, unit by unit (``has_breaks``: whether the
+    text holds a line break)."""
     units = _units(text) if has_breaks else _units_one_line(text)
     if not units:
         return []
-    rules = rules_for(language)
     context = _Context(rules)
 
     # A list item's number belongs to the item (and a bullet before it too): the
@@ -370,6 +392,45 @@ def split_sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
         else:
             context.prefix = ""
     spans.append((sentence_start, units[-1][1]))
+    return spans
+
+
+def _split_one_line(text: str, rules: SentenceRules) -> list[tuple[int, int]]:
+    """What :func:`split_sentences` gives for a text without line breaks, list numbers or
+    tokens made only of closing quotes or final punctuation (most paragraphs), where each
+    unit is one token and only a token ending in final punctuation (and closers) can end a
+    sentence: the regex engine finds those, and Python looks at them alone."""
+    body = text.strip()
+    if not body:
+        return []
+    sentence_start = len(text) - len(text.lstrip())
+    spans: list[tuple[int, int]] = []
+    context = _Context(rules)
+    previous = -1  # where the token after the last one looked at starts
+    for match in _MAY_END.finditer(text):
+        start, end = match.span()
+        after = _NEXT_TOKEN.match(text, end)
+        if after is None:
+            break  # the last token: the text's end ends the sentence anyway
+        current = match.group()
+        following = after.group(1)
+        if start != previous:
+            context.prefix = ""  # the tokens skipped are no abbreviation parts
+        previous = after.start(1)
+        # Whether the sentence so far is a short opening phrase (three tokens at most):
+        # only a period's rules ask.
+        if "." in current:
+            context.opening = len(text[sentence_start:end].split(None, 3)) <= 3
+        if _ends_sentence(current, following, context):
+            spans.append((sentence_start, end))
+            sentence_start = previous
+        # Keep the last two parts, enough for "i. d. R.".
+        if _ABBREVIATION_PART.fullmatch(current):
+            parts = context.prefix.split(".")[-2:-1]
+            context.prefix = "".join(f"{part}." for part in parts) + current.lower()
+        else:
+            context.prefix = ""
+    spans.append((sentence_start, sentence_start + len(text[sentence_start:].rstrip())))
     return spans
 
 

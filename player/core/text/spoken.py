@@ -50,7 +50,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from player.core.text import normalize
 from player.core.text.lexicon import apply_lexicon
@@ -409,10 +409,24 @@ def _photo_number(
     return phrases_for(language).photo(first, total)
 
 
+class WordSpans(Protocol):
+    """What :func:`_rewrite_in_context` needs of the words' displayed spans (a list has it)."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int, /) -> tuple[int, int]: ...
+
+
+class WordForms(Protocol):
+    """What :func:`_rewrite_in_context` needs of the words' spoken forms (a list has it)."""
+
+    def __getitem__(self, index: int, /) -> str: ...
+    def __setitem__(self, index: int, form: str, /) -> None: ...
+
+
 def _rewrite_in_context(
     text: str,
-    displayed: list[tuple[int, int]],
-    forms: list[str],
+    displayed: WordSpans,
+    forms: WordForms,
     lang: str,
     indexes: Sequence[int],
 ) -> set[int]:
