@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import QAbstractScrollArea, QProxyStyle, QStyle, QStyleOptionSlider
 
 if TYPE_CHECKING:
@@ -81,4 +81,11 @@ def band_grooves(*areas: QAbstractScrollArea) -> None:
             bar.setStyle(style)
 
 
-__all__ = ["BAND_LINES", "BandedGrooveStyle", "band_grooves"]
+def band_grooves_soon(*areas: QAbstractScrollArea) -> None:
+    """:func:`band_grooves` in a turn of the event loop of its own (not on top of the
+    window's work after its first paint)."""
+    if areas:
+        QTimer.singleShot(0, areas[0], lambda: band_grooves(*areas))
+
+
+__all__ = ["BAND_LINES", "BandedGrooveStyle", "band_grooves", "band_grooves_soon"]

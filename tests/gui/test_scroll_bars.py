@@ -106,6 +106,7 @@ def test_the_groove_is_filled_in_bands(qtbot: QtBot) -> None:
 def test_the_window_s_text_and_contents_scroll_bars_are_banded(
     qtbot: QtBot, window: MainWindow
 ) -> None:
+    qtbot.waitUntil(lambda: bool(window.findChildren(BandedGrooveStyle)))
     styles = window.findChildren(BandedGrooveStyle)
     assert len(styles) == 1
     recording = _recording(styles[0])
