@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionComplex, QWidget
 
 #: lines per band: Qt shares a fill of a scroll bar's groove among threads from about 48 lines on
-BAND_LINES = 32
+BAND_LINES = 40
 
 
 class BandedGrooveStyle(QProxyStyle):
