@@ -187,9 +187,16 @@ class ReadingSession:
         self.state = PlaybackState.STOPPED
 
     def on_position(self, position: Position) -> bool:
-        """The voice reached ``position``; False when it is not in this story (a late
-        event from a playback already replaced)."""
+        """The voice reached ``position``; False when there is nothing new to show: it is
+        not in this story (a late event from a playback already replaced), it was sent
+        before a jump made since (shown, it would put the reader back where the jump
+        before went), or it is where the session already is (a stopped playback's answer
+        to a seek, which the jump has shown)."""
         if self.story is None or not 0 <= position.sentence < self.story.sentence_count:
+            return False
+        if self.playback is not None and not self.playback.is_current(position):
+            return False
+        if position.sentence == self.sentence and position.word == self.word:
             return False
         self.sentence = position.sentence
         self.word = position.word

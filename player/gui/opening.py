@@ -274,10 +274,18 @@ class StoryOpening(CommandHandlers):
     def _fill_contents(self, story: Story) -> None:
         if self.session.story is not story or self.session.closed:
             return  # another story came since
-        self.contents.set_story(story)
+        self.contents.set_story(story, measure=False)
         if self.pane.ready and story.refs:
             # The place was shown before the list was filled (a script built the text at once).
             self.contents.mark_current(story.refs[self.session.sentence].segment)
+        QTimer.singleShot(SLICE_GAP_MS, self, lambda: self._measure_contents(story))
+
+    def _measure_contents(self, story: Story) -> None:
+        """The list's column is fitted to its rows in a turn after the filling's, then the
+        text is built."""
+        if self.session.story is not story or self.session.closed:
+            return
+        self.contents.measure()
         self.pane.start_building()
 
     def _story_built(self) -> None:

@@ -186,11 +186,17 @@ class ReadingPane(QTextEdit):
         if building is None:
             return  # finished by finish_building, or replaced by another story
         if building.step(time.perf_counter() + SLICE_SECONDS):
-            self._install_built()
+            # In a turn of its own: putting a long document in the view takes 30 ms or more,
+            # which on top of a slice's 15 blocked the window past 50 ms.
+            QTimer.singleShot(SLICE_GAP_MS, self, lambda: self._install_built(building))
         else:
             QTimer.singleShot(SLICE_GAP_MS, self._build_slice)
 
-    def _install_built(self) -> None:
+    def _install_built(self, built: _DocumentBuild | None = None) -> None:
+        """Show the document built; ``built``: only if it is still the one being built
+        (not replaced by another story's since)."""
+        if built is not None and built is not self._building:
+            return
         building, self._building = self._building, None
         if building is None:
             return

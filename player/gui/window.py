@@ -361,6 +361,9 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
 
     def _after_first_paint(self) -> None:
         self.commands.fill_menus()
+        from player.gui.scrollbars import band_grooves_soon  # for jumps, not the first sight
+
+        band_grooves_soon(self.pane, self.contents)
         if self.captions.show_contents():
             self._fix_tab_order()
         # The view had no real size when the story was set; scroll again now that it has.

@@ -212,10 +212,12 @@ def test_positions_heard_are_taken_and_remembered(settings: Settings, closing: C
     assert isinstance(playback, SpeechPlayback) and playback.wait_ready()
     playback.play(6)
     wait_for(lambda: any(p.sentence == 7 for p in recorder.of("position")))  # type: ignore[attr-defined]
-    # The view hands the events in on its own thread, in order.
+    # The view hands the events in on its own thread, in order. The answer to the seek
+    # that made the playback (sentence 0, where the session is) may come first: it shows
+    # nothing new, and it was sent before the jump that play(6) made.
     for position in recorder.of("position"):
         assert isinstance(position, Position)
-        assert session.on_position(position)
+        assert session.on_position(position) is (position.sentence != 0), position
     assert session.sentence == 7
     assert settings.position_for(story_key(make_story())) == 7
     assert not session.on_position(Position(99))  # not in this story: a late event
@@ -285,3 +287,26 @@ def test_the_position_is_remembered_under_the_story_as_it_was_opened(
     assert settings.position_for(str(first.resolve())) == 3
     assert settings.position_for(str(second.resolve())) is None
     assert session.key == str(first.resolve())
+
+
+def test_a_position_sent_before_a_later_jump_is_not_taken(
+    settings: Settings, closing: Closer
+) -> None:
+    """The view hears positions later, on its own thread: one the playback sent just before
+    the reader jumped again would put the session back where the earlier jump went."""
+    recorder = Recorder()
+    session = closing(ReadingSession(settings, speech(recorder)))
+    session.set_story(make_story())
+    playback = session.ensure_playback()
+    assert isinstance(playback, SpeechPlayback) and playback.wait_ready()
+    assert session.go_to(2, jump=True)
+    wait_for(lambda: any(p.sentence == 2 for p in recorder.of("position")))  # type: ignore[attr-defined]
+    assert session.go_to(4, jump=True)
+    wait_for(lambda: any(p.sentence == 4 for p in recorder.of("position")))  # type: ignore[attr-defined]
+    early = next(p for p in recorder.of("position") if p.sentence == 2)  # type: ignore[attr-defined]
+    late = next(p for p in recorder.of("position") if p.sentence == 4)  # type: ignore[attr-defined]
+    assert not playback.is_current(early) and playback.is_current(late)
+    assert not session.on_position(early)
+    assert session.sentence == 4
+    assert not session.on_position(late)  # where the session already is: nothing new
+    assert session.sentence == 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFontMetrics, QImage
 from PySide6.QtWidgets import (
     QApplication,
     QStyledItemDelegate,
@@ -152,3 +152,48 @@ def test_segment_rows_are_drawn_indented_by_the_style_option_alone(qtbot: QtBot)
         image, tree.visualItemRect(heading)
     )
     assert indent - 3 <= shift <= indent + 3
+
+
+class _CountingOption(QStyleOptionViewItem):
+    """A style option that counts how often the delegate asks it for its font metrics."""
+
+    asked = 0
+
+    @property  # type: ignore[override]
+    def fontMetrics(self) -> QFontMetrics:
+        _CountingOption.asked += 1
+        return QStyleOptionViewItem.fontMetrics.__get__(self)  # type: ignore[attr-defined,no-any-return]
+
+    @fontMetrics.setter
+    def fontMetrics(self, metrics: QFontMetrics) -> None:
+        QStyleOptionViewItem.fontMetrics.__set__(self, metrics)  # type: ignore[attr-defined]
+
+
+def test_the_segment_indent_is_worked_out_once_per_font(qtbot: QtBot) -> None:
+    """Each painted row's call into Python does as little as it can: the indent comes
+    from the tree, worked out once per font, and again when zoom changes the font."""
+    tree = ContentsTree()
+    qtbot.addWidget(tree)
+    tree.set_story(generated_story(5))
+    segment = tree.topLevelItem(2)
+    assert segment is not None and segment.data(0, SEGMENT_ROLE) == 1
+    index = tree.indexFromItem(segment)
+    delegate = tree.itemDelegate()
+
+    def drawn_from() -> int:
+        option = _CountingOption()
+        option.initFrom(tree)
+        option.rect = tree.visualRect(index)
+        left = option.rect.left()
+        delegate.initStyleOption(option, index)
+        return option.rect.left() - left
+
+    _CountingOption.asked = 0
+    assert drawn_from() == tree.fontMetrics().averageCharWidth() * INDENT_CHARS
+    for _ in range(5):
+        drawn_from()
+    assert _CountingOption.asked == 0  # not measured again for each row
+    font = tree.font()
+    font.setPointSizeF(font.pointSizeF() * 3)
+    tree.setFont(font)
+    assert drawn_from() == tree.fontMetrics().averageCharWidth() * INDENT_CHARS

@@ -192,9 +192,9 @@ def test_a_long_storys_contents_and_its_first_slice_take_separate_turns(
     events: list[str] = []
     fill, build = window.contents.set_story, window.pane._build_slice
 
-    def filled(story: Story) -> None:
+    def filled(story: Story, **how: bool) -> None:
         events.append("C")
-        fill(story)
+        fill(story, **how)
 
     def built() -> None:
         events.append("S")
@@ -208,3 +208,79 @@ def test_a_long_storys_contents_and_its_first_slice_take_separate_turns(
     order = "".join(events)
     assert order.index("C") < order.index("S")
     assert "T" in order[order.index("C") : order.index("S")]
+
+
+def test_a_long_storys_contents_are_measured_in_a_turn_after_their_filling(
+    qtbot: QtBot,
+) -> None:
+    """Qt fits the list's column to a thousand rows twice (25 ms for 7,600 segments): not
+    in the same turn as the filling (30 ms)."""
+    from fakes import open_window
+
+    from player.gui.contents import _IndentSegments
+
+    window = open_window(qtbot, Settings(MemoryStore()), generated_story(3), [])
+    events: list[str] = []
+    fill = window.contents.set_story
+    delegate = window.contents.itemDelegate()
+    assert isinstance(delegate, _IndentSegments)
+    measure = delegate.sizeHint
+
+    def filled(story: Story, **how: bool) -> None:
+        fill(story, **how)
+        events.append("C")
+
+    def measured(*args: object) -> object:
+        events.append("M")
+        return measure(*args)  # type: ignore[arg-type]
+
+    window.contents.set_story = filled  # type: ignore[method-assign]
+    delegate.sizeHint = measured  # type: ignore[method-assign]
+    window.set_story(generated_story(1_500))
+    _ticks_between(qtbot, events, lambda: window.pane.ready)
+    order = "".join(events)
+    after = order[order.index("C") :]
+    assert "M" in after
+    assert "T" in after[: after.index("M")], order[:200]
+
+
+def test_the_finished_document_goes_in_the_view_in_a_turn_after_the_last_slice(
+    qtbot: QtBot,
+) -> None:
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    events: list[str] = []
+    build, install = pane._build_slice, pane._install_built
+
+    def sliced() -> None:
+        events.append("S")
+        build()
+
+    def installed(*args: object) -> None:
+        events.append("I")
+        install(*args)  # type: ignore[arg-type]
+
+    pane._build_slice = sliced  # type: ignore[method-assign]
+    pane._install_built = installed  # type: ignore[method-assign]
+    pane.set_story(generated_story(1_500))
+    _ticks_between(qtbot, events, lambda: pane.ready)
+    order = "".join(events)
+    assert order.count("I") == 1
+    last = order.rindex("S")
+    assert "T" in order[last : order.index("I")], order
+
+
+def test_a_document_finished_for_a_story_since_replaced_is_not_shown(qtbot: QtBot) -> None:
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    first, second = generated_story(600), generated_story(700)
+    pane.set_story(first)
+    building = pane._building
+    assert building is not None
+    building.step(None)
+    pane.set_story(second)  # before the first one's finished document went in
+    pane._install_built(building)
+    assert not pane.ready
+    qtbot.waitUntil(lambda: pane.ready, timeout=60_000)
+    assert len([pane.heading_position(i) for i in range(700)]) == 700
+    assert pane.toPlainText().count("\n") > 0

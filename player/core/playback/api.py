@@ -17,7 +17,7 @@ Nothing here imports Qt, nor (until a playback is made) any speech code.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
@@ -44,11 +44,16 @@ class PlaybackState(Enum):
 class Position:
     """What is being heard: a flat sentence index into ``Story.refs``, the
     index of the word in ``Sentence.words`` (None between words or when the
-    backend gives no word times) and the time into that sentence."""
+    backend gives no word times) and the time into that sentence.
+
+    ``jump`` is the playback's own count of the jumps it had been asked for when it
+    sent the position (see :meth:`Playback.is_current`); it takes no part in comparisons.
+    """
 
     sentence: int
     word: int | None = None
     sentence_ms: int = 0
+    jump: int = field(default=0, compare=False)
 
 
 class PlaybackListener(Protocol):
@@ -190,6 +195,15 @@ class Playback(ABC):
     @abstractmethod
     def time_left_ms(self) -> int:
         """Estimated time from the current position to the end of the story."""
+
+    def is_current(self, position: Position) -> bool:
+        """False for a position sent before a jump made since (a seek, a skip).
+
+        Listeners hear positions later, on their own thread: one sent just before the
+        reader jumped again arrives after that jump, and shown then it would put the
+        view back where the earlier jump went. Call it on the thread that makes the jumps.
+        """
+        return True
 
     @abstractmethod
     def close(self) -> None:

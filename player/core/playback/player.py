@@ -298,6 +298,10 @@ class SpeechPlayback(ControlThread, Playback):
             into = self._position.sentence_ms if self._position.sentence == start else 0
             return self._estimates.time_left_ms(start, into)
 
+    def is_current(self, position: Position) -> bool:
+        with self._lock:
+            return position.jump == self._jumps_asked
+
     # ------------------------------------------------------------ caller-side helpers
 
     def _set_state_locked(self, state: PlaybackState) -> None:

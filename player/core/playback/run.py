@@ -424,6 +424,10 @@ class RunEngine:
         with self._lock:
             if self._jumps_done != self._jumps_asked:
                 return  # stale: the caller has already moved elsewhere
+            # the caller may jump again before its listeners hear this: see is_current
+            position = Position(
+                position.sentence, position.word, position.sentence_ms, self._jumps_done
+            )
             self._position = position
             self._cursor = position.sentence
         key = (position.sentence, position.word)
