@@ -263,7 +263,9 @@ class First(QtCore.QObject):
             watched.removeEventFilter(self)
             ready = sorted(n for m in (QtCore, QtGui, QtWidgets) for n in vars(m))
             modules = sorted(sys.modules)
-            print(json.dumps({"ready": ready, "modules": modules}), flush=True)
+            found = {"ready": ready, "modules": modules}
+            found["preloaded"] = window._preloading is not None
+            print(json.dumps(found), flush=True)
             QtCore.QTimer.singleShot(0, app.quit)
         return False
 
@@ -385,6 +387,12 @@ _NOT_BEFORE_THE_PAINT = (
 def test_modules_the_first_paint_does_not_need_are_not_imported_before_it(
     tmp_path: Path,
 ) -> None:
-    modules = set(_at_first_paint(tmp_path)["modules"])
+    found = _at_first_paint(tmp_path)
+    modules = set(found["modules"])
     assert "player.gui.window" in modules
-    assert modules.isdisjoint(_NOT_BEFORE_THE_PAINT)
+    expected_absent = set(_NOT_BEFORE_THE_PAINT)
+    if not found["preloaded"]:
+        # The child had no spare CPU by the time the window was built (a loaded machine):
+        # the loading thread parses the story as it would without a child.
+        expected_absent.discard("player.core.storyfile")
+    assert modules.isdisjoint(expected_absent), sorted(modules & expected_absent)
