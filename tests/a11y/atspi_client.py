@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 import pyatspi  # type: ignore[import-not-found]
+from gi.repository import GLib  # type: ignore[import-not-found]
 
 MAX_NODES = 3000
 MAX_DEPTH = 30
@@ -84,17 +85,9 @@ def role_name(node: Any) -> str:
     return ROLE_WORDS.get(int(role)) or str(node.getRoleName())
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("pid", type=int)
-    parser.add_argument("--press", default="Play")
-    parser.add_argument("--text", default="Story text")
-    parser.add_argument("--timeout", type=float, default=30.0)
-    ns = parser.parse_args()
-    app = find_app(ns.pid, ns.timeout)
-    if app is None:
-        print(json.dumps({"error": f"no accessible application for process {ns.pid}"}))
-        return 2
+def survey(app: Any, ns: argparse.Namespace) -> tuple[dict[str, Any], Any, Any]:
+    """Every node with its role, name, states and actions; the button to press and the
+    text to read, if found."""
     report: dict[str, Any] = {"app": app.name, "nodes": [], "unnamed_focusable": []}
     button = None
     text_node = None
@@ -118,6 +111,32 @@ def main() -> int:
             button = node
         if text_node is None and role == "text" and node.name == ns.text:
             text_node = node
+    return report, button, text_node
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("pid", type=int)
+    parser.add_argument("--press", default="Play")
+    parser.add_argument("--text", default="Story text")
+    parser.add_argument("--timeout", type=float, default=30.0)
+    ns = parser.parse_args()
+    app = find_app(ns.pid, ns.timeout)
+    if app is None:
+        print(json.dumps({"error": f"no accessible application for process {ns.pid}"}))
+        return 2
+    deadline = time.monotonic() + ns.timeout
+    while True:
+        try:
+            report, button, text_node = survey(app, ns)
+            break
+        except GLib.GError as exc:
+            # A node gone between being listed and being asked (the app still taking its
+            # story in: rows and photo cards replaced). A screen reader asks again; so
+            # does this, with a fresh walk.
+            if "No such object" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
     report["pressed"] = False
     if button is not None:
         action = button.queryAction()
