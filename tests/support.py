@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from player.core.model import (
     Block,
@@ -19,6 +23,31 @@ from player.core.model import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_window_script(code: str, tmp_path: Path, cwd: Path = ROOT) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter, as the window starts (offscreen, settings and
+    state in ``tmp_path``), and read the JSON object on its last line of output."""
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_CONFIG_DIRS=str(tmp_path / "config" / "system"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
+        cwd=cwd,
+    )
+    found: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return found
 
 
 class Closable(Protocol):

@@ -23,6 +23,7 @@ from player.core.model import Story
 from player.core.settings import Settings
 from player.gui.keymap import COMMANDS, MENUS
 from player.gui.window import MainWindow
+from tests.support import run_window_script
 
 
 class _Paints(QObject):
@@ -283,25 +284,7 @@ def _at_first_paint(tmp_path: Path) -> dict[str, Any]:
     """The Qt classes made ready for Python and the modules imported when the window
     started as ``story-player`` starts it (its story parsed meanwhile in a process of its
     own) first paints."""
-    env = dict(
-        os.environ,
-        QT_QPA_PLATFORM="offscreen",
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_CONFIG_DIRS=str(tmp_path / "config" / "system"),
-        XDG_STATE_HOME=str(tmp_path / "state"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", _AT_FIRST_PAINT],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],  # this checkout's player package
-    )
-    found: dict[str, Any] = json.loads(done.stdout.splitlines()[0])
-    return found
+    return run_window_script(_AT_FIRST_PAINT, tmp_path)
 
 
 def test_no_widget_class_is_made_ready_for_python_before_the_first_paint_unless_used(

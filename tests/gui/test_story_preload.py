@@ -4,13 +4,12 @@ arrives, and from the loading thread instead when the child fails."""
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fakes import FakePlayback, make_story
@@ -21,32 +20,14 @@ from player.core.settings import Settings
 from player.gui.preload import LIMIT_BYTES, StoryPreload, Tried
 from player.gui.window import MainWindow
 from player.paths import bundled_story_path
+from tests.support import run_window_script
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD_STORY = "format: story-player 1\ntitle: T\nlanguage: en\n\n== nonsense-kind: Hi\n\nText.\n"
 
 
-def _run(code: str, tmp_path: Path, cwd: Path = ROOT) -> dict[str, object]:
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT),
-        QT_QPA_PLATFORM="offscreen",
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_CONFIG_DIRS=str(tmp_path / "config" / "system"),
-        XDG_STATE_HOME=str(tmp_path / "state"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-        env=env,
-        cwd=cwd,
-    )
-    found: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
-    return found
+def _run(code: str, tmp_path: Path, cwd: Path = ROOT) -> dict[str, Any]:
+    return run_window_script(code, tmp_path, cwd)
 
 
 _PRELOAD = """
