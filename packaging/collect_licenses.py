@@ -196,8 +196,25 @@ def _owning_package(path: Path) -> str | None:
         result = subprocess.run(
             ["dpkg-query", "-S", candidate], capture_output=True, text=True, check=False
         )
-        if result.returncode == 0 and ":" in result.stdout:
-            return result.stdout.split(":", 1)[0].strip()
+        package = package_from_dpkg_search(result.stdout) if result.returncode == 0 else None
+        if package is not None:
+            return package
+    return None
+
+
+def package_from_dpkg_search(output: str) -> str | None:
+    """The first package named by ``dpkg-query -S`` output, without its architecture.
+
+    Debian 13's 64-bit time transition left diversions (``diversion by PKG from: PATH``) for
+    libraries moved from /lib to /usr/lib; for the old path dpkg reports only those, and they
+    name no installed file, so they are skipped and the caller tries the /usr path.
+    """
+    for line in output.splitlines():
+        if line.startswith("diversion by ") or ": " not in line:
+            continue
+        owners = line.split(": ", 1)[0]
+        first = owners.split(",", 1)[0].strip()
+        return first.split(":", 1)[0] or None
     return None
 
 
