@@ -25,11 +25,13 @@ from player.core.text.splitter import word_spans
 from player.core.text.spoken import (
     _END_GAPS,
     _MIDDLE_GAPS,
+    Piece,
     _emoji_edges,
     _photo_number,
     _rewrite_in_context,
     _speak_gap,
     _speak_word,
+    say_pieces,
 )
 
 __all__ = ["block_spoken", "word_bounds"]
@@ -417,79 +419,29 @@ def _general(
 ) -> Spoken:
     """A sentence with words the rules say otherwise, or whose period is not said: runs
     of the others are said as displayed, those one at a time (as spoken_spans does)."""
-    text = block.text
     bounds = block.bounds
     forms = block.forms
-    # (first word, word after the last, whether a run of words said as displayed)
-    items: list[tuple[int, int, bool]] = []
+    parts = block.parts
+    pieces: list[Piece] = []
     low = first
     for n in special:
         if low < n:
-            items.append((low, n, True))
-        items.append((n, n + 1, False))
+            pieces.append((low, n, bounds[2 * low], bounds[2 * n - 1], None))
+        form = forms.get(n)
+        if form is None:
+            form = parts[2 * n + 1].replace("’", "'")
+        pieces.append((n, n + 1, bounds[2 * n], bounds[2 * n + 1], form))
         low = n + 1
     if low < stop:
-        items.append((low, stop, True))
-    if not any(run or forms.get(n, "x") for n, _, run in items):
+        pieces.append((low, stop, bounds[2 * low], bounds[2 * stop - 1], None))
+    if all(piece[4] == "" for piece in pieces):
         return "", displayed, [-1] * len(displayed)
-    out: list[str] = []
-    length = 0
-    spans: list[int] = []
-    pending = ""  # the gaps around words not spoken, said with the next gap
-    cursor = start
-    started = False
-    pause_after = False
-    for low, high, run in items:
-        s = bounds[2 * low]
-        between = text[cursor:s]
-        if quiet and low - 1 in quiet and between.startswith("."):
-            between = between[1:]  # an abbreviation's period: no pause, no "dot"
-        if run:
-            e = bounds[2 * high - 1]
-            form = ""
-        else:
-            e = bounds[2 * low + 1]
-            said_form = forms.get(low)
-            form = text[s:e].replace("’", "'") if said_form is None else said_form
-            if not form:
-                cursor = e
-                pending += between + " "
-                spans.append(-1)
-                spans.append(-1)
-                continue
-        cursor = e
-        if pending:
-            between = pending + between
-            pending = ""
-        if not started:
-            said = ""
-            started = True
-        elif between == " ":
-            said = " "
-        else:
-            said = _MIDDLE_GAPS.get(between) or _speak_gap(between, "middle")
-        if run:
-            # Plain ASCII letters at both ends: no emoji, but one may come just before.
-            if pause_after and said == " ":
-                said = ", "
-            pause_after = False
-        elif pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
-            pause_before, after = _emoji_edges(text[s:e])
-            if said == " " and (pause_after or pause_before):
-                said = ", "  # an emoji's name is set off from the words around it
-            pause_after = after
-        out.append(said)
-        length += len(said)
-        if run:
-            form, moved = _run(block, low, high, length)
-            if isinstance(moved, int):
-                spans += map(moved.__add__, bounds[2 * low : 2 * high])
-            else:
-                spans += moved
-        else:
-            spans.append(length)
-            spans.append(length + len(form))
-        out.append(form)
-        length += len(form)
-    out.append(_end_gap(pending + text[cursor:end]))
-    return "".join(out), displayed, spans
+
+    def say_run(low: int, high: int, at: int) -> tuple[str, list[int]]:
+        form, moved = _run(block, low, high, at)
+        if isinstance(moved, int):
+            return form, list(map(moved.__add__, bounds[2 * low : 2 * high]))
+        return form, moved
+
+    spoken, spans = say_pieces(block.text, pieces, start, end, quiet, say_run)
+    return spoken, displayed, spans
