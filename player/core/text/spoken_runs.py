@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from itertools import accumulate, chain
 
 from player.core.text import normalize
-from player.core.text.lexicon import lexicon_matches, replace_matches, texts_to_look_at
+from player.core.text.lexicon import block_matches, replace_matches
 from player.core.text.splitter import word_spans
 from player.core.text.spoken import (
     _END_GAPS,
@@ -271,13 +271,11 @@ def block_spoken(
         stop = bisect_left(starts, end)
         out.append(_sentence(block, start, end, first, stop, odd, dots, lang))
     if lexicon:
-        for index in texts_to_look_at([said[0] for said in out], lexicon):
+        for index, matches in block_matches([said[0] for said in out], lexicon):
             spoken, displayed, moved = out[index]
-            matches = lexicon_matches(spoken, lexicon)
-            if matches:
-                if isinstance(moved, int):
-                    moved = [bound + moved for bound in displayed]
-                out[index] = (replace_matches(spoken, moved, matches), displayed, moved)
+            if isinstance(moved, int):
+                moved = [bound + moved for bound in displayed]
+            out[index] = (replace_matches(spoken, moved, matches), displayed, moved)
     return out
 
 
