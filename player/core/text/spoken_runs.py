@@ -17,11 +17,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress
 
 from player.core.text import normalize
 from player.core.text.lexicon import block_matches, replace_matches
-from player.core.text.splitter import word_spans
+from player.core.text.sentence_rules import SentenceRules, rules_for
+from player.core.text.splitter import (
+    _ABBREVIATION_PART,
+    _ANY_BREAK,
+    _Context,
+    _ends_sentence,
+    split_sentences,
+    word_spans,
+)
 from player.core.text.spoken import (
     _END_GAPS,
     _MIDDLE_GAPS,
@@ -34,7 +42,7 @@ from player.core.text.spoken import (
     say_pieces,
 )
 
-__all__ = ["block_spoken", "word_bounds"]
+__all__ = ["block_sentences", "block_spoken", "plain_sentences", "word_bounds"]
 
 # A plain word: ASCII letters, single apostrophes or hyphens between them.
 _PLAIN = r"[A-Za-z]+(?:['’-][A-Za-z]+)*"
@@ -98,16 +106,17 @@ def _odd_words(tokens: str, language: str, lang: str) -> tuple[list[int], list[s
 class _Block:
     """A block's words: ``parts`` alternates gaps and words (gap, word, gap, ..., word,
     gap), ``bounds`` holds each word's start and end, ``forms`` the words the rules say
-    otherwise than displayed."""
+    otherwise than displayed; ``plain``: whether every token holds one plain word."""
 
-    __slots__ = ("bounds", "forms", "gaps", "odd", "parts", "said", "starts", "text")
+    __slots__ = ("bounds", "forms", "gaps", "odd", "parts", "plain", "said", "starts", "text")
 
     def __init__(self, text: str, language: str, lang: str) -> None:
         self.text = text
         parts = _SPLIT.split(text)
         self.forms: dict[int, str] = {}
         self.odd: list[int] = []
-        regions = [] if _all_plain(text, parts) else _regions(text)
+        self.plain = _all_plain(text, parts)
+        regions = [] if self.plain else _regions(text)
         if regions:
             parts = self._with_odd(parts, regions, language, lang)
         self.parts = parts
@@ -194,6 +203,110 @@ def _regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
+# Of a gap between two plain tokens' words (trailing marks, whitespace, leading marks):
+# what ends the first token, after its word: final punctuation, maybe with closers (as
+# splitter._MAY_END takes a token), and trailing marks that make it a list's number ("a.").
+_ENDS_TOKEN = re.compile(r"[.!?…‽][.!?…‽\"'”’»›)\]}]*\Z")
+_LIST_TRAILS = frozenset((".", ".)", ")"))
+_ONE_LETTER = frozenset("abcdefghijklmnopqrstuvwxyz")
+#: gap -> (its leading marks' length, its trailing marks' length, whether the token before
+#: it may end a sentence, whether it may make a list's number of a one-letter word), or
+#: None for a gap holding a line break
+_GAP_SPLITS: dict[str, tuple[int, int, bool, bool] | None] = {}
+
+
+def _gap_split(gap: str) -> tuple[int, int, bool, bool] | None:
+    if _ANY_BREAK.search(gap) is not None:
+        return None
+    trail = gap.split(None, 1)[0] if not gap[0].isspace() else ""
+    lead = gap.rsplit(None, 1)[-1] if not gap[-1].isspace() else ""
+    return len(lead), len(trail), _ENDS_TOKEN.search(trail) is not None, trail in _LIST_TRAILS
+
+
+def plain_sentences(block: _Block, rules: SentenceRules) -> list[tuple[int, int]] | None:
+    """What :func:`~player.core.text.splitter.split_sentences` gives for a block whose
+    every token holds one plain word (``block.plain``), from the block's words: each token
+    is its word with the gaps' marks beside it, and only a token whose trailing marks hold
+    final punctuation can end a sentence, as the one-line splitter has it. None for a
+    block that splitter does not take (a line break, a list's number such as "a)")."""
+    parts = block.parts
+    gaps = block.gaps
+    count = len(block.starts)
+    if not count:
+        return None
+    ending: set[str] = set()
+    closing: set[str] = set()  # a ")" after a word: maybe a list's number
+    # (the block's own, the shared cache being cleared at times, maybe by another thread)
+    splits: dict[str, tuple[int, int, bool, bool]] = {}
+    for gap in set(gaps):
+        split = _GAP_SPLITS.get(gap)
+        if split is None:
+            if len(_GAP_SPLITS) >= 4096:
+                _GAP_SPLITS.clear()
+            split = _GAP_SPLITS[gap] = _gap_split(gap)
+            if split is None:
+                return None  # a line break
+        splits[gap] = split
+        if split[2]:
+            ending.add(gap)
+        elif split[3]:
+            closing.add(gap)
+    # A one-letter word with nothing before it and ".", ".)" or ")" after it is a list's
+    # number, which the splitter of units handles.
+    if (
+        parts[-1] in _LIST_TRAILS
+        and parts[-2] in _ONE_LETTER
+        and _lead(parts, gaps, splits, count - 1) == 0
+    ):
+        return None
+    if closing:
+        for n in compress(range(count - 1), map(closing.__contains__, gaps)):
+            if parts[2 * n + 1] in _ONE_LETTER and _lead(parts, gaps, splits, n) == 0:
+                return None
+    text = block.text
+    bounds = block.bounds
+    spans: list[tuple[int, int]] = []
+    context = _Context(rules)
+    sentence_start = 0
+    first = 0  # the sentence's first token
+    previous = -2  # the last token looked at
+    for n in compress(range(count - 1), map(ending.__contains__, gaps)):
+        lead, trail, _, listed = splits[gaps[n]]
+        lead_before = _lead(parts, gaps, splits, n)
+        if listed and lead_before == 0 and parts[2 * n + 1] in _ONE_LETTER:
+            return None
+        start = bounds[2 * n] - lead_before
+        end = bounds[2 * n + 1] + trail
+        following_start = bounds[2 * n + 2] - lead
+        trail_after = len(parts[-1]) if n + 2 == count else splits[gaps[n + 1]][1]
+        current = text[start:end]
+        following = text[following_start : bounds[2 * n + 3] + trail_after]
+        if n != previous + 1:
+            context.prefix = ""  # the tokens skipped are no abbreviation parts
+        previous = n
+        if "." in current:
+            context.opening = n - first < 3  # three tokens at most so far
+        if _ends_sentence(current, following, context):
+            spans.append((sentence_start, end))
+            sentence_start = following_start
+            first = n + 1
+        # Keep the last two parts, enough for "i. d. R.".
+        if _ABBREVIATION_PART.fullmatch(current):
+            abbreviation = context.prefix.split(".")[-2:-1]
+            context.prefix = "".join(f"{part}." for part in abbreviation) + current.lower()
+        else:
+            context.prefix = ""
+    spans.append((sentence_start, bounds[-1] + len(parts[-1])))
+    return spans
+
+
+def _lead(
+    parts: list[str], gaps: list[str], splits: dict[str, tuple[int, int, bool, bool]], n: int
+) -> int:
+    """The length of the marks before word ``n`` in its token."""
+    return len(parts[0]) if n == 0 else splits[gaps[n - 1]][0]
+
+
 class _Pairs:
     """Word ``n``'s displayed span, counting from a sentence's first word."""
 
@@ -241,6 +354,21 @@ def word_bounds(text: str, language: str = "en") -> list[int]:
     return _Block(text, language, normalize.language_of(language)).bounds
 
 
+def block_sentences(
+    text: str, lexicon: Sequence[tuple[str, str]] = (), *, language: str = "en"
+) -> tuple[list[tuple[int, int]], list[Spoken]]:
+    """The sentences of ``text``, as :func:`~player.core.text.splitter.split_sentences`
+    gives them, and what :func:`block_spoken` gives for them. A block whose every token
+    holds one plain word (most paragraphs of prose) is split by the words already found
+    for its spoken text, without a pass of its own over the text."""
+    lang = normalize.language_of(language)
+    block = _Block(text, language, lang)
+    spans = plain_sentences(block, rules_for(language)) if block.plain else None
+    if spans is None:
+        spans = split_sentences(text, language)
+    return spans, _block_spoken(block, spans, lexicon, lang)
+
+
 def block_spoken(
     text: str,
     spans: Sequence[tuple[int, int]],
@@ -255,7 +383,13 @@ def block_spoken(
     for a word not spoken), or, when every word's spoken span is its displayed one moved
     by one amount, that amount."""
     lang = normalize.language_of(language)
-    block = _Block(text, language, lang)
+    return _block_spoken(_Block(text, language, lang), spans, lexicon, lang)
+
+
+def _block_spoken(
+    block: _Block, spans: Sequence[tuple[int, int]], lexicon: Sequence[tuple[str, str]], lang: str
+) -> list[Spoken]:
+    text = block.text
     starts = block.starts
     odd = block.odd
     dots: list[int] = []
