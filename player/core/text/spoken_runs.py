@@ -16,20 +16,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import accumulate, chain, compress
 
 from player.core.text import normalize
 from player.core.text.lexicon import block_matches, replace_matches
 from player.core.text.sentence_rules import SentenceRules, rules_for
-from player.core.text.splitter import (
-    _ABBREVIATION_PART,
-    _ANY_BREAK,
-    _Context,
-    _ends_sentence,
-    split_sentences,
-    word_spans,
-)
+from player.core.text.splitter import _ANY_BREAK, split_at_tokens, split_sentences, word_spans
 from player.core.text.spoken import (
     _END_GAPS,
     _MIDDLE_GAPS,
@@ -235,7 +228,7 @@ def plain_sentences(block: _Block, rules: SentenceRules) -> list[tuple[int, int]
     if not count:
         return None
     ending: set[str] = set()
-    closing: set[str] = set()  # a ")" after a word: maybe a list's number
+    listed: set[str] = set()  # ".", ".)" or ")" after a word: maybe a list's number
     # (the block's own, the shared cache being cleared at times, maybe by another thread)
     splits: dict[str, tuple[int, int, bool, bool]] = {}
     for gap in set(gaps):
@@ -249,8 +242,8 @@ def plain_sentences(block: _Block, rules: SentenceRules) -> list[tuple[int, int]
         splits[gap] = split
         if split[2]:
             ending.add(gap)
-        elif split[3]:
-            closing.add(gap)
+        if split[3]:
+            listed.add(gap)
     # A one-letter word with nothing before it and ".", ".)" or ")" after it is a list's
     # number, which the splitter of units handles.
     if (
@@ -259,45 +252,31 @@ def plain_sentences(block: _Block, rules: SentenceRules) -> list[tuple[int, int]
         and _lead(parts, gaps, splits, count - 1) == 0
     ):
         return None
-    if closing:
-        for n in compress(range(count - 1), map(closing.__contains__, gaps)):
+    if listed:
+        for n in compress(range(count - 1), map(listed.__contains__, gaps)):
             if parts[2 * n + 1] in _ONE_LETTER and _lead(parts, gaps, splits, n) == 0:
                 return None
-    text = block.text
+    return split_at_tokens(block.text, rules, _tokens_that_may_end(block, splits, ending))
+
+
+def _tokens_that_may_end(
+    block: _Block, splits: dict[str, tuple[int, int, bool, bool]], ending: set[str]
+) -> Iterator[tuple[int, int, int, int]]:
+    """What :func:`~player.core.text.splitter.split_at_tokens` needs of a plain block:
+    its tokens whose trailing marks are in ``ending``, and the tokens after them."""
+    parts = block.parts
+    gaps = block.gaps
     bounds = block.bounds
-    spans: list[tuple[int, int]] = []
-    context = _Context(rules)
-    sentence_start = 0
-    first = 0  # the sentence's first token
-    previous = -2  # the last token looked at
-    for n in compress(range(count - 1), map(ending.__contains__, gaps)):
-        lead, trail, _, listed = splits[gaps[n]]
-        lead_before = _lead(parts, gaps, splits, n)
-        if listed and lead_before == 0 and parts[2 * n + 1] in _ONE_LETTER:
-            return None
-        start = bounds[2 * n] - lead_before
-        end = bounds[2 * n + 1] + trail
-        following_start = bounds[2 * n + 2] - lead
-        trail_after = len(parts[-1]) if n + 2 == count else splits[gaps[n + 1]][1]
-        current = text[start:end]
-        following = text[following_start : bounds[2 * n + 3] + trail_after]
-        if n != previous + 1:
-            context.prefix = ""  # the tokens skipped are no abbreviation parts
-        previous = n
-        if "." in current:
-            context.opening = n - first < 3  # three tokens at most so far
-        if _ends_sentence(current, following, context):
-            spans.append((sentence_start, end))
-            sentence_start = following_start
-            first = n + 1
-        # Keep the last two parts, enough for "i. d. R.".
-        if _ABBREVIATION_PART.fullmatch(current):
-            abbreviation = context.prefix.split(".")[-2:-1]
-            context.prefix = "".join(f"{part}." for part in abbreviation) + current.lower()
-        else:
-            context.prefix = ""
-    spans.append((sentence_start, bounds[-1] + len(parts[-1])))
-    return spans
+    last = len(gaps)  # the last word's index
+    for n in compress(range(last), map(ending.__contains__, gaps)):
+        lead, trail, _, _ = splits[gaps[n]]
+        trail_after = len(parts[-1]) if n + 1 == last else splits[gaps[n + 1]][1]
+        yield (
+            bounds[2 * n] - _lead(parts, gaps, splits, n),
+            bounds[2 * n + 1] + trail,
+            bounds[2 * n + 2] - lead,
+            bounds[2 * n + 3] + trail_after,
+        )
 
 
 def _lead(
