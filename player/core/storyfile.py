@@ -550,12 +550,10 @@ class _Builder:
             return ()
         # Imported here: the spoken text's modules (emoji, num2words) take 60 ms to import,
         # which a check without words (story-player import's) does not need.
-        from player.core.text.splitter import split_sentences
-        from player.core.text.spoken_runs import block_spoken
+        from player.core.text.spoken_runs import block_sentences
 
         out: list[Sentence] = []
-        spans = split_sentences(text, language=self.language)
-        said = block_spoken(text, spans, self.p.lexicon, language=self.language)
+        spans, said = block_sentences(text, self.p.lexicon, language=self.language)
         for (start, end), (spoken, displayed, moved) in zip(spans, said, strict=True):
             bounds = array("i", displayed)
             pre = prefix if not out else ""

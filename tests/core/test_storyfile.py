@@ -568,7 +568,7 @@ def test_a_check_without_words_builds_no_spoken_text(monkeypatch: pytest.MonkeyP
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("spoken text built")
 
-    monkeypatch.setattr(player.core.text.spoken_runs, "block_spoken", refuse)
+    monkeypatch.setattr(player.core.text.spoken_runs, "block_sentences", refuse)
     assert problems_of(bundled_story_path(), words=False) == []
     with pytest.raises(AssertionError, match="spoken text built"):
         problems_of(bundled_story_path())

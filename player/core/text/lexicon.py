@@ -12,7 +12,12 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
-__all__ = ["apply_lexicon", "lexicon_matches", "replace_matches", "texts_to_look_at"]
+__all__ = [
+    "apply_lexicon",
+    "block_matches",
+    "lexicon_matches",
+    "replace_matches",
+]
 
 
 def _is_word(char: str) -> bool:
@@ -152,22 +157,83 @@ def lexicon_matches(text: str, lexicon: Sequence[tuple[str, str]]) -> list[tuple
     return _lexicon_matches(text, trie)
 
 
-def texts_to_look_at(texts: Sequence[str], lexicon: Sequence[tuple[str, str]]) -> list[int]:
-    """The indexes of ``texts`` where :func:`lexicon_matches` may find something: one
-    search by the regex engine over them all instead of one per text."""
+#: at most this many written forms are searched for by one regular expression: the regex
+#: engine tries each at every place one could start, which beats the trie's walk in Python
+#: for a short lexicon (most stories') and loses to it for a long one
+_FEW = 64
+#: id(trie) -> (the trie, the pattern of its written forms or None when they are many or
+#: one holds a line break, each form's spoken one)
+_patterns: dict[int, tuple[_Trie, re.Pattern[str] | None, dict[str, str]]] = {}
+
+
+def _forms_of(node: _Trie, prefix: str, out: dict[str, str]) -> None:
+    for char, child in node.items():
+        if not char:
+            assert isinstance(child, str)
+            out[prefix] = child
+        elif isinstance(child, dict):
+            _forms_of(child, prefix + char, out)
+
+
+def _pattern_of(trie: _Trie) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One pattern for the written forms of a short lexicon, each a whole word as
+    :func:`_lexicon_matches` takes it, the longest first (the regex engine takes the first
+    alternative that matches, the trie the longest form)."""
+    hit = _patterns.get(id(trie))
+    if hit is not None and hit[0] is trie:
+        return hit[1], hit[2]
+    forms: dict[str, str] = {}
+    _forms_of(trie, "", forms)
+    pattern = None
+    if len(forms) <= _FEW and not any("\n" in written for written in forms):
+        # \b before a letter or digit is "not after one". The lookahead lets the regex
+        # engine skip to a first character without trying each choice at every position.
+        choices = [
+            ("\\b" if _is_word(written[0]) else "")
+            + re.escape(written)
+            + ("(?!\\w)" if _is_word(written[-1]) else "")
+            for written in sorted(forms, key=len, reverse=True)
+        ]
+        first = "".join(sorted({re.escape(written[0]) for written in forms}))
+        pattern = re.compile(f"(?=[{first}])(?:{'|'.join(choices)})")
+    if len(_patterns) >= 32:
+        _patterns.clear()
+    _patterns[id(trie)] = (trie, pattern, forms)
+    return pattern, forms
+
+
+def block_matches(
+    texts: Sequence[str], lexicon: Sequence[tuple[str, str]]
+) -> list[tuple[int, list[tuple[int, int, str]]]]:
+    """For each of ``texts`` with a match of ``lexicon``, its index and what
+    :func:`lexicon_matches` gives for it, in order: one search over the texts joined by
+    line breaks, which start and end no written form and are no letters, so that a match
+    is found in the joined text where it is in its own text."""
     trie = _lexicon_trie(lexicon) if lexicon else None
     if trie is None:
         return []
-    # A line break starts no written form (entries are one line each) and is no letter,
-    # so a match is found in the joined text where it is in its own text.
+    pattern, forms = _pattern_of(trie)
+    if pattern is None and any("\n" in written for written in forms):
+        found = ((n, lexicon_matches(text, lexicon)) for n, text in enumerate(texts))
+        return [(n, matches) for n, matches in found if matches]
     joined = "\n".join(texts)
+    if pattern is not None:
+        matches = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(joined)]
+    else:
+        matches = _lexicon_matches(joined, trie)
+    if not matches:
+        return []
     ends = list(accumulate(map((1).__add__, map(len, texts))))
-    found: list[int] = []
-    for match in _starts_of(trie).finditer(joined):
-        index = bisect_right(ends, match.start())
-        if not found or found[-1] != index:
-            found.append(index)
-    return found
+    out: list[tuple[int, list[tuple[int, int, str]]]] = []
+    index = -1
+    base = 0
+    for low, high, spoken in matches:
+        if index < 0 or low >= ends[index]:
+            index = bisect_right(ends, low)
+            base = ends[index - 1] if index else 0
+            out.append((index, []))
+        out[-1][1].append((low - base, high - base, spoken))
+    return out
 
 
 def replace_matches(text: str, bounds: list[int], matches: list[tuple[int, int, str]]) -> str:

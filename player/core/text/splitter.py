@@ -39,10 +39,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 
 from player.core.text.sentence_rules import SentenceRules, rules_for
 
-__all__ = ["looks_like_url", "split_sentences", "split_words", "word_spans"]
+__all__ = ["looks_like_url", "split_at_tokens", "split_sentences", "split_words", "word_spans"]
 
 _TOKEN = re.compile(r"\S+")
 
@@ -400,30 +401,44 @@ def _split_one_line(text: str, rules: SentenceRules) -> list[tuple[int, int]]:
     tokens made only of closing quotes or final punctuation (most paragraphs), where each
     unit is one token and only a token ending in final punctuation (and closers) can end a
     sentence: the regex engine finds those, and Python looks at them alone."""
-    body = text.strip()
-    if not body:
+    if not text or text.isspace():
         return []
+    return split_at_tokens(text, rules, _tokens_that_may_end(text))
+
+
+def _tokens_that_may_end(text: str) -> Iterator[tuple[int, int, int, int]]:
+    for match in _MAY_END.finditer(text):
+        after = _NEXT_TOKEN.match(text, match.end())
+        if after is None:
+            return  # the last token: the text's end ends the sentence anyway
+        yield match.start(), match.end(), after.start(1), after.end(1)
+
+
+def split_at_tokens(
+    text: str, rules: SentenceRules, tokens: Iterable[tuple[int, int, int, int]]
+) -> list[tuple[int, int]]:
+    """The sentences of ``text`` (not blank) as :func:`_split_one_line` finds them, given
+    the start and end of each token ending in final punctuation (and closers) but the last
+    token, in order, with the start and end of the token after it. For a text without
+    line breaks, list numbers or tokens made only of closing quotes or final punctuation,
+    where each unit is one token."""
     sentence_start = len(text) - len(text.lstrip())
     spans: list[tuple[int, int]] = []
     context = _Context(rules)
     previous = -1  # where the token after the last one looked at starts
-    for match in _MAY_END.finditer(text):
-        start, end = match.span()
-        after = _NEXT_TOKEN.match(text, end)
-        if after is None:
-            break  # the last token: the text's end ends the sentence anyway
-        current = match.group()
-        following = after.group(1)
+    for start, end, next_start, next_end in tokens:
+        current = text[start:end]
+        following = text[next_start:next_end]
         if start != previous:
             context.prefix = ""  # the tokens skipped are no abbreviation parts
-        previous = after.start(1)
+        previous = next_start
         # Whether the sentence so far is a short opening phrase (three tokens at most):
         # only a period's rules ask.
         if "." in current:
             context.opening = len(text[sentence_start:end].split(None, 3)) <= 3
         if _ends_sentence(current, following, context):
             spans.append((sentence_start, end))
-            sentence_start = previous
+            sentence_start = next_start
         # Keep the last two parts, enough for "i. d. R.".
         if _ABBREVIATION_PART.fullmatch(current):
             parts = context.prefix.split(".")[-2:-1]

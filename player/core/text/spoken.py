@@ -48,7 +48,7 @@ import bisect
 import datetime as _dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -552,22 +552,49 @@ def spoken_spans(
 
     if not any(forms):
         return "", displayed, [(-1, -1)] * len(displayed)
+    pieces = [(n, n + 1, s, e, forms[n]) for n, (s, e) in enumerate(displayed)]
+    said, flat = say_pieces(text, pieces, begin, stop, quiet)
+    spans = list(zip(flat[0::2], flat[1::2], strict=True))
+    return apply_lexicon(said, spans, lexicon), displayed, spans
+
+
+#: a piece a sentence is said in: its first word's index, the index after its last word,
+#: its displayed start and end, and its spoken form, "" for a word not spoken or None for
+#: a run of words said as displayed
+Piece = tuple[int, int, int, int, "str | None"]
+
+
+def say_pieces(
+    text: str,
+    pieces: Iterable[Piece],
+    begin: int,
+    stop: int,
+    quiet: Container[int],
+    run: Callable[[int, int, int], tuple[str, list[int]]] | None = None,
+) -> tuple[str, list[int]]:
+    """The spoken text of the sentence ``text[begin:stop]`` said piece by piece, ``pieces``
+    in order, and its words' spoken bounds one after the other (-1, -1 for a word not
+    spoken). Between two spoken pieces is said what the gap between them says, the gaps
+    around a word not spoken being said with the next one; nothing before the first,
+    final punctuation only after the last; an emoji's name is set off by pauses; the
+    period after a word in ``quiet`` (an abbreviation's) is not said. A run of words
+    (form None, only ASCII letters at its ends) is said by ``run(first, after, at)``,
+    which gives its text and its words' spoken bounds from offset ``at``."""
     out: list[str] = []
     length = 0
-    spans: list[tuple[int, int]] = []
+    spans: list[int] = []
     pending = ""  # the gaps around words not spoken, said with the next gap
     cursor = begin
     started = False
     pause_after = False
-    for n, (s, e) in enumerate(displayed):
+    for low, high, s, e, form in pieces:
         between = text[cursor:s]
-        if quiet and n - 1 in quiet and between.startswith("."):
+        if quiet and low - 1 in quiet and between.startswith("."):
             between = between[1:]  # an abbreviation's period: no pause, no "dot"
         cursor = e
-        form = forms[n]
-        if not form:
+        if form == "":
             pending += between + " "
-            spans.append((-1, -1))
+            spans += (-1, -1)
             continue
         if pending:
             between = pending + between
@@ -579,19 +606,31 @@ def spoken_spans(
             said = " "  # most gaps: what _speak_gap gives, without looking
         else:
             said = _MIDDLE_GAPS.get(between) or _speak_gap(between, "middle")
-        if pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
+        if form is None:
+            # Plain ASCII letters at both ends: no emoji, but one may come just before.
+            if pause_after and said == " ":
+                said = ", "
+            pause_after = False
+        elif pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
             pause_before, after = _emoji_edges(text[s:e])
             if said == " " and (pause_after or pause_before):
                 said = ", "  # an emoji's name is set off from the words around it
             pause_after = after
         out.append(said)
         length += len(said)
-        spans.append((length, length + len(form)))
+        if form is None:
+            if run is None:
+                raise TypeError("say_pieces: a run of words needs run= to say it")
+            form, moved = run(low, high, length)
+            spans += moved
+        else:
+            spans.append(length)
+            spans.append(length + len(form))
         out.append(form)
         length += len(form)
     rest = pending + text[cursor:stop]
     out.append(_END_GAPS.get(rest) or _speak_gap(rest, "end"))
-    return apply_lexicon("".join(out), spans, lexicon), displayed, spans
+    return "".join(out), spans
 
 
 def to_spoken(

@@ -16,23 +16,26 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
-from itertools import accumulate, chain
+from collections.abc import Iterator, Sequence
+from itertools import accumulate, chain, compress
 
 from player.core.text import normalize
-from player.core.text.lexicon import lexicon_matches, replace_matches, texts_to_look_at
-from player.core.text.splitter import word_spans
+from player.core.text.lexicon import block_matches, replace_matches
+from player.core.text.sentence_rules import SentenceRules, rules_for
+from player.core.text.splitter import _ANY_BREAK, split_at_tokens, split_sentences, word_spans
 from player.core.text.spoken import (
     _END_GAPS,
     _MIDDLE_GAPS,
+    Piece,
     _emoji_edges,
     _photo_number,
     _rewrite_in_context,
     _speak_gap,
     _speak_word,
+    say_pieces,
 )
 
-__all__ = ["block_spoken", "word_bounds"]
+__all__ = ["block_sentences", "block_spoken", "plain_sentences", "word_bounds"]
 
 # A plain word: ASCII letters, single apostrophes or hyphens between them.
 _PLAIN = r"[A-Za-z]+(?:['’-][A-Za-z]+)*"
@@ -96,16 +99,17 @@ def _odd_words(tokens: str, language: str, lang: str) -> tuple[list[int], list[s
 class _Block:
     """A block's words: ``parts`` alternates gaps and words (gap, word, gap, ..., word,
     gap), ``bounds`` holds each word's start and end, ``forms`` the words the rules say
-    otherwise than displayed."""
+    otherwise than displayed; ``plain``: whether every token holds one plain word."""
 
-    __slots__ = ("bounds", "forms", "gaps", "odd", "parts", "said", "starts", "text")
+    __slots__ = ("bounds", "forms", "gaps", "odd", "parts", "plain", "said", "starts", "text")
 
     def __init__(self, text: str, language: str, lang: str) -> None:
         self.text = text
         parts = _SPLIT.split(text)
         self.forms: dict[int, str] = {}
         self.odd: list[int] = []
-        regions = [] if _all_plain(text, parts) else _regions(text)
+        self.plain = _all_plain(text, parts)
+        regions = [] if self.plain else _regions(text)
         if regions:
             parts = self._with_odd(parts, regions, language, lang)
         self.parts = parts
@@ -192,6 +196,96 @@ def _regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
+# Of a gap between two plain tokens' words (trailing marks, whitespace, leading marks):
+# what ends the first token, after its word: final punctuation, maybe with closers (as
+# splitter._MAY_END takes a token), and trailing marks that make it a list's number ("a.").
+_ENDS_TOKEN = re.compile(r"[.!?…‽][.!?…‽\"'”’»›)\]}]*\Z")
+_LIST_TRAILS = frozenset((".", ".)", ")"))
+_ONE_LETTER = frozenset("abcdefghijklmnopqrstuvwxyz")
+#: gap -> (its leading marks' length, its trailing marks' length, whether the token before
+#: it may end a sentence, whether it may make a list's number of a one-letter word), or
+#: None for a gap holding a line break
+_GAP_SPLITS: dict[str, tuple[int, int, bool, bool] | None] = {}
+
+
+def _gap_split(gap: str) -> tuple[int, int, bool, bool] | None:
+    if _ANY_BREAK.search(gap) is not None:
+        return None
+    trail = gap.split(None, 1)[0] if not gap[0].isspace() else ""
+    lead = gap.rsplit(None, 1)[-1] if not gap[-1].isspace() else ""
+    return len(lead), len(trail), _ENDS_TOKEN.search(trail) is not None, trail in _LIST_TRAILS
+
+
+def plain_sentences(block: _Block, rules: SentenceRules) -> list[tuple[int, int]] | None:
+    """What :func:`~player.core.text.splitter.split_sentences` gives for a block whose
+    every token holds one plain word (``block.plain``), from the block's words: each token
+    is its word with the gaps' marks beside it, and only a token whose trailing marks hold
+    final punctuation can end a sentence, as the one-line splitter has it. None for a
+    block that splitter does not take (a line break, a list's number such as "a)")."""
+    parts = block.parts
+    gaps = block.gaps
+    count = len(block.starts)
+    if not count:
+        return None
+    ending: set[str] = set()
+    listed: set[str] = set()  # ".", ".)" or ")" after a word: maybe a list's number
+    # (the block's own, the shared cache being cleared at times, maybe by another thread)
+    splits: dict[str, tuple[int, int, bool, bool]] = {}
+    for gap in set(gaps):
+        split = _GAP_SPLITS.get(gap)
+        if split is None:
+            if len(_GAP_SPLITS) >= 4096:
+                _GAP_SPLITS.clear()
+            split = _GAP_SPLITS[gap] = _gap_split(gap)
+            if split is None:
+                return None  # a line break
+        splits[gap] = split
+        if split[2]:
+            ending.add(gap)
+        if split[3]:
+            listed.add(gap)
+    # A one-letter word with nothing before it and ".", ".)" or ")" after it is a list's
+    # number, which the splitter of units handles.
+    if (
+        parts[-1] in _LIST_TRAILS
+        and parts[-2] in _ONE_LETTER
+        and _lead(parts, gaps, splits, count - 1) == 0
+    ):
+        return None
+    if listed:
+        for n in compress(range(count - 1), map(listed.__contains__, gaps)):
+            if parts[2 * n + 1] in _ONE_LETTER and _lead(parts, gaps, splits, n) == 0:
+                return None
+    return split_at_tokens(block.text, rules, _tokens_that_may_end(block, splits, ending))
+
+
+def _tokens_that_may_end(
+    block: _Block, splits: dict[str, tuple[int, int, bool, bool]], ending: set[str]
+) -> Iterator[tuple[int, int, int, int]]:
+    """What :func:`~player.core.text.splitter.split_at_tokens` needs of a plain block:
+    its tokens whose trailing marks are in ``ending``, and the tokens after them."""
+    parts = block.parts
+    gaps = block.gaps
+    bounds = block.bounds
+    last = len(gaps)  # the last word's index
+    for n in compress(range(last), map(ending.__contains__, gaps)):
+        lead, trail, _, _ = splits[gaps[n]]
+        trail_after = len(parts[-1]) if n + 1 == last else splits[gaps[n + 1]][1]
+        yield (
+            bounds[2 * n] - _lead(parts, gaps, splits, n),
+            bounds[2 * n + 1] + trail,
+            bounds[2 * n + 2] - lead,
+            bounds[2 * n + 3] + trail_after,
+        )
+
+
+def _lead(
+    parts: list[str], gaps: list[str], splits: dict[str, tuple[int, int, bool, bool]], n: int
+) -> int:
+    """The length of the marks before word ``n`` in its token."""
+    return len(parts[0]) if n == 0 else splits[gaps[n - 1]][0]
+
+
 class _Pairs:
     """Word ``n``'s displayed span, counting from a sentence's first word."""
 
@@ -239,6 +333,21 @@ def word_bounds(text: str, language: str = "en") -> list[int]:
     return _Block(text, language, normalize.language_of(language)).bounds
 
 
+def block_sentences(
+    text: str, lexicon: Sequence[tuple[str, str]] = (), *, language: str = "en"
+) -> tuple[list[tuple[int, int]], list[Spoken]]:
+    """The sentences of ``text``, as :func:`~player.core.text.splitter.split_sentences`
+    gives them, and what :func:`block_spoken` gives for them. A block whose every token
+    holds one plain word (most paragraphs of prose) is split by the words already found
+    for its spoken text, without a pass of its own over the text."""
+    lang = normalize.language_of(language)
+    block = _Block(text, language, lang)
+    spans = plain_sentences(block, rules_for(language)) if block.plain else None
+    if spans is None:
+        spans = split_sentences(text, language)
+    return spans, _block_spoken(block, spans, lexicon, lang)
+
+
 def block_spoken(
     text: str,
     spans: Sequence[tuple[int, int]],
@@ -253,7 +362,13 @@ def block_spoken(
     for a word not spoken), or, when every word's spoken span is its displayed one moved
     by one amount, that amount."""
     lang = normalize.language_of(language)
-    block = _Block(text, language, lang)
+    return _block_spoken(_Block(text, language, lang), spans, lexicon, lang)
+
+
+def _block_spoken(
+    block: _Block, spans: Sequence[tuple[int, int]], lexicon: Sequence[tuple[str, str]], lang: str
+) -> list[Spoken]:
+    text = block.text
     starts = block.starts
     odd = block.odd
     dots: list[int] = []
@@ -269,13 +384,11 @@ def block_spoken(
         stop = bisect_left(starts, end)
         out.append(_sentence(block, start, end, first, stop, odd, dots, lang))
     if lexicon:
-        for index in texts_to_look_at([said[0] for said in out], lexicon):
+        for index, matches in block_matches([said[0] for said in out], lexicon):
             spoken, displayed, moved = out[index]
-            matches = lexicon_matches(spoken, lexicon)
-            if matches:
-                if isinstance(moved, int):
-                    moved = [bound + moved for bound in displayed]
-                out[index] = (replace_matches(spoken, moved, matches), displayed, moved)
+            if isinstance(moved, int):
+                moved = [bound + moved for bound in displayed]
+            out[index] = (replace_matches(spoken, moved, matches), displayed, moved)
     return out
 
 
@@ -417,79 +530,29 @@ def _general(
 ) -> Spoken:
     """A sentence with words the rules say otherwise, or whose period is not said: runs
     of the others are said as displayed, those one at a time (as spoken_spans does)."""
-    text = block.text
     bounds = block.bounds
     forms = block.forms
-    # (first word, word after the last, whether a run of words said as displayed)
-    items: list[tuple[int, int, bool]] = []
+    parts = block.parts
+    pieces: list[Piece] = []
     low = first
     for n in special:
         if low < n:
-            items.append((low, n, True))
-        items.append((n, n + 1, False))
+            pieces.append((low, n, bounds[2 * low], bounds[2 * n - 1], None))
+        form = forms.get(n)
+        if form is None:
+            form = parts[2 * n + 1].replace("’", "'")
+        pieces.append((n, n + 1, bounds[2 * n], bounds[2 * n + 1], form))
         low = n + 1
     if low < stop:
-        items.append((low, stop, True))
-    if not any(run or forms.get(n, "x") for n, _, run in items):
+        pieces.append((low, stop, bounds[2 * low], bounds[2 * stop - 1], None))
+    if all(piece[4] == "" for piece in pieces):
         return "", displayed, [-1] * len(displayed)
-    out: list[str] = []
-    length = 0
-    spans: list[int] = []
-    pending = ""  # the gaps around words not spoken, said with the next gap
-    cursor = start
-    started = False
-    pause_after = False
-    for low, high, run in items:
-        s = bounds[2 * low]
-        between = text[cursor:s]
-        if quiet and low - 1 in quiet and between.startswith("."):
-            between = between[1:]  # an abbreviation's period: no pause, no "dot"
-        if run:
-            e = bounds[2 * high - 1]
-            form = ""
-        else:
-            e = bounds[2 * low + 1]
-            said_form = forms.get(low)
-            form = text[s:e].replace("’", "'") if said_form is None else said_form
-            if not form:
-                cursor = e
-                pending += between + " "
-                spans.append(-1)
-                spans.append(-1)
-                continue
-        cursor = e
-        if pending:
-            between = pending + between
-            pending = ""
-        if not started:
-            said = ""
-            started = True
-        elif between == " ":
-            said = " "
-        else:
-            said = _MIDDLE_GAPS.get(between) or _speak_gap(between, "middle")
-        if run:
-            # Plain ASCII letters at both ends: no emoji, but one may come just before.
-            if pause_after and said == " ":
-                said = ", "
-            pause_after = False
-        elif pause_after or ord(text[s]) > 0x7F or ord(text[e - 1]) > 0x7F:
-            pause_before, after = _emoji_edges(text[s:e])
-            if said == " " and (pause_after or pause_before):
-                said = ", "  # an emoji's name is set off from the words around it
-            pause_after = after
-        out.append(said)
-        length += len(said)
-        if run:
-            form, moved = _run(block, low, high, length)
-            if isinstance(moved, int):
-                spans += map(moved.__add__, bounds[2 * low : 2 * high])
-            else:
-                spans += moved
-        else:
-            spans.append(length)
-            spans.append(length + len(form))
-        out.append(form)
-        length += len(form)
-    out.append(_end_gap(pending + text[cursor:end]))
-    return "".join(out), displayed, spans
+
+    def say_run(low: int, high: int, at: int) -> tuple[str, list[int]]:
+        form, moved = _run(block, low, high, at)
+        if isinstance(moved, int):
+            return form, list(map(moved.__add__, bounds[2 * low : 2 * high]))
+        return form, moved
+
+    spoken, spans = say_pieces(block.text, pieces, start, end, quiet, say_run)
+    return spoken, displayed, spans

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from player.core.text import lexicon as lexicon_rules
-from player.core.text.lexicon import apply_lexicon
+from player.core.text.lexicon import apply_lexicon, block_matches, lexicon_matches
 
 
 def _reference(text: str, spans: list[tuple[int, int]], lexicon: list[tuple[str, str]]) -> str:
@@ -87,3 +87,33 @@ def test_thousands_of_entries_cost_no_more_per_word() -> None:
     finally:
         lexicon_rules._is_word = original  # type: ignore[assignment]
     assert many <= 2 * few + len(text)
+
+
+_LONG = [(f"w{n:03d}", "x") for n in range(lexicon_rules._FEW + 1)]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    texts=st.lists(st.text(alphabet=ALPHABET + "\n", max_size=20), max_size=5),
+    lexicon=st.lists(st.tuples(words, st.text(alphabet="XYZ ", max_size=5)), max_size=6),
+    long=st.booleans(),
+)
+def test_one_search_over_a_block_finds_what_each_text_s_own_search_finds(
+    texts: list[str], lexicon: list[tuple[str, str]], long: bool
+) -> None:
+    """A short lexicon is searched for by one regular expression, a long one by the trie,
+    both over the texts joined: each text's matches are still those of its own search."""
+    if long:
+        lexicon = lexicon + _LONG
+    expected = [(n, lexicon_matches(text, lexicon)) for n, text in enumerate(texts)]
+    assert block_matches(texts, lexicon) == [(n, found) for n, found in expected if found]
+
+
+def test_a_short_lexicon_s_longest_whole_word_wins() -> None:
+    lexicon = [("New York", "NY"), ("New York City", "NYC"), ("a.m.", "AM"), ("_x", "X")]
+    texts = ["New York City at 6 a.m.", "New Yorker", "a_x _x", "New York Cityscape"]
+    assert block_matches(texts, lexicon) == [
+        (0, [(0, 13, "NYC"), (19, 23, "AM")]),
+        (2, [(4, 6, "X")]),
+        (3, [(0, 8, "NY")]),
+    ]

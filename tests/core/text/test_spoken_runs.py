@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from player.core.text.lexicon import lexicon_matches, texts_to_look_at
+from player.core.text.lexicon import block_matches, lexicon_matches
 from player.core.text.sentence_rules import rules_for
 from player.core.text.splitter import (
     _NOT_ONE_LINE,
@@ -18,7 +18,13 @@ from player.core.text.splitter import (
     split_sentences,
 )
 from player.core.text.spoken import spoken_spans
-from player.core.text.spoken_runs import block_spoken, word_bounds
+from player.core.text.spoken_runs import (
+    _Block,
+    block_sentences,
+    block_spoken,
+    plain_sentences,
+    word_bounds,
+)
 from tests.core.parse_golden import HARD
 
 # Plain words, the hard cases, and the marks and quotes that sit around and between words.
@@ -127,6 +133,63 @@ def test_one_line_splitting_on_hard_cases() -> None:
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(_texts(), min_size=1, max_size=6))
-def test_one_search_finds_every_sentence_with_a_match(texts: list[str]) -> None:
-    found = set(texts_to_look_at(texts, _LEXICON))
-    assert {n for n, text in enumerate(texts) if lexicon_matches(text, _LEXICON)} <= found
+def test_one_search_finds_every_sentence_s_matches(texts: list[str]) -> None:
+    expected = [(n, lexicon_matches(text, _LEXICON)) for n, text in enumerate(texts)]
+    assert block_matches(texts, _LEXICON) == [(n, found) for n, found in expected if found]
+
+
+# Plain tokens only (one plain word each, with quotes and punctuation around it), as most
+# paragraphs of prose are, with the marks that make sentence ends, abbreviations and
+# lists' numbers of them.
+_PLAIN_TOKENS = st.sampled_from(
+    [
+        *["The", "prison", "boy", "said", "it", "was", "a", "long", "day", "in", "Mexico"],
+        *["Mr.", "Dr.", "etc.", "U.S.", "i.", "d.", "R.", "No.", "p.", "Jan.", "Inc.", "Fig."],
+        *["end.", "end?", "end!", "“Help!”", "(like", "this.)", "don’t", "well-known", "'tis"],
+        *["a)", "b)", "a.", "b.)", "He", "She", "But", "said.”", "No", "z.", "B.", "W.", "Bush"],
+        *["www", "end...", "(word", "[word]", "word,", "word;", "word:", "So", "J.", "K."],
+    ]
+)
+_PLAIN_GAPS = st.sampled_from([" ", " ", " ", "  ", "\u00a0"])
+_LINE_GAPS = st.sampled_from([" ", "\n", "\n\n", " \n "])
+
+
+@st.composite
+def _plain_texts(draw: st.DrawFn) -> str:
+    words = draw(st.lists(_PLAIN_TOKENS, min_size=1, max_size=20))
+    gaps = _LINE_GAPS if draw(st.integers(0, 4)) == 0 else _PLAIN_GAPS
+    out = [words[0]]
+    for word in words[1:]:
+        out.append(draw(gaps))
+        out.append(word)
+    return "".join(out)
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(_plain_texts(), st.sampled_from(["en", "es", "de"]))
+def test_a_plain_block_is_split_from_its_words_as_from_its_text(text: str, language: str) -> None:
+    block = _Block(text, language, language)
+    spans = plain_sentences(block, rules_for(language)) if block.plain else None
+    if spans is not None:
+        assert spans == split_sentences(text, language)
+    assert block_sentences(text, _LEXICON, language=language) == (
+        split_sentences(text, language),
+        block_spoken(text, split_sentences(text, language), _LEXICON, language=language),
+    )
+
+
+def test_plain_blocks_split_from_their_words() -> None:
+    rules = rules_for("en")
+    for text, sentences in (
+        ("He left at noon. Mr. Smith stayed. “Help!” she cried. The end", 4),
+        ("It was the Army. But then (like this.) Then Dr. Who said so. No. Then that", 5),
+    ):
+        block = _Block(text, "en", "en")
+        assert block.plain
+        spans = plain_sentences(block, rules)
+        assert spans == split_sentences(text, "en")
+        assert len(spans) == sentences
+    # A list's number, a line break: split by the text.
+    for text in ("Two things: a) this and b) that.", "a. The first", "One.\nTwo.", "So i. d. R."):
+        block = _Block(text, "en", "en")
+        assert block.plain and plain_sentences(block, rules) is None, text
