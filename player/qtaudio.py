@@ -39,8 +39,13 @@ from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaD
 from player.core.audiodevice import DeviceChoice, DeviceInfo, capped, find_device, id_text
 from player.core.playback.output import AudioOutput, AudioOutputError, set_default_output_factory
 from player.core.playback.stream import PcmStream, Piece
+from player.platform.audiobackend import choose_audio_backend
 
 log = logging.getLogger(__name__)
+
+# Qt picks its audio backend at the first device list or sink, which only this module's
+# users make; importing QtMultimedia does not pick it yet.
+choose_audio_backend()
 
 DEFAULT_BUFFER_MS = 100
 _CALL_TIMEOUT_S = 3.0

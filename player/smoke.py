@@ -142,6 +142,9 @@ def _check_qt(platform_name: str) -> dict[str, Any]:
         "qt_platform": platform,
         "qt_plugins": QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath),
     }
+    from player.platform.audiobackend import choose_audio_backend
+
+    choose_audio_backend()
     try:
         from PySide6.QtMultimedia import QMediaDevices
     except ImportError as exc:
