@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from player.core import gcpause
 from player.core.settings import Settings
 from player.gui.preload import StoryPreload
 from player.platform.folders import settings_locations
@@ -93,6 +94,9 @@ def first_story(requested: Path | None, settings: Settings) -> list[Path]:
 def prepare(args: Sequence[str]) -> Launch:
     """Parse ``args`` (SystemExit for --help or a usage error, argparse having said why),
     load the settings and, for the ordinary window, start parsing its first story."""
+    # The GUI thread collects for the process once the app runs (player.gui.startup);
+    # until then the collector would only walk the modules and widgets being made.
+    gcpause.hold_until_driven()
     ns = parse_args(args)
     settings = Settings.load(settings_locations(), memory_only=ns.memory_only or ns.workstation)
     launch = Launch(ns, settings)
