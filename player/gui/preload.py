@@ -9,8 +9,8 @@ parses the first story that loads and sends the result back through a pipe; on a
 with a second core that happens meanwhile, and the window's process never imports the
 parser at start. The window takes the result in the turn after its first paint
 (:meth:`StoryPreload.result`). The child runs only on CPU time no other process wants, so
-it never slows the window; where the cores are busy it may not be done when the window
-has been built, and is then stopped, the loading thread loading the story as it would
+it never slows the window; where the cores are busy it may not be done by the window's
+first paint, and is then stopped, the loading thread loading the story as it would
 without a child (:meth:`~player.gui.opening.StoryOpening.open_first_preloaded`).
 
 A fresh interpreter rather than a fork: a forked child shares the parent's memory until
