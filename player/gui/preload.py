@@ -36,6 +36,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -165,8 +166,22 @@ class StoryPreload:
         self._ended = True
         with contextlib.suppress(OSError):
             os.close(self._fd)
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(self._pid, 0)  # it has closed the pipe: it is ending, if not gone
+        # It has closed the pipe: it is ending, if not gone. Its exit status is collected
+        # without waiting for it here: an idle-scheduled child on a busy machine may wait
+        # for CPU time to end (3 ms and more of the GUI thread, measured).
+        try:
+            ended, _status = os.waitpid(self._pid, os.WNOHANG)
+        except (ChildProcessError, OSError):
+            return
+        if not ended:
+            threading.Thread(
+                target=_collect_exit, args=(self._pid,), name="preload-exit", daemon=True
+            ).start()
+
+
+def _collect_exit(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, 0)
 
 
 def _small(path: Path) -> bool:

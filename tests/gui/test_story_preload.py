@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -307,3 +308,35 @@ def test_a_story_asked_for_meanwhile_wins_over_the_preloaded_one(
     qtbot.waitUntil(lambda: window.story is not None)
     assert loaded == [chosen]
     preload.close()
+
+
+def test_a_child_that_closed_its_pipe_is_not_waited_for_and_still_collected() -> None:
+    """An idle-scheduled child that has sent everything may wait for CPU time to end: the
+    GUI thread does not wait with it, and its exit status is collected all the same."""
+    read, write = os.pipe()
+    code = "import os, time; os.close(1); time.sleep(0.5)"
+    pid = os.posix_spawn(
+        sys.executable,
+        [sys.executable, "-c", code],
+        dict(os.environ),
+        file_actions=[(os.POSIX_SPAWN_DUP2, write, 1)],
+    )
+    os.close(write)
+    preload = StoryPreload(pid, read)
+    began = time.monotonic()
+    while True:
+        call = time.monotonic()
+        if preload.read_available():
+            break
+        assert call - began < 10
+        time.sleep(0.01)
+    assert time.monotonic() - call < 0.2  # the call that saw the end: not the child's 0.5 s
+    assert preload.ended
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            os.kill(pid, 0)  # a child not collected stays as a zombie, and is found
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "the ended child was never collected"
+        time.sleep(0.02)
