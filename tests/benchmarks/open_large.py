@@ -112,6 +112,9 @@ def main() -> int:
 
     print(f"story: {size:.2f} MB, {sentences} sentences")
     print(f"window made and shown: {shown * 1000:.0f} ms")
+    first = beat.gaps[0] if beat.gaps else 0.0
+    print("first gaps", [round(g * 1000) for g in beat.gaps[:6]])
+    print(f"first block (the window made, shown and painted): {first * 1000:.0f} ms")
     print(f"open to text in the pane: {opened:.1f} s (parse on a worker, document in slices)")
     print(
         f"longest GUI-thread block while opening: {longest * 1000:.0f} ms "

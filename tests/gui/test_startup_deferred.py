@@ -220,6 +220,37 @@ class _StyleChanges(QObject):
         return False
 
 
+@pytest.mark.parametrize("theme_id", ["light", "hc-yellow"])
+def test_under_a_theme_alt_alone_is_kept_out_of_the_menu_bar_by_the_apps_style_sheet(
+    qtbot: QtBot, settings: Settings, theme_id: str
+) -> None:
+    """The rule in every theme's sheet: the bar needs no style (nor style sheet) of its own,
+    whose making held the first paint up; Alt alone still leaves the keyboard where it was."""
+    from player.gui import theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    sheet = app.styleSheet()
+    theme.apply_theme(app, theme_id)
+    try:
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        bar = window.menuBar()
+        assert bar.styleSheet() == ""
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitActive(window)
+        window.contents.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(window.contents.hasFocus)
+        QTest.keyPress(window.contents, Qt.Key.Key_Alt, Qt.KeyboardModifier.AltModifier)
+        QTest.keyRelease(window.contents, Qt.Key.Key_Alt)
+        qtbot.wait(50)
+        assert QApplication.focusWidget() is window.contents
+    finally:
+        app.setStyleSheet(sheet)
+
+
 def test_the_zoom_at_start_restyles_nothing_a_change_of_zoom_restyles(
     qtbot: QtBot, settings: Settings
 ) -> None:
@@ -346,6 +377,15 @@ def test_the_windows_modules_without_qt_are_imported_before_qt(tmp_path: Path) -
         cwd=Path(__file__).resolve().parents[2],
     )
     assert json.loads(done.stdout) == []
+
+
+def test_no_style_class_is_made_ready_before_the_first_paint(tmp_path: Path) -> None:
+    """The app starts with its base style on the command line, and the menu bar needs no
+    style of its own: a QStyle seen by Python had PySide make the class ready (its 17
+    enums, 5 ms) before the window showed."""
+    ready = set(_at_first_paint(tmp_path)["ready"])
+    assert "QApplication" in ready
+    assert ready.isdisjoint({"QStyle", "QProxyStyle", "QCommonStyle"})
 
 
 def test_the_dialogs_classes_are_not_made_ready_before_the_first_paint(tmp_path: Path) -> None:
