@@ -55,6 +55,23 @@ class Launch:
 
 
 def parse_args(args: Sequence[str]) -> argparse.Namespace:
+    if not args:
+        # As the desktop starts it: the defaults, without building the parser (whose help
+        # texts have gettext look for translations, importing locale: 2 ms at every start).
+        return argparse.Namespace(**NO_ARGUMENTS)
+    return _parser().parse_args(list(args))
+
+
+#: what :func:`parse_args` gives for no arguments (tests/gui check it against the parser)
+NO_ARGUMENTS: dict[str, object] = {
+    "story": None,
+    "memory_only": False,
+    "workstation": False,
+    "library": None,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="story-player", description="Read news features aloud, with their text and photos."
     )
@@ -73,7 +90,7 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--library", type=Path, metavar="DIR", help="the story library folder for this session"
     )
-    return parser.parse_args(list(args))
+    return parser
 
 
 def first_story(requested: Path | None, settings: Settings) -> list[Path]:

@@ -397,12 +397,14 @@ def test_the_dialogs_classes_are_not_made_ready_before_the_first_paint(tmp_path:
 
 #: Modules the window's process needs only after its first paint, or never at start: the
 #: story parser (its child process parses the first story), the SVG check of photos, the
-#: search of Find, and what the screen-reader check runs its probes with.
+#: search of Find, what the screen-reader check runs its probes with, and what argparse's
+#: gettext lookup imports (no arguments given).
 _NOT_BEFORE_THE_PAINT = (
     "player.core.storyfile",
     "xml.etree.ElementTree",
     "player.core.search",
     "subprocess",
+    "locale",
 )
 
 
@@ -415,3 +417,13 @@ def test_modules_the_first_paint_does_not_need_are_not_imported_before_it(
     # The parser neither: a child with no spare CPU by then (a loaded machine) leaves the
     # story to the loading thread, which starts after the paint.
     assert modules.isdisjoint(_NOT_BEFORE_THE_PAINT), sorted(modules & set(_NOT_BEFORE_THE_PAINT))
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["story.txt"], ["--memory-only"], ["--workstation", "--library", "lib"]]
+)
+def test_the_command_line_reads_as_argparse_reads_it(args: list[str]) -> None:
+    """No arguments (as the desktop starts the window) skip building the parser."""
+    from player.gui.launch import _parser, parse_args
+
+    assert vars(parse_args(args)) == vars(_parser().parse_args(args))
