@@ -388,6 +388,14 @@ def test_no_style_class_is_made_ready_before_the_first_paint(tmp_path: Path) -> 
     assert ready.isdisjoint({"QStyle", "QProxyStyle", "QCommonStyle"})
 
 
+def test_no_icon_class_is_made_ready_before_the_first_paint(tmp_path: Path) -> None:
+    """The commands' actions are made without icons: QAction(text, parent) had PySide
+    make QIcon ready (its enums, 1 ms) to tell the text from an icon."""
+    ready = set(_at_first_paint(tmp_path)["ready"])
+    assert "QAction" in ready
+    assert "QIcon" not in ready
+
+
 def test_the_dialogs_classes_are_not_made_ready_before_the_first_paint(tmp_path: Path) -> None:
     """Each made ready for Python (its type and enums) as its module was imported: some
     2 ms before the window showed, for dialogs that a command opens later."""
