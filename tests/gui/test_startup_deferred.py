@@ -405,14 +405,15 @@ def test_the_dialogs_classes_are_not_made_ready_before_the_first_paint(tmp_path:
 
 #: Modules the window's process needs only after its first paint, or never at start: the
 #: story parser (its child process parses the first story), the SVG check of photos, the
-#: search of Find, what the screen-reader check runs its probes with, and what argparse's
-#: gettext lookup imports (no arguments given).
+#: search of Find, what the screen-reader check runs its probes with, what argparse's
+#: gettext lookup imports (no arguments given), and the dates of a story's metadata.
 _NOT_BEFORE_THE_PAINT = (
     "player.core.storyfile",
     "xml.etree.ElementTree",
     "player.core.search",
     "subprocess",
     "locale",
+    "datetime",
 )
 
 
