@@ -388,6 +388,22 @@ def test_no_style_class_is_made_ready_before_the_first_paint(tmp_path: Path) -> 
     assert ready.isdisjoint({"QStyle", "QProxyStyle", "QCommonStyle"})
 
 
+_BASE_STYLE = """
+import json
+from player.gui.startup import ensure_application
+app = ensure_application()
+print(json.dumps({"style": app.style().name()}))
+"""
+
+
+def test_the_app_starts_with_the_themes_base_style(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chosen on its command line, over the desktop's choice, as setStyle() did."""
+    monkeypatch.setenv("QT_STYLE_OVERRIDE", "Windows")
+    assert run_window_script(_BASE_STYLE, tmp_path)["style"].lower() == "fusion"
+
+
 def test_no_icon_class_is_made_ready_before_the_first_paint(tmp_path: Path) -> None:
     """The commands' actions are made without icons: QAction(text, parent) had PySide
     make QIcon ready (its enums, 1 ms) to tell the text from an icon."""
