@@ -127,6 +127,11 @@ def _dispatch(argv: Sequence[str] | None) -> int:
     if args and args[0] in ("--version", "-V"):
         print(f"story-player {__version__}")
         return 0
+    # The window's start makes objects that live on, and its GUI thread collects for the
+    # process once the app runs: until then the collector would walk them for nothing.
+    from player.core import gcpause
+
+    gcpause.hold_until_driven()
     # The window keeps a log file, unless it is to leave nothing on disk (the window turns
     # the file off again when the system settings ask for that).
     private = "--memory-only" in args or "--workstation" in args

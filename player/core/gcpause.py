@@ -31,6 +31,8 @@ _was_enabled = False
 #: the thread that collects for the whole process, if one does (see drive_from_here)
 _driver: int | None = None
 _enabled_before_driving = False
+#: automatic collection turned off by hold_until_driven, until a thread drives
+_held = False
 #: full collections may take at most 1/FULL_SHARE of the time (see collect_if_due)
 FULL_SHARE = 20
 _next_full_at = 0.0
@@ -48,7 +50,7 @@ def pause() -> None:
     global _depth, _was_enabled
     with _lock:
         if _depth == 0:
-            _was_enabled = gc.isenabled()
+            _was_enabled = gc.isenabled() or _held
             gc.disable()
         _depth += 1
 
@@ -60,7 +62,7 @@ def resume() -> None:
         if _depth == 0:
             return
         _depth -= 1
-        if _depth == 0 and _was_enabled and _driver is None:
+        if _depth == 0 and _was_enabled and _driver is None and not _held:
             gc.enable()
 
 
@@ -76,15 +78,31 @@ def paused_collection() -> Iterator[None]:
         resume()
 
 
+def hold_until_driven() -> None:
+    """Turn automatic collection off now, in a process whose GUI thread is about to
+    collect for it (:func:`drive_from_here`), as if that had begun already.
+
+    The window's start imports some 250 modules and makes their classes, Qt's enums and
+    its widgets, nearly all of which live on: the collector ran about 60 times meanwhile
+    (10 ms) and found nothing to free. Once a thread drives, collection is as it would
+    have been (:func:`stop_driving` turns it back on)."""
+    global _held
+    with _lock:
+        if _driver is None and _depth == 0 and gc.isenabled():
+            gc.disable()
+            _held = True
+
+
 def drive_from_here() -> None:
     """Make the calling thread the only one that collects: automatic collection (which
     runs on any thread that allocates) goes off for good, and this thread calls
     :func:`collect_if_due` often (the window's timer). Calling it again changes nothing."""
-    global _driver, _enabled_before_driving
+    global _driver, _enabled_before_driving, _held
     with _lock:
         if _driver is not None:
             return
-        _enabled_before_driving = gc.isenabled() if _depth == 0 else _was_enabled
+        _enabled_before_driving = (gc.isenabled() or _held) if _depth == 0 else _was_enabled
+        _held = False
         _driver = threading.get_ident()
         gc.disable()
     log.debug("cyclic garbage collection now runs on one thread only")

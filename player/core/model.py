@@ -10,14 +10,16 @@ Nothing here imports Qt.
 
 from __future__ import annotations
 
-import datetime as _dt
 import operator
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+if TYPE_CHECKING:  # the window imports this module before its first paint; datetime can wait
+    import datetime as _dt
 
 T = TypeVar("T")
 

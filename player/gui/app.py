@@ -90,8 +90,10 @@ def create_window(
     """The window with its story loaded, not yet shown. A QApplication must exist.
 
     ``in_background``: the story loads after this returns, the window saying "Loading…"
-    meanwhile (how ``story-player`` starts): parsed by ``preload``'s process when there is
-    one (see :mod:`player.gui.preload`), else on a worker thread. Otherwise it is loaded here.
+    meanwhile (how ``story-player`` starts), and is taken in after the window's first paint:
+    parsed by ``preload``'s process when there is one and it is done by then (see
+    :mod:`player.gui.preload`), else on a worker thread started then. Otherwise it is
+    loaded here.
     """
     ns = parse_args(args)
     settings = settings or Settings.load(settings_locations(), memory_only=ns.memory_only)
@@ -104,10 +106,7 @@ def create_window(
         window.library_folder_override = ns.library.absolute()
     candidates = first_story(ns.story, settings)
     if in_background:
-        if preload is not None:
-            window.open_first_preloaded(preload, candidates)
-        else:
-            window.open_first_in_background(candidates)
+        window.open_first_preloaded(preload, candidates)
         return window
     for path in candidates:
         if window.open_story(path):

@@ -53,7 +53,10 @@ class CommandRegistry:
         self._unfilled: dict[str, QMenu] = {}
         self._after: Mapping[str, Callable[[QMenu], None]] = {}
         for command in COMMANDS:
-            action = QAction(command.text, window)
+            # Not QAction(text, parent): telling that text from an icon had PySide make
+            # QIcon's classes ready for Python (1 ms before the first paint, for no icon).
+            action = QAction(window)
+            action.setText(command.text)
             action.setShortcuts([QKeySequence(s) for s in command.shortcuts])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setToolTip(command.description)

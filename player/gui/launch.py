@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from player.core import gcpause
 from player.core.settings import Settings
 from player.gui.preload import StoryPreload
 from player.platform.folders import settings_locations
@@ -54,6 +55,23 @@ class Launch:
 
 
 def parse_args(args: Sequence[str]) -> argparse.Namespace:
+    if not args:
+        # As the desktop starts it: the defaults, without building the parser (whose help
+        # texts have gettext look for translations, importing locale: 2 ms at every start).
+        return argparse.Namespace(**NO_ARGUMENTS)
+    return _parser().parse_args(list(args))
+
+
+#: what :func:`parse_args` gives for no arguments (tests/gui check it against the parser)
+NO_ARGUMENTS: dict[str, object] = {
+    "story": None,
+    "memory_only": False,
+    "workstation": False,
+    "library": None,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="story-player", description="Read news features aloud, with their text and photos."
     )
@@ -72,7 +90,7 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--library", type=Path, metavar="DIR", help="the story library folder for this session"
     )
-    return parser.parse_args(list(args))
+    return parser
 
 
 def first_story(requested: Path | None, settings: Settings) -> list[Path]:
@@ -93,6 +111,9 @@ def first_story(requested: Path | None, settings: Settings) -> list[Path]:
 def prepare(args: Sequence[str]) -> Launch:
     """Parse ``args`` (SystemExit for --help or a usage error, argparse having said why),
     load the settings and, for the ordinary window, start parsing its first story."""
+    # The GUI thread collects for the process once the app runs (player.gui.startup);
+    # until then the collector would only walk the modules and widgets being made.
+    gcpause.hold_until_driven()
     ns = parse_args(args)
     settings = Settings.load(settings_locations(), memory_only=ns.memory_only or ns.workstation)
     launch = Launch(ns, settings)

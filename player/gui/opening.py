@@ -120,8 +120,9 @@ class StoryOpening(CommandHandlers):
 
         def prepare_speech_after_paint(self) -> None: ...
 
-    #: the first story's preloading process, its paths and its load's number, until taken
-    _preloading: tuple[StoryPreload, Sequence[Path], int] | None = None
+    #: the first story's preloading process (None: none), its paths and its load's number,
+    #: until the turn after the first paint
+    _preloading: tuple[StoryPreload | None, Sequence[Path], int] | None = None
 
     def open_story(self, path: Path | str) -> bool:
         """Load and show a story now; on failure show the problems and keep the current one.
@@ -173,32 +174,37 @@ class StoryOpening(CommandHandlers):
         if self.session.story is None:
             self.pane.show_loading(f"Loading {path.name}…")
 
-    def open_first_preloaded(self, preload: StoryPreload, paths: Sequence[Path]) -> None:
-        """As :meth:`open_first_in_background`, with ``paths`` parsed by ``preload``'s
-        process (see :mod:`player.gui.preload`): shown in the turn after the first paint
-        (:meth:`take_preloaded`), the loading thread trying them again if that process fails.
+    def open_first_preloaded(self, preload: StoryPreload | None, paths: Sequence[Path]) -> None:
+        """As :meth:`open_first_in_background`, for the window's first story at start: taken
+        in the turn after the first paint (:meth:`take_preloaded`), from ``preload``'s
+        process (see :mod:`player.gui.preload`) if it is done by then, else from the
+        loading thread, started then.
 
-        A child not done by now, as the window is built, has had no CPU time to spare (on a
-        free core it is done long before): it is stopped, and the loading thread starts now,
-        as it would without a child."""
-        if not preload.read_available():
-            preload.cancel()
-            self.open_first_in_background(paths)
+        Not before: until the window has painted, a loading thread would only take turns
+        with the window's own start (the interpreter lock), the window the later for it.
+        A child not done by that paint has had no CPU time to spare (on a free core it is
+        done long before): it is stopped."""
+        if not paths:
             return
         self._say_loading(paths[0])
         self._preloading = (preload, paths, self._loads.advance())
 
     def take_preloaded(self) -> bool:
-        """Show what the preloading process found (in the turn after the first paint);
-        whether a story or its problems were shown now."""
+        """Show what the preloading process found, or start the loading thread (in the turn
+        after the first paint); whether a story or its problems were shown now."""
         waiting, self._preloading = self._preloading, None
         if waiting is None:
             return False
         preload, paths, token = waiting
         if self.session.closed or not self._loads.is_current(token):
-            preload.cancel()  # closing, or another story was asked for since
+            if preload is not None:
+                preload.cancel()  # closing, or another story was asked for since
             return False
-        tried = preload.result()
+        tried = None
+        if preload is not None and preload.read_available():
+            tried = preload.result()
+        elif preload is not None:
+            preload.cancel()
         if tried is None:
             self.open_first_in_background(paths)  # the usual way, as if there were no preload
             return False

@@ -9,8 +9,8 @@ parses the first story that loads and sends the result back through a pipe; on a
 with a second core that happens meanwhile, and the window's process never imports the
 parser at start. The window takes the result in the turn after its first paint
 (:meth:`StoryPreload.result`). The child runs only on CPU time no other process wants, so
-it never slows the window; where the cores are busy it may not be done when the window
-has been built, and is then stopped, the loading thread loading the story as it would
+it never slows the window; where the cores are busy it may not be done by the window's
+first paint, and is then stopped, the loading thread loading the story as it would
 without a child (:meth:`~player.gui.opening.StoryOpening.open_first_preloaded`).
 
 A fresh interpreter rather than a fork: a forked child shares the parent's memory until
@@ -36,6 +36,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -165,8 +166,22 @@ class StoryPreload:
         self._ended = True
         with contextlib.suppress(OSError):
             os.close(self._fd)
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(self._pid, 0)  # it has closed the pipe: it is ending, if not gone
+        # It has closed the pipe: it is ending, if not gone. Its exit status is collected
+        # without waiting for it here: an idle-scheduled child on a busy machine may wait
+        # for CPU time to end (3 ms and more of the GUI thread, measured).
+        try:
+            ended, _status = os.waitpid(self._pid, os.WNOHANG)
+        except (ChildProcessError, OSError):
+            return
+        if not ended:
+            threading.Thread(
+                target=_collect_exit, args=(self._pid,), name="preload-exit", daemon=True
+            ).start()
+
+
+def _collect_exit(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, 0)
 
 
 def _small(path: Path) -> bool:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from player import APP_ID, APP_NAME, __version__
 from player.core import gcpause
+from player.gui.theme import BASE_STYLE, STYLE_PROPERTY
 from player.platform.allocator import hold_mmap_threshold
 
 
@@ -34,7 +35,11 @@ def ensure_application() -> QApplication:
     hold_mmap_threshold()
     app = QApplication.instance()
     if not isinstance(app, QApplication):
-        app = QApplication(sys.argv[:1])
+        # The themes' base style, chosen on the command line: set later with setStyle(),
+        # Python gets the style back and PySide makes its QStyle classes ready (5 ms,
+        # before the first paint).
+        app = QApplication([*sys.argv[:1], "-style", BASE_STYLE])
+        app.setProperty(STYLE_PROPERTY, BASE_STYLE)
         app.setApplicationName(APP_NAME)
         app.setApplicationVersion(__version__)
         app.setDesktopFileName(APP_ID)

@@ -29,7 +29,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
 from player.core.settings import MemoryStore, Settings
@@ -62,6 +62,20 @@ class Heartbeat:
         self._last = now
 
 
+class _FirstPaint(QObject):
+    """When the watched widget first painted, in seconds from ``began``."""
+
+    def __init__(self, began: float) -> None:
+        super().__init__()
+        self.began = began
+        self.at = float("inf")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.at == float("inf"):
+            self.at = time.perf_counter() - self.began
+        return False
+
+
 def _run_until(app: QApplication, done: callable, limit_s: float) -> float:  # type: ignore[valid-type]
     began = time.perf_counter()
     while not done() and time.perf_counter() - began < limit_s:
@@ -84,6 +98,8 @@ def main() -> int:
 
         beat = Heartbeat()
         window = app_module.create_window([str(path)], Settings(MemoryStore()), in_background=True)
+        first_paint = _FirstPaint(beat._began)
+        window.pane.installEventFilter(first_paint)
         window.show()
         shown = time.perf_counter() - beat._last
         window.pane.built.connect(lambda: None)
@@ -112,6 +128,10 @@ def main() -> int:
 
     print(f"story: {size:.2f} MB, {sentences} sentences")
     print(f"window made and shown: {shown * 1000:.0f} ms")
+    # The blocks up to the first tick after the pane's first paint: making, showing, painting.
+    until = next((e for e in beat.ends if e >= first_paint.at), first_paint.at)
+    first = max((g for g, e in zip(beat.gaps, beat.ends, strict=True) if e <= until), default=0.0)
+    print(f"longest block until the window's first paint: {first * 1000:.0f} ms")
     print(f"open to text in the pane: {opened:.1f} s (parse on a worker, document in slices)")
     print(
         f"longest GUI-thread block while opening: {longest * 1000:.0f} ms "

@@ -15,6 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from player.core import gcpause  # as player.cli does, before the window's modules
+
+if __name__ == "__main__":
+    gcpause.hold_until_driven()
+
 from player.gui.launch import Launch, prepare
 
 #: As ``story-player`` starts (player.cli): the settings, and the first story's parsing in

@@ -168,3 +168,28 @@ def test_stopping_gives_collection_back_as_it_was() -> None:
     finally:
         gcpause.stop_driving()
     assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("automatic_collection")
+def test_a_hold_until_driven_is_as_if_driving_had_begun() -> None:
+    """The window's start turns collection off before its imports; the GUI thread then
+    drives it, and stopping gives back automatic collection, as if there had been no hold."""
+    gcpause.hold_until_driven()
+    try:
+        assert not gc.isenabled()
+        with paused_collection():
+            pass
+        assert not gc.isenabled()  # a story loaded meanwhile does not end the hold
+        gcpause.drive_from_here()
+        assert not gc.isenabled()
+    finally:
+        gcpause.stop_driving()
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("automatic_collection")
+def test_a_hold_while_a_thread_drives_changes_nothing() -> None:
+    gcpause.drive_from_here()
+    gcpause.hold_until_driven()
+    gcpause.stop_driving()
+    assert gc.isenabled()

@@ -220,6 +220,37 @@ class _StyleChanges(QObject):
         return False
 
 
+@pytest.mark.parametrize("theme_id", ["light", "hc-yellow"])
+def test_under_a_theme_alt_alone_is_kept_out_of_the_menu_bar_by_the_apps_style_sheet(
+    qtbot: QtBot, settings: Settings, theme_id: str
+) -> None:
+    """The rule in every theme's sheet: the bar needs no style (nor style sheet) of its own,
+    whose making held the first paint up; Alt alone still leaves the keyboard where it was."""
+    from player.gui import theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    sheet = app.styleSheet()
+    theme.apply_theme(app, theme_id)
+    try:
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        bar = window.menuBar()
+        assert bar.styleSheet() == ""
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitActive(window)
+        window.contents.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(window.contents.hasFocus)
+        QTest.keyPress(window.contents, Qt.Key.Key_Alt, Qt.KeyboardModifier.AltModifier)
+        QTest.keyRelease(window.contents, Qt.Key.Key_Alt)
+        qtbot.wait(50)
+        assert QApplication.focusWidget() is window.contents
+    finally:
+        app.setStyleSheet(sheet)
+
+
 def test_the_zoom_at_start_restyles_nothing_a_change_of_zoom_restyles(
     qtbot: QtBot, settings: Settings
 ) -> None:
@@ -265,7 +296,6 @@ class First(QtCore.QObject):
             ready = sorted(n for m in (QtCore, QtGui, QtWidgets) for n in vars(m))
             modules = sorted(sys.modules)
             found = {"ready": ready, "modules": modules}
-            found["preloaded"] = window._preloading is not None
             print(json.dumps(found), flush=True)
             QtCore.QTimer.singleShot(0, app.quit)
         return False
@@ -349,6 +379,39 @@ def test_the_windows_modules_without_qt_are_imported_before_qt(tmp_path: Path) -
     assert json.loads(done.stdout) == []
 
 
+def test_no_style_class_is_made_ready_before_the_first_paint(tmp_path: Path) -> None:
+    """The app starts with its base style on the command line, and the menu bar needs no
+    style of its own: a QStyle seen by Python had PySide make the class ready (its 17
+    enums, 5 ms) before the window showed."""
+    ready = set(_at_first_paint(tmp_path)["ready"])
+    assert "QApplication" in ready
+    assert ready.isdisjoint({"QStyle", "QProxyStyle", "QCommonStyle"})
+
+
+_BASE_STYLE = """
+import json
+from player.gui.startup import ensure_application
+app = ensure_application()
+print(json.dumps({"style": app.style().name()}))
+"""
+
+
+def test_the_app_starts_with_the_themes_base_style(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chosen on its command line, over the desktop's choice, as setStyle() did."""
+    monkeypatch.setenv("QT_STYLE_OVERRIDE", "Windows")
+    assert run_window_script(_BASE_STYLE, tmp_path)["style"].lower() == "fusion"
+
+
+def test_no_icon_class_is_made_ready_before_the_first_paint(tmp_path: Path) -> None:
+    """The commands' actions are made without icons: QAction(text, parent) had PySide
+    make QIcon ready (its enums, 1 ms) to tell the text from an icon."""
+    ready = set(_at_first_paint(tmp_path)["ready"])
+    assert "QAction" in ready
+    assert "QIcon" not in ready
+
+
 def test_the_dialogs_classes_are_not_made_ready_before_the_first_paint(tmp_path: Path) -> None:
     """Each made ready for Python (its type and enums) as its module was imported: some
     2 ms before the window showed, for dialogs that a command opens later."""
@@ -358,12 +421,15 @@ def test_the_dialogs_classes_are_not_made_ready_before_the_first_paint(tmp_path:
 
 #: Modules the window's process needs only after its first paint, or never at start: the
 #: story parser (its child process parses the first story), the SVG check of photos, the
-#: search of Find, and what the screen-reader check runs its probes with.
+#: search of Find, what the screen-reader check runs its probes with, what argparse's
+#: gettext lookup imports (no arguments given), and the dates of a story's metadata.
 _NOT_BEFORE_THE_PAINT = (
     "player.core.storyfile",
     "xml.etree.ElementTree",
     "player.core.search",
     "subprocess",
+    "locale",
+    "datetime",
 )
 
 
@@ -373,9 +439,16 @@ def test_modules_the_first_paint_does_not_need_are_not_imported_before_it(
     found = _at_first_paint(tmp_path)
     modules = set(found["modules"])
     assert "player.gui.window" in modules
-    expected_absent = set(_NOT_BEFORE_THE_PAINT)
-    if not found["preloaded"]:
-        # The child had no spare CPU by the time the window was built (a loaded machine):
-        # the loading thread parses the story as it would without a child.
-        expected_absent.discard("player.core.storyfile")
-    assert modules.isdisjoint(expected_absent), sorted(modules & expected_absent)
+    # The parser neither: a child with no spare CPU by then (a loaded machine) leaves the
+    # story to the loading thread, which starts after the paint.
+    assert modules.isdisjoint(_NOT_BEFORE_THE_PAINT), sorted(modules & set(_NOT_BEFORE_THE_PAINT))
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["story.txt"], ["--memory-only"], ["--workstation", "--library", "lib"]]
+)
+def test_the_command_line_reads_as_argparse_reads_it(args: list[str]) -> None:
+    """No arguments (as the desktop starts the window) skip building the parser."""
+    from player.gui.launch import _parser, parse_args
+
+    assert vars(parse_args(args)) == vars(_parser().parse_args(args))

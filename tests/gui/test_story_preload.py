@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -229,7 +230,7 @@ def test_the_preloaded_story_is_shown_after_the_first_paint_not_before(
     preload.close()
 
 
-def test_a_preload_not_done_when_the_window_is_built_is_left_for_the_thread(
+def test_a_preload_not_done_by_the_first_paint_is_left_for_the_thread(
     qtbot: QtBot, started: tuple[MainWindow, list[Path]], tmp_path: Path
 ) -> None:
     """The child only gets CPU time no other process wants: one not done by then had none
@@ -238,11 +239,47 @@ def test_a_preload_not_done_when_the_window_is_built_is_left_for_the_thread(
     path = tmp_path / "story.txt"
     preload = _FakePreload([(path, make_story())], arrived=False)
     window.open_first_preloaded(preload, [path])  # type: ignore[arg-type]
-    assert preload.cancelled
+    assert not preload.cancelled  # not yet: it may be done by the first paint
     window.show()
     qtbot.waitUntil(lambda: window.story is not None)
+    assert preload.cancelled
     assert loaded == [path]
     preload.close()
+
+
+def test_a_preload_done_between_the_build_and_the_first_paint_is_taken(
+    qtbot: QtBot, started: tuple[MainWindow, list[Path]], tmp_path: Path
+) -> None:
+    window, loaded = started
+    path = tmp_path / "story.txt"
+    preload = _FakePreload([(path, make_story())], arrived=False)
+    window.open_first_preloaded(preload, [path])  # type: ignore[arg-type]
+    preload.arrive()
+    window.show()
+    qtbot.waitUntil(lambda: window.story is not None)
+    assert not preload.cancelled
+    assert loaded == []  # nothing parsed again in this process
+    preload.close()
+
+
+def test_without_a_child_the_loading_thread_starts_after_the_first_paint(
+    qtbot: QtBot, started: tuple[MainWindow, list[Path]], tmp_path: Path
+) -> None:
+    """Before that paint it would only take turns with the window's start (the
+    interpreter lock), the window the later for it."""
+    window, loaded = started
+    path = tmp_path / "story.txt"
+    paints: list[int] = []
+    window._after_first_paint = lambda: paints.append(1)  # type: ignore[method-assign]
+    window.open_first_preloaded(None, [path])
+    assert "Loading story.txt" in window.message_label.text()
+    window.show()
+    qtbot.waitUntil(lambda: paints != [])
+    qtbot.wait(50)
+    assert loaded == []  # held with the turn after the paint
+    assert window.take_preloaded() is False
+    qtbot.waitUntil(lambda: window.story is not None)
+    assert loaded == [path]
 
 
 def test_a_failed_preload_leaves_the_story_to_the_loading_thread(
@@ -271,3 +308,35 @@ def test_a_story_asked_for_meanwhile_wins_over_the_preloaded_one(
     qtbot.waitUntil(lambda: window.story is not None)
     assert loaded == [chosen]
     preload.close()
+
+
+def test_a_child_that_closed_its_pipe_is_not_waited_for_and_still_collected() -> None:
+    """An idle-scheduled child that has sent everything may wait for CPU time to end: the
+    GUI thread does not wait with it, and its exit status is collected all the same."""
+    read, write = os.pipe()
+    code = "import os, time; os.close(1); time.sleep(0.5)"
+    pid = os.posix_spawn(
+        sys.executable,
+        [sys.executable, "-c", code],
+        dict(os.environ),
+        file_actions=[(os.POSIX_SPAWN_DUP2, write, 1)],
+    )
+    os.close(write)
+    preload = StoryPreload(pid, read)
+    began = time.monotonic()
+    while True:
+        call = time.monotonic()
+        if preload.read_available():
+            break
+        assert call - began < 10
+        time.sleep(0.01)
+    assert time.monotonic() - call < 0.2  # the call that saw the end: not the child's 0.5 s
+    assert preload.ended
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            os.kill(pid, 0)  # a child not collected stays as a zombie, and is found
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "the ended child was never collected"
+        time.sleep(0.02)
