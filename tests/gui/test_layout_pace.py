@@ -64,7 +64,7 @@ def test_a_far_mark_waits_for_the_layout_and_then_shows_and_scrolls(qtbot: QtBot
     assert _marked(pane) == (start, end)
     assert pane.textCursor().position() == start
     caret = pane.cursorRect()
-    assert 0 <= caret.top() and caret.bottom() <= pane.viewport().height()
+    assert caret.top() >= 0 and caret.bottom() <= pane.viewport().height()
 
 
 def test_a_mark_nearby_is_shown_at_once_and_replaces_one_still_waiting(qtbot: QtBot) -> None:
