@@ -110,6 +110,7 @@ def test_qt_s_own_long_layout_steps_give_way_to_short_ones(
     pacer's are a few thousand. Counted in characters laid out between two turns of the
     event loop, with the pacer held to one piece a step so that no machine's speed counts."""
     monkeypatch.setattr(layoutpace, "STEP_SECONDS", 0.0)
+    monkeypatch.setattr(layoutpace, "HURRY_STEP_SECONDS", 0.0)
     story = load_story(long_story_path)
     pane = ReadingPane()
     qtbot.addWidget(pane)
