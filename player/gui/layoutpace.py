@@ -75,21 +75,19 @@ class LayoutPacer(QObject):
         self.detach()
         self._doc = doc
         layout = doc.documentLayout()
+        # Kept for as long as the document is shown: a later change (a new width, zoom, line
+        # spacing) lays the text out again from where it changed, and Qt's steps of that are
+        # taken over here too.
         layout.installEventFilter(self)
-        # A later change (a new width, zoom, line spacing) lays the text out again from where
-        # it changed; Qt's first step of that reports the size, and the pacing starts again.
-        layout.documentSizeChanged.connect(self._resume)
         self._resume()
 
     def detach(self) -> None:
         """Stop pacing (another document is about to be shown)."""
         doc, self._doc = self._doc, None
-        self._waiting.clear()
+        self._waiting.clear()  # changes for the text shown until now
         self._timer.stop()
         if doc is not None:
-            layout = doc.documentLayout()
-            layout.removeEventFilter(self)
-            layout.documentSizeChanged.disconnect(self._resume)
+            doc.documentLayout().removeEventFilter(self)
 
     @property
     def active(self) -> bool:

@@ -103,23 +103,8 @@ def long_story_path(tmp_path: Path) -> Path:
     return path
 
 
-def test_qt_s_own_long_layout_steps_give_way_to_short_ones(
-    qtbot: QtBot, long_story_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Qt's lazy layout steps double up to 200,000 characters (35-50 ms each here); the
-    pacer's are a few thousand. Counted in characters laid out between two turns of the
-    event loop, with the pacer held to one piece a step so that no machine's speed counts."""
-    monkeypatch.setattr(layoutpace, "STEP_SECONDS", 0.0)
-    monkeypatch.setattr(layoutpace, "HURRY_STEP_SECONDS", 0.0)
-    story = load_story(long_story_path)
-    pane = ReadingPane()
-    qtbot.addWidget(pane)
-    pane.resize(700, 500)
-    pane.show()
-    pane.set_story(story, hold=True)
-    pane.finish_building()
-    doc = pane.document()
-    assert doc.characterCount() > 600_000
+def _largest_growth_per_turn(qtbot: QtBot, doc: QTextDocument) -> int:
+    """Characters laid out between two turns of the event loop, at most, until the end."""
     grown: list[int] = []
     reached = [_laid_out_to(doc)]
 
@@ -137,7 +122,63 @@ def test_qt_s_own_long_layout_steps_give_way_to_short_ones(
     finally:
         timer.stop()
     assert len(grown) > 20
-    assert max(grown) < 100_000, sorted(grown)[-5:]
+    return max(grown)
+
+
+def _one_piece_a_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    # So that no machine's speed counts: a step is then a piece of PIECE_CHARS (and what
+    # Qt lays out past it to its next check point).
+    monkeypatch.setattr(layoutpace, "STEP_SECONDS", 0.0)
+    monkeypatch.setattr(layoutpace, "HURRY_STEP_SECONDS", 0.0)
+
+
+def _long_pane(qtbot: QtBot, path: Path) -> ReadingPane:
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    pane.resize(700, 500)
+    pane.show()
+    pane.set_story(load_story(path), hold=True)
+    pane.finish_building()
+    assert pane.document().characterCount() > 600_000
+    return pane
+
+
+def test_qt_s_own_long_layout_steps_give_way_to_short_ones(
+    qtbot: QtBot, long_story_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Qt's lazy layout steps double up to 200,000 characters (35-50 ms each here); the
+    pacer's are a few thousand."""
+    _one_piece_a_step(monkeypatch)
+    pane = _long_pane(qtbot, long_story_path)
+    assert _largest_growth_per_turn(qtbot, pane.document()) < 100_000
+
+
+def test_the_text_laid_out_again_is_laid_out_in_short_steps_too(
+    qtbot: QtBot, long_story_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new width (a window resized, the contents shown or hidden, zoom) lays the whole
+    text out again, once the first layout is long done."""
+    _one_piece_a_step(monkeypatch)
+    pane = _long_pane(qtbot, long_story_path)
+    qtbot.waitUntil(lambda: laid_out(pane.document().lastBlock()), timeout=60_000)
+    pane.resize(560, 500)
+    qtbot.waitUntil(lambda: not laid_out(pane.document().lastBlock()))
+    assert _largest_growth_per_turn(qtbot, pane.document()) < 100_000
+
+
+def test_a_change_waiting_for_a_story_replaced_is_not_made(qtbot: QtBot) -> None:
+    pane = _shown_pane(qtbot, 3_000)
+    pane.highlight(pane._tables.count - 1)
+    pane.caret_to_sentence(pane._tables.count - 1)
+    pane.set_story(generated_story(3_100), hold=True)  # longer: the old place is in it too
+    pane.finish_building()
+    caret = pane.textCursor().position()
+    qtbot.waitUntil(lambda: laid_out(pane.document().lastBlock()), timeout=30_000)
+    qtbot.wait(20)
+    assert pane.extraSelections() == []
+    assert pane.textCursor().position() == caret
+    pane.highlight(1)
+    assert _marked(pane) == pane.sentence_span(1)
 
 
 def test_a_far_jump_in_the_window_says_where_at_once(qtbot: QtBot) -> None:
