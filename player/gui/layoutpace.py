@@ -3,9 +3,9 @@
 Qt's QTextDocumentLayout lays a document out lazily: a 10 ms timer of its own lays out
 one step per tick, each step twice the one before, up to 200,000 characters (35 to 50 ms
 on this machine for the 4.9 MB story). And anything that needs the place of a character
-beyond the laid-out part (a cursor's rectangle, a caret or a mark put there) lays out the
-whole text up to it in one go: a jump far into a story just opened blocked the window for
-as long.
+beyond the laid-out part (a cursor's rectangle, a caret or a mark put there, even a
+cursor moved there) lays out the whole text up to it in one go: a jump far into a story
+just opened blocked the window for as long.
 
 :class:`LayoutPacer` takes over from Qt's timer while the document is not laid out to its
 end: it lets Qt's first small steps through (their size is about the text laid out so
@@ -19,14 +19,11 @@ messages do not come through here and change at once.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QObject, QTimer, QTimerEvent
 from PySide6.QtGui import QTextBlock, QTextDocument
-
-log = logging.getLogger(__name__)
 
 #: how long one step of laying out may take; the window stays responsive between steps
 STEP_SECONDS = 0.006
