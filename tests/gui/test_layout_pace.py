@@ -129,7 +129,6 @@ def _one_piece_a_step(monkeypatch: pytest.MonkeyPatch) -> None:
     # So that no machine's speed counts: a step is then a piece of PIECE_CHARS (and what
     # Qt lays out past it to its next check point).
     monkeypatch.setattr(layoutpace, "STEP_SECONDS", 0.0)
-    monkeypatch.setattr(layoutpace, "HURRY_STEP_SECONDS", 0.0)
 
 
 def _long_pane(qtbot: QtBot, path: Path) -> ReadingPane:
