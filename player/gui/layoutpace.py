@@ -192,7 +192,10 @@ class LayoutPacer(QObject):
     @staticmethod
     def _is_qt_step(watched: QObject, timer_id: int) -> bool:
         dispatcher = QAbstractEventDispatcher.instance()
+        try:
+            timers = dispatcher.registeredTimers(watched)
+        except (AttributeError, RuntimeError):  # a Qt without it: Qt's steps, as before
+            return False
         return any(
-            info.timerId == timer_id and info.interval == QT_STEP_INTERVAL_MS
-            for info in dispatcher.registeredTimers(watched)
+            info.timerId == timer_id and info.interval == QT_STEP_INTERVAL_MS for info in timers
         )
