@@ -195,3 +195,18 @@ def test_a_far_jump_in_the_window_says_where_at_once(qtbot: QtBot) -> None:
     assert window.sentence == window.story.first_sentence_of_segment(2_999)  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: bool(window.pane.extraSelections()), timeout=30_000)
     assert _marked(window.pane) == window.pane.sentence_span(window.sentence)
+
+
+def test_a_new_line_spacing_lays_a_long_text_out_again_in_steps(qtbot: QtBot) -> None:
+    """Laid out to its end, the whole text was laid out again at once for the new format of
+    every block (0.9 s for the 4.9 MB story)."""
+    pane = _shown_pane(qtbot, 3_000)
+    doc = pane.document()
+    qtbot.waitUntil(lambda: laid_out(doc.lastBlock()), timeout=30_000)
+    pane.highlight(2)
+    assert pane.set_line_spacing(150) == 150
+    assert not laid_out(doc.lastBlock())
+    assert doc.lastBlock().blockFormat().lineHeight() == 150
+    assert _marked(pane) == pane.sentence_span(2)  # the marks and the caret stay
+    qtbot.waitUntil(lambda: laid_out(doc.lastBlock()), timeout=30_000)
+    assert doc.lastBlock().layout().lineCount() > 0
