@@ -8,7 +8,9 @@ document), so screen readers can jump between them.
 While the voice speaks, the sentence and word are marked with extra selections
 only: moving the caret or the selection would make a screen reader read along
 over the voice. The view scrolls with the scrollbar to keep the mark in sight.
-The caret moves only when the reader acts (pause, stop, a jump, a click).
+The caret moves only when the reader acts (pause, stop, a jump, a click). In a long
+story the marks, the caret and the scrolling wait until the text there is laid out
+(:mod:`player.gui.layoutpace`): putting them there at once laid out all the text before.
 
 The marks' colours come from the theme in force (:func:`player.gui.theme.highlight_formats`);
 line spacing is a proportional line height on every block, so it follows zoom and
