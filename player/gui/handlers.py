@@ -145,7 +145,7 @@ class CommandHandlers(QMainWindow):
         if self.session.closed or self.session.story is None or not self.session.story.refs:
             return
         start, end = self.pane.sentence_span(self.session.sentence)
-        caret = self.pane.textCursor().position()
+        caret = self.pane.caret_position()
         if self.session.state is not PlaybackState.PLAYING and not start <= caret <= end:
             start = end = caret
         self.pane.scroll_into_view(start, end)

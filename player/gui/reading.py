@@ -8,7 +8,9 @@ document), so screen readers can jump between them.
 While the voice speaks, the sentence and word are marked with extra selections
 only: moving the caret or the selection would make a screen reader read along
 over the voice. The view scrolls with the scrollbar to keep the mark in sight.
-The caret moves only when the reader acts (pause, stop, a jump, a click).
+The caret moves only when the reader acts (pause, stop, a jump, a click). In a long
+story the marks, the caret and the scrolling wait until the text there is laid out
+(:mod:`player.gui.layoutpace`): putting them there at once laid out all the text before.
 
 The marks' colours come from the theme in force (:func:`player.gui.theme.highlight_formats`);
 line spacing is a proportional line height on every block, so it follows zoom and
@@ -29,7 +31,7 @@ import time
 from array import array
 from collections.abc import Iterator
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFocusEvent,
     QFont,
@@ -45,6 +47,7 @@ from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
 from player.core.model import Block, BlockType, Story
 from player.core.text.utf16 import Utf16Offsets
 from player.gui.keymap import pane_key_table
+from player.gui.layoutpace import LayoutPacer
 from player.gui.theme import DEFAULT_THEME, HighlightFormats, current_theme_id, highlight_formats
 from player.gui.zoom import unzoomed_app_point_size
 
@@ -119,6 +122,8 @@ class ReadingPane(QTextEdit):
         self._own_document: QTextDocument | None = None
         self._story: Story | None = None
         self._building: _DocumentBuild | None = None
+        #: a long story's layout, in short steps; marks, caret and scrolling wait for it
+        self._pacer = LayoutPacer(self)
         font = self.font()
         font.setPointSizeF(max(unzoomed_app_point_size(), 9.0) * 1.25)
         self.setFont(font)
@@ -201,6 +206,8 @@ class ReadingPane(QTextEdit):
         if building is None:
             return
         self._swap_document(building.doc)
+        if self._story is not None and self.builds_in_slices(self._story):
+            self._pacer.attach(building.doc)
         self._tables = building.tables
         self._marked = (None, None)
         self.setExtraSelections([])
@@ -217,6 +224,7 @@ class ReadingPane(QTextEdit):
         # rather than asked with old.parent(): at start that call made PySide build the
         # Python enums of a hundred Qt classes before the first paint.
         old = self._own_document
+        self._pacer.detach()
         self.setDocument(doc)
         self._own_document = doc
         if old is not None and old is not doc:
@@ -264,14 +272,19 @@ class ReadingPane(QTextEdit):
         return self._tables.position(self._tables.blocks[sentence], offset)
 
     def sentence_at_caret(self) -> int:
-        return self.sentence_at(self.textCursor().position())
+        return self.sentence_at(self.caret_position())
 
     # Following the voice
 
     def highlight(self, sentence: int | None, word: int | None = None) -> None:
-        """Mark the sentence (and word) being spoken without touching caret or selection."""
+        """Mark the sentence (and word) being spoken without touching caret or selection.
+
+        In a long story not laid out that far yet, the marks and the scrolling wait for the
+        layout to get there (:class:`LayoutPacer`); the old marks go at once.
+        """
         if sentence is None or self._story is None or not 0 <= sentence < self._tables.count:
             self._marked = (None, None)
+            self._pacer.drop("marks")
             self.setExtraSelections([])
             return
         self._marked = (sentence, word)
@@ -290,8 +303,13 @@ class ReadingPane(QTextEdit):
                         formats.word,
                     )
                 )
-        self.setExtraSelections(selections)
-        self.scroll_into_view(start, end)
+
+        def show() -> None:
+            self.setExtraSelections(selections)
+            self.scroll_into_view(start, end)
+
+        if not self._pacer.when_laid_out("marks", end, show):
+            self.setExtraSelections([])  # the place left behind would mislead meanwhile
 
     def formats(self) -> HighlightFormats:
         """The marks' formats for the theme in force (cached until :meth:`theme_changed`)."""
@@ -312,14 +330,22 @@ class ReadingPane(QTextEdit):
     def _mark(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
+        # In an edit block: else setPosition lays the text out up to there (to remember the
+        # caret's x for Up and Down, which a mark never uses), 0.2 s far into a long story.
+        cursor.beginEditBlock()
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.endEditBlock()
         selection.cursor = cursor
         selection.format = QTextCharFormat(fmt)
         return selection
 
     def scroll_into_view(self, start: int, end: int) -> None:
-        """Scroll (the scrollbar, never the caret) so the range is comfortably visible."""
+        """Scroll (the scrollbar, never the caret) so the range is comfortably visible,
+        once the text there is laid out."""
+        self._pacer.when_laid_out("scroll", end, lambda: self._scroll_now(start, end))
+
+    def _scroll_now(self, start: int, end: int) -> None:
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
         top = self.cursorRect(cursor).top()
@@ -335,10 +361,22 @@ class ReadingPane(QTextEdit):
     # The caret, moved only on the reader's own actions
 
     def place_caret(self, position: int) -> None:
+        """Put the caret at ``position`` (once the text there is laid out)."""
+        position = max(0, min(position, self.document().characterCount() - 1))
+        self._pacer.when_laid_out("caret", position, lambda: self._caret_now(position))
+
+    def _caret_now(self, position: int, anchor: int | None = None) -> None:
         cursor = QTextCursor(self.document())
-        cursor.setPosition(max(0, min(position, self.document().characterCount() - 1)))
+        cursor.setPosition(position if anchor is None else anchor)
+        if anchor is not None:
+            cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
+
+    def caret_position(self) -> int:
+        """Where the caret is, or is about to be once the text there is laid out."""
+        waiting = self._pacer.waiting("caret")
+        return self.textCursor().position() if waiting is None else waiting
 
     def caret_to_sentence(self, sentence: int) -> None:
         if 0 <= sentence < self._tables.count:
@@ -350,13 +388,11 @@ class ReadingPane(QTextEdit):
         reader; Enter reads from the sentence."""
         if not 0 <= sentence < self._tables.count:
             return
-        cursor = QTextCursor(self.document())
         # Anchored at the end, the caret at the start: it stays inside the sentence even
         # when the match ends where the next sentence begins.
-        cursor.setPosition(self._in_block(sentence, end))
-        cursor.setPosition(self._in_block(sentence, start), QTextCursor.MoveMode.KeepAnchor)
-        self.setTextCursor(cursor)
-        self.ensureCursorVisible()
+        anchor = self._in_block(sentence, end)
+        caret = self._in_block(sentence, start)
+        self._pacer.when_laid_out("caret", anchor, lambda: self._caret_now(caret, anchor))
 
     def caret_to_heading(self, segment: int) -> None:
         if 0 <= segment < len(self._tables.headings):
@@ -402,8 +438,17 @@ class ReadingPane(QTextEdit):
             float(percent), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
         )
         cursor.select(QTextCursor.SelectionType.Document)
+        # Laid out to its end, a long text was laid out again at once for the new format of
+        # every block (0.9 s for a 4.9 MB story). Without a page size Qt lays out nothing;
+        # given it back, it lays the text out again from the top in steps, as after a zoom.
+        size = document.pageSize()
+        paced = self.ready and self._story is not None and self.builds_in_slices(self._story)
+        if paced:
+            document.setPageSize(QSizeF(0, 0))
         # A separate cursor: the reader's caret and selection stay where they are.
         cursor.mergeBlockFormat(change)
+        if paced:
+            document.setPageSize(size)
         return percent
 
     # Keys and clicks
@@ -419,6 +464,7 @@ class ReadingPane(QTextEdit):
         if command is not None:
             self.command.emit(command)
             return
+        self._pacer.drop("caret", "scroll")  # the reader's own key moves the caret from here
         super().keyPressEvent(event)
 
     def _single_key_command(self, event: QKeyEvent) -> str | None:
@@ -446,6 +492,10 @@ class ReadingPane(QTextEdit):
                 return None
             name = text
         return self._keys.get(name)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pacer.drop("caret", "scroll")
+        super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)

@@ -39,6 +39,8 @@ def test_marking_a_word_does_not_count_the_blocks_before_it(qtbot: QtBot) -> Non
         pane.highlight(last, 0)
     finally:
         refs.budget = segments.budget = -1
+    # A long story's marks far ahead wait for its layout to get there (test_layout_pace).
+    qtbot.waitUntil(lambda: len(pane.extraSelections()) == 2, timeout=30_000)
     word = story.sentence(last).words[0]
     base = pane.sentence_span(last)[0] - story.sentence(last).start
     marks = [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in pane.extraSelections()]
