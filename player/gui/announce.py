@@ -306,7 +306,10 @@ class Announcer:
         self, text: str, *, assertive: bool = False, cue: bool = True, voice: bool = True
     ) -> bool:
         """Announce ``text``; ``assertive`` interrupts what the screen reader is saying
-        (for errors); ``cue=False`` skips the cue (when a focus change says it already);
+        (for errors); ``cue=False`` when the screen reader says it already, by a focus or
+        caret change the command made: then nothing goes to the screen reader, neither the
+        cue nor the announcement event (Orca 48 speaks the event on top of the line it
+        reads at the new caret, seen on Debian 13);
         ``voice=False`` keeps it from the app's own voice (when the caller speaks it itself,
         or when the voice starting to read already says it).
         Returns whether the app's own voice was given the text."""
@@ -315,7 +318,7 @@ class Announcer:
             return False
         self.history.append(text)
         log.debug("message: %s", text)
-        if not (cue and not self._heard() and self._cued(text)):
+        if cue and not (not self._heard() and self._cued(text)):
             event = QAccessibleAnnouncementEvent(self.widget, text)
             event.setPoliteness(
                 QAccessible.AnnouncementPoliteness.Assertive

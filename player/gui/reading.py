@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 import time
 from array import array
 from collections.abc import Iterator
@@ -404,8 +405,12 @@ class ReadingPane(QTextEdit):
         """Whether the key being handled makes Orca read the line at a new caret by itself.
 
         Orca reads the caret's line after Page Up/Down without Ctrl (Alt+Page Up/Down are the
-        segment keys); a cue on top would say the heading twice.
+        segment keys); a message on top would say the heading twice. Only on Linux, where
+        this was heard (Orca 43 and 48): whether NVDA, JAWS or VoiceOver read a line after
+        Alt+Page Up is not known here, and a jump must never go unsaid.
         """
+        if not sys.platform.startswith("linux"):
+            return False
         if self._last_key is None or not self.hasFocus():
             return False
         key, mods = self._last_key

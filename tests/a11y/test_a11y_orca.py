@@ -140,7 +140,9 @@ def test_the_list_after_a_choice_and_the_voice_list(orca_run: Run) -> None:
     # Back in the list, Orca names the row chosen, which is the one being read.
     for keys in (("shift+Tab",), ("Tab", "shift+Tab")):
         _, speech = orca_run.step(*keys)
-        assert speech.endswith("Contents tree Brenda Armenta and Justin, being read."), speech
+        assert speech.endswith("Brenda Armenta and Justin, being read."), speech
+        # Orca 43 names the list as focus enters it; Orca 48 (Debian 13) names the row only.
+        assert "tree" not in speech or "Contents tree Brenda" in speech, speech
         assert "Introduction" not in speech
     # The voice list, by its label's mnemonic: Down changes the voice, said in words.
     orca_run.step("alt+c")
