@@ -303,7 +303,13 @@ class Announcer:
         )
 
     def announce(
-        self, text: str, *, assertive: bool = False, cue: bool = True, voice: bool = True
+        self,
+        text: str,
+        *,
+        assertive: bool = False,
+        cue: bool = True,
+        voice: bool = True,
+        event: bool = True,
     ) -> bool:
         """Announce ``text``; ``assertive`` interrupts what the screen reader is saying
         (for errors); ``cue=False`` when the screen reader says it already, by a focus or
@@ -311,21 +317,24 @@ class Announcer:
         cue nor the announcement event (Orca 48 speaks the event on top of the line it
         reads at the new caret, seen on Debian 13);
         ``voice=False`` keeps it from the app's own voice (when the caller speaks it itself,
-        or when the voice starting to read already says it).
+        or when the voice starting to read already says it); ``event=False`` sends no
+        announcement event, only the cue (for a new value of the focused control, which the
+        screen readers that take the event speak themselves and Orca 43 does not).
         Returns whether the app's own voice was given the text."""
         text = text.strip()
         if not text:
             return False
         self.history.append(text)
         log.debug("message: %s", text)
-        if cue and not (not self._heard() and self._cued(text)):
-            event = QAccessibleAnnouncementEvent(self.widget, text)
-            event.setPoliteness(
+        carried = cue and not self._heard() and self._cued(text)
+        if cue and event and not carried:
+            posted = QAccessibleAnnouncementEvent(self.widget, text)
+            posted.setPoliteness(
                 QAccessible.AnnouncementPoliteness.Assertive
                 if assertive
                 else QAccessible.AnnouncementPoliteness.Polite
             )
-            self._post(event)
+            self._post(posted)
         if voice and self.will_self_voice():
             assert self.self_voice is not None
             log.debug("self-voiced: %s", text)

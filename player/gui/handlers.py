@@ -86,11 +86,12 @@ class CommandHandlers(QMainWindow):
     def show_message(self, text: str) -> None:
         self.message_label.setText(text)
 
-    def notify(self, text: str, *, announce: bool = True) -> None:
-        """Show ``text`` on the status line and, unless told not to, announce it."""
+    def notify(self, text: str, *, announce: bool = True, event: bool = True) -> None:
+        """Show ``text`` on the status line and, unless told not to, announce it (``event``:
+        see :meth:`Announcer.announce`)."""
         self.show_message(text)
         if announce:
-            self.announcer.announce(text)
+            self.announcer.announce(text, event=event)
 
     def announce(self, text: str) -> None:
         """Have the screen reader (or, with self-voicing, the app's voice) say ``text``."""

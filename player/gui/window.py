@@ -526,10 +526,12 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
 
     def set_voice(self, voice_id: str) -> None:
         """The reader chose a voice in the list. Orca 43 says nothing when a closed list
-        changes, so the choice is confirmed in words."""
+        changes, so the choice is confirmed in words (by the cue only, while the list has
+        focus: Orca 48 and the others say the list's new value themselves)."""
         if not self.session.set_voice(voice_id):
             return
-        self.notify(f"Voice: {self.transport.voice.currentText()}")
+        voice = self.transport.voice
+        self.notify(f"Voice: {voice.currentText()}", event=not voice.hasFocus())
         if self.playback is not None:
             self._apply_second_voice()  # "automatic" follows the main voice's language
         self.schedule_save()
@@ -541,7 +543,7 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
             return
         self._apply_second_voice()
         combo = self.transport.second_voice
-        self.notify(f"Quotations and posts: {combo.currentText()}")
+        self.notify(f"Quotations and posts: {combo.currentText()}", event=not combo.hasFocus())
         self.schedule_save()
 
     def cmd_library(self) -> None:

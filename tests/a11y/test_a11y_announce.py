@@ -181,3 +181,30 @@ def test_a_failing_cue_never_loses_the_message(widget: QWidget) -> None:
 
     Announcer(widget, screen_reader=lambda: True, post=posted, cue=broken).announce("Paused")
     assert [m for m, _, _ in posted.events] == ["Paused"]
+
+
+def test_without_the_event_only_the_cue_carries_a_message(widget: QWidget) -> None:
+    """``event=False``: Orca 43 (no announcement listener) still hears the cue; a screen
+    reader that takes events gets nothing from the window, as it speaks the value itself."""
+    posted = Recorder()
+    cued: list[str] = []
+    heard = [False]
+
+    def cue(text: str) -> bool:
+        cued.append(text)
+        return True
+
+    announcer = Announcer(
+        widget,
+        screen_reader=lambda: True,
+        post=posted,
+        cue=cue,
+        announcements_heard=lambda: heard[0],
+    )
+    announcer.announce("Voice: Fake", event=False)
+    assert cued == ["Voice: Fake"] and posted.events == []
+    heard[0] = True
+    announcer.announce("Voice: Fake American", event=False)
+    assert cued == ["Voice: Fake"] and posted.events == []
+    announcer.announce("Paused")
+    assert [m for m, _, _ in posted.events] == ["Paused"]

@@ -207,3 +207,32 @@ def test_a_voice_chosen_in_a_closed_list_is_confirmed_in_words(
     qtbot.waitUntil(second.hasFocus)
     QTest.keyClick(second, Qt.Key.Key_Down)
     assert window.announcer.history[-1] == f"Quotations and posts: {second.currentText()}"
+
+
+def test_a_list_changed_where_focus_is_is_left_to_the_screen_reader(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Orca 48 (Debian 13), NVDA and JAWS say a focused list's new value themselves and
+    speak announcement events: an event on top said the voice twice. Orca 43 takes the
+    cue; a change made elsewhere is announced as ever."""
+    posted: list[str] = []
+    monkeypatch.setattr(window.announcer, "_post", lambda event: posted.append(event.message()))
+    monkeypatch.setattr(window.announcer, "_announcements_heard", lambda: True)
+    combo = window.transport.voice
+    qtbot.waitUntil(lambda: combo.findData("fake/en") > 0)
+    combo.setCurrentIndex(0)
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert window.announcer.history[-1] == "Voice: Fake"
+    assert posted == []
+    second = window.transport.second_voice
+    second.setFocus()
+    qtbot.waitUntil(second.hasFocus)
+    QTest.keyClick(second, Qt.Key.Key_Down)
+    assert posted == []
+    window.pane.setFocus()
+    qtbot.waitUntil(window.pane.hasFocus)
+    combo.setCurrentIndex(combo.findData("fake/en"))  # shown as the window would show it
+    window.set_voice("fake/en")
+    assert posted == ["Voice: Fake"]
