@@ -151,6 +151,9 @@ class StoryOpening(CommandHandlers):
         if not paths:
             return
         self._say_loading(paths[0])
+        self._load_in_background(paths)
+
+    def _load_in_background(self, paths: Sequence[Path]) -> None:
         loader = self.story_loader  # the worker gets what it needs, never the window
         rate = self.session.estimate_rate()
 
@@ -206,7 +209,8 @@ class StoryOpening(CommandHandlers):
         elif preload is not None:
             preload.cancel()
         if tried is None:
-            self.open_first_in_background(paths)  # the usual way, as if there were no preload
+            # the usual way, as if there were no preload; "Loading…" was said already
+            self._load_in_background(paths)
             return False
         story = tried[-1][1]
         if isinstance(story, Story):

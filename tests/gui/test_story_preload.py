@@ -244,6 +244,7 @@ def test_a_preload_not_done_by_the_first_paint_is_left_for_the_thread(
     qtbot.waitUntil(lambda: window.story is not None)
     assert preload.cancelled
     assert loaded == [path]
+    _loading_said_once(window)
     preload.close()
 
 
@@ -280,6 +281,7 @@ def test_without_a_child_the_loading_thread_starts_after_the_first_paint(
     assert window.take_preloaded() is False
     qtbot.waitUntil(lambda: window.story is not None)
     assert loaded == [path]
+    _loading_said_once(window)
 
 
 def test_a_failed_preload_leaves_the_story_to_the_loading_thread(
@@ -292,7 +294,14 @@ def test_a_failed_preload_leaves_the_story_to_the_loading_thread(
     window.show()
     qtbot.waitUntil(lambda: window.story is not None)
     assert loaded == [path]
+    _loading_said_once(window)
     preload.close()
+
+
+def _loading_said_once(window: MainWindow) -> None:
+    """The loading thread taking over says nothing new: "Loading…" twice was heard."""
+    said = [m for m in window.announcer.history if m.startswith("Loading")]
+    assert said == ["Loading story.txt…"], said
 
 
 def test_a_story_asked_for_meanwhile_wins_over_the_preloaded_one(
