@@ -335,19 +335,14 @@ def test_no_widget_class_is_made_ready_for_python_before_the_first_paint_unless_
     assert ready.isdisjoint(_UNUSED_WIDGET_CLASSES)
 
 
-#: The dataclasses the first paint needs: the story model's, a playback position (its
-#: ``jump`` takes no part in comparisons) and the launch (its preload is set later).
+#: The dataclasses the first paint needs: the story model's words, sentences and story (see
+#: player.core.model), a playback position (its ``jump`` takes no part in comparisons) and
+#: the launch (its preload is set later).
 _DATACLASSES_BEFORE_THE_PAINT = {
-    *(
-        f"player.core.model.{name}"
-        for name in (
-            "SegmentKind", "Word", "Sentence", "Photo", "PostInfo", "Block", "Segment",
-            "StoryMeta", "SentenceRef", "Story",
-        )
-    ),
+    *(f"player.core.model.{name}" for name in ("Word", "Sentence", "SentenceRef", "Story")),
     "player.core.playback.api.Position",
     "player.gui.launch.Launch",
-}  # fmt: skip
+}
 
 
 def test_few_dataclasses_are_made_before_the_first_paint(tmp_path: Path) -> None:
