@@ -336,12 +336,10 @@ def test_no_widget_class_is_made_ready_for_python_before_the_first_paint_unless_
 
 
 #: The dataclasses the first paint needs: the story model's words, sentences and story (see
-#: player.core.model), a playback position (its ``jump`` takes no part in comparisons) and
-#: the launch (its preload is set later).
+#: player.core.model), and a playback position (its ``jump`` takes no part in comparisons).
 _DATACLASSES_BEFORE_THE_PAINT = {
     *(f"player.core.model.{name}" for name in ("Word", "Sentence", "SentenceRef", "Story")),
     "player.core.playback.api.Position",
-    "player.gui.launch.Launch",
 }
 
 
