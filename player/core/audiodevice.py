@@ -10,21 +10,19 @@ the name the player lists. The Qt side (:mod:`player.qtaudio`,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from player.core.settings import Settings
 
 
-@dataclass(frozen=True)
-class DeviceInfo:
+class DeviceInfo(NamedTuple):
     """One sound output as the system lists it."""
 
     id: str
     name: str
 
 
-@dataclass(frozen=True)
-class DeviceChoice:
+class DeviceChoice(NamedTuple):
     """The output asked for: ``id`` empty means the system's default."""
 
     id: str = ""

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from player.core.model import Story
 from player.core.options import DEFAULT_RATE_WPM
@@ -35,8 +34,7 @@ def library_folder(setting: str, override: Path | None = None, *, default: Path)
     return default
 
 
-@dataclass(frozen=True)
-class LibraryEntry:
+class LibraryEntry(NamedTuple):
     """One story in the library, or a story file that could not be read."""
 
     path: Path

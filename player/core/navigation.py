@@ -13,8 +13,7 @@ Nothing here imports Qt.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from player.core.model import SegmentKind, Story
 
@@ -28,8 +27,7 @@ def kind_matches(kind: SegmentKind, word: str) -> bool:
     return word in kind.id.lower() or word in kind.label.lower()
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """The segments of one kind, in story order."""
 
     kind: SegmentKind
@@ -213,8 +211,7 @@ def spoken_duration(ms: int) -> str:
     return " ".join(parts)
 
 
-@dataclass(frozen=True)
-class Whereabouts:
+class Whereabouts(NamedTuple):
     """Where the reader is, as "Where am I" reports it."""
 
     segment_number: int

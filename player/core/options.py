@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 # Speech rate in words per minute: the range every engine here handles well, and the
 # step of Faster/Slower. The playback, the window and the command line all read these.
@@ -40,8 +39,7 @@ MIN_WARNING_SECONDS: Final = 20
 DEFAULT_ADMIN_QUIT_KEYS: Final = "Ctrl+Shift+F12"
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One setting. ``minimum``/``maximum`` bound numbers; ``state`` marks reading state."""
 
     name: str

@@ -22,9 +22,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from player.core.audiodevice import capped
 from player.core.model import Story
@@ -73,8 +72,7 @@ class SpeechUnavailable(Exception):
     """The playback could not be made; the story stays readable as text."""
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(NamedTuple):
     """What a move did. ``moved``: the reader is somewhere else now, and ``message`` is
     what to announce there ("" for nothing); otherwise ``message`` says why not ("" when
     a beep is all). ``heading``: the move landed on a segment's heading."""

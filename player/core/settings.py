@@ -34,9 +34,8 @@ import tempfile
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from player.core import options
 
@@ -54,8 +53,7 @@ MAX_SETTINGS_BYTES: Final = 4 * 1024 * 1024
 _SYSTEM_CONTROL_KEYS: Final = frozenset({"locked", "memory_only", "workstation"})
 
 
-@dataclass(frozen=True)
-class SettingsLocations:
+class SettingsLocations(NamedTuple):
     """Where the system-wide and the user's settings live (player.platform.folders says
     where that is on each operating system)."""
 
@@ -265,8 +263,7 @@ def _valid(
     return kept
 
 
-@dataclass(frozen=True)
-class Bookmark:
+class Bookmark(NamedTuple):
     """A named place in a story."""
 
     name: str

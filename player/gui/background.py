@@ -27,8 +27,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
@@ -57,8 +56,7 @@ class Generation:
         return token == self._current
 
 
-@dataclass
-class _Delivery:
+class _Delivery(NamedTuple):
     """A callback waiting on the GUI thread, and what makes its result unwanted."""
 
     callback: Callable[[], Callable[[Any], None] | None]  # None: its owner is gone

@@ -13,8 +13,8 @@ is derived from) is preferred by some dyslexic readers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtGui import QFont, QFontDatabase
 
@@ -23,8 +23,7 @@ from player.paths import assets_dir
 FONT_SUFFIXES = (".ttf", ".otf")
 
 
-@dataclass(frozen=True)
-class BundledFont:
+class BundledFont(NamedTuple):
     """A family shipped with the app: its folder under assets/fonts and its licence file."""
 
     family: str

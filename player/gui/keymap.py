@@ -15,11 +15,10 @@ No Qt here, so the table can be printed and tested without a display.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """A command the reader can give."""
 
     id: str

@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from player.core import gcpause
 from player.core.settings import Settings
@@ -44,8 +44,7 @@ BEFORE_QT = (
 )
 
 
-@dataclass
-class Launch:
+class Launch(NamedTuple):
     """The window's start, as far as it goes before Qt."""
 
     ns: argparse.Namespace
@@ -116,9 +115,10 @@ def prepare(args: Sequence[str]) -> Launch:
     gcpause.hold_until_driven()
     ns = parse_args(args)
     settings = Settings.load(settings_locations(), memory_only=ns.memory_only or ns.workstation)
-    launch = Launch(ns, settings)
+    preload = None
     if not (ns.workstation or settings.workstation_forced):
-        launch.preload = StoryPreload.start(first_story(ns.story, settings))
+        preload = StoryPreload.start(first_story(ns.story, settings))
+    launch = Launch(ns, settings, preload)
     for name in BEFORE_QT:  # while the child parses
         importlib.import_module(name)
     return launch

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -310,7 +309,7 @@ def test_photo_cards_wrap_inside_the_pane(
     picture = QImage(600, 300, QImage.Format.Format_RGB32)
     picture.fill(QColor("teal"))
     assert picture.save(str(tmp_path / "wide.png"))
-    photos = (LONG_PHOTO, replace(LONG_PHOTO, image=tmp_path / "wide.png", number=3))
+    photos = (LONG_PHOTO, LONG_PHOTO._replace(image=tmp_path / "wide.png", number=3))
     segment = Segment(
         INTRO, "With photos", tuple(Block(BlockType.PHOTO, "", (), photo=p) for p in photos)
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -159,7 +158,7 @@ def test_of_two_stories_opened_quickly_the_newer_is_shown(
             release.wait(5)
         loaded.append(path.stem)
         story = make_story()
-        return Story(replace(story.meta, title=path.stem), story.segments, path=path)
+        return Story(story.meta._replace(title=path.stem), story.segments, path=path)
 
     window.story_loader = loader
     window.open_story_in_background(first)

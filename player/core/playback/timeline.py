@@ -9,7 +9,7 @@ times never go backwards.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from player.core.model import Sentence, Story
 from player.core.playback.api import DEFAULT_RATE_WPM
@@ -83,8 +83,7 @@ def word_starts(sentence: Sentence, result: SynthResult) -> list[tuple[int, int]
     return out
 
 
-@dataclass(frozen=True)
-class SentenceTiming:
+class SentenceTiming(NamedTuple):
     """The word starts of one synthesized sentence, for finding the word at a time."""
 
     duration_ms: int

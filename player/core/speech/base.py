@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 SAMPLE_WIDTH = 2  # bytes per sample: every backend delivers signed 16-bit mono
@@ -34,8 +33,7 @@ class WordMark(NamedTuple):
     start_ms: int
 
 
-@dataclass(frozen=True)
-class SynthResult:
+class SynthResult(NamedTuple):
     """The audio of one sentence.
 
     ``words`` are sorted by ``start_ms``. They may skip words (espeak gives no
@@ -55,8 +53,7 @@ class SynthResult:
         return self.frames * 1000 // self.sample_rate if self.sample_rate else 0
 
 
-@dataclass(frozen=True)
-class Voice:
+class Voice(NamedTuple):
     """A voice a backend offers. ``languages`` are lower-case BCP 47 tags."""
 
     id: str
