@@ -375,7 +375,7 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         if self._speech_after_paint or (self.session.story is not None and not self.pane.ready):
             self._rest_after_paint = True  # with the speech, once the story's text is painted
         else:
-            QTimer.singleShot(0, self._after_story_paint)
+            self._after_story_paint()  # no story, or its text was in the first paint
 
     def _after_story_paint(self) -> None:
         """What the first sight does not need (menus' entries, the scroll bars' grooves for
@@ -387,7 +387,7 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         band_grooves_soon(self.pane, self.contents)
         if self.captions.show_contents():
             self._fix_tab_order()
-        self.screen_reader.start()
+        QTimer.singleShot(0, self.screen_reader.start)  # after a story just shown is painted
 
     def prepare_speech(self) -> None:
         """Make the playback and have it load its voice and open the sound output in the

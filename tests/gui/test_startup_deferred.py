@@ -64,6 +64,20 @@ def test_menus_are_filled_after_the_first_paint_not_before(
     assert "Aud&io Output" in entries["Play"]
 
 
+def test_a_story_in_the_first_paint_has_the_menus_filled_in_that_same_turn(
+    qtbot: QtBot, settings: Settings, story: Story
+) -> None:
+    """Only a story taken in after the first paint has the rest wait for its text's paint;
+    a story already painted (or none) does not wait a turn more: the speech is made in the
+    turn after the first paint, and a menu looked at then was found empty on a busy machine."""
+    window = MainWindow(settings, playback_factory=FakePlayback)
+    qtbot.addWidget(window)
+    window.set_story(story)
+    window._painted = True  # as the window's watch of the pane's first paint sets it
+    window._after_first_paint()
+    assert window.playback is not None and window.commands.menus_filled
+
+
 def test_a_menu_opened_before_the_idle_turn_is_filled_as_it_opens(
     qtbot: QtBot, settings: Settings
 ) -> None:
