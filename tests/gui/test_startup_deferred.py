@@ -3,10 +3,6 @@ the sound output. Every shortcut works from the moment the window shows, before 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -392,28 +388,14 @@ before_qt = set(sys.modules)
 import PySide6.QtCore
 from player.gui import app
 after = [m for m in sys.modules if m not in before_qt and m.startswith("player")]
-print(json.dumps([m for m in after if "PySide6" not in inspect.getsource(sys.modules[m])]))
+read = [m for m in after if "PySide6" not in inspect.getsource(sys.modules[m])]
+print(json.dumps({"read": read}))
 """
 
 
 def test_the_windows_modules_without_qt_are_imported_before_qt(tmp_path: Path) -> None:
     """PySide6 reads the source of modules imported after it (see player.gui.launch)."""
-    env = dict(
-        os.environ,
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_CONFIG_DIRS=str(tmp_path / "config" / "system"),
-        XDG_STATE_HOME=str(tmp_path / "state"),
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", _IMPORT_ORDER],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert json.loads(done.stdout) == []
+    assert run_window_script(_IMPORT_ORDER, tmp_path)["read"] == []
 
 
 def test_no_style_class_is_made_ready_before_the_first_paint(tmp_path: Path) -> None:
@@ -477,30 +459,21 @@ app = QApplication([])
 label = QLabel("Story Player")
 label.show()
 app.processEvents()
-print(json.dumps(sorted(sys.modules)))
+print(json.dumps({"modules": sorted(sys.modules)}))
 """
 
 
-def _bare_window_modules() -> set[str]:
+def _bare_window_modules(tmp_path: Path) -> set[str]:
     """What a bare PySide6 window showing a label imports (PySide6 6.12's signature
     support imports ``datetime`` itself): not the window's to avoid."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run(
-        [sys.executable, "-c", _BARE_WINDOW],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+    return set(run_window_script(_BARE_WINDOW, tmp_path / "bare")["modules"])
 
 
 def test_modules_the_first_paint_does_not_need_are_not_imported_before_it(
     tmp_path: Path,
 ) -> None:
     found = _at_first_paint(tmp_path)
-    modules = set(found["modules"]) - _bare_window_modules()
+    modules = set(found["modules"]) - _bare_window_modules(tmp_path)
     assert "player.gui.window" in modules
     # The parser neither: a child with no spare CPU by then (a loaded machine) leaves the
     # story to the loading thread, which starts after the paint.
