@@ -189,7 +189,8 @@ class ContentsTree(QTreeWidget):
             if item is None:
                 continue
             # Headings are bold for good; the segment being read is drawn bold among rows.
-            self.viewport().update(self.visualItemRect(item))
+            # Its row; not viewport(), slow the first time (see ReadingPane.painted).
+            self.update(self.indexFromItem(item))
             label = item.text(0)
             item.setData(
                 0,

@@ -243,21 +243,22 @@ class StoryOpening(CommandHandlers):
             empty.setEnabled(False)
 
     def _story_allowed(self, path: Path | str) -> bool:
-        from player.gui.dialogs import show_story_error
-
         refusal = self.story_gate(Path(path)) if self.story_gate is not None else None
         if refusal is not None:
+            from player.gui.dialogs import show_story_error
+
             self.error_box = show_story_error(self, path, [refusal])
             return False
         return True
 
     def _show_loaded(self, path: Path | str, result: Loaded) -> bool:
-        from player.gui.dialogs import show_story_error
-
         if isinstance(result, Story):
             log.info("opened %s (%d sentences)", path, result.sentence_count)
             self.set_story(result)
             return True
+        # Imported only for a story that failed: 5 ms before the reader's sentence otherwise.
+        from player.gui.dialogs import show_story_error
+
         log.warning("could not open %s: %d problems", path, len(result))
         self.error_box = show_story_error(self, path, result)
         return False

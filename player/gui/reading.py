@@ -38,6 +38,7 @@ from PySide6.QtGui import (
     QFont,
     QKeyEvent,
     QMouseEvent,
+    QPaintEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -99,6 +100,10 @@ class ReadingPane(QTextEdit):
     sentence_chosen = Signal(int)
     #: the story's text is in the pane (at once for a short story, later for a long one)
     built = Signal()
+    #: the text was painted (the viewport's paints, not the frame's). Watched here, not by
+    #: a filter on viewport(): PySide's first viewport() in a process readies every widget
+    #: class for Python (some 10 ms), which would come before the reader's sentence.
+    painted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -352,7 +357,7 @@ class ReadingPane(QTextEdit):
         top = self.cursorRect(cursor).top()
         cursor.setPosition(end)
         bottom = self.cursorRect(cursor).bottom()
-        height = self.viewport().height()
+        height = self.verticalScrollBar().pageStep()  # the viewport's height (see painted)
         margin = min(60, height // 5)
         if top >= margin and bottom <= height - margin:
             return
@@ -425,6 +430,16 @@ class ReadingPane(QTextEdit):
         ):
             self._last_key = (event.key(), event.modifiers())
         return super().event(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.painted.emit()
+
+    def repaint_text(self) -> None:
+        """Have the text painted again (``painted`` follows). As the document's layout asks
+        for it: an update of the pane leaves its text out, and viewport() is slow the first
+        time (see ``painted``)."""
+        self.document().documentLayout().update.emit()  # by default, the whole document
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)

@@ -343,26 +343,27 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
     # Playback
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            if not self._painted and watched is self.pane:
-                self._painted = True
-                # After this paint returns: the text is on screen before any speech engine loads.
-                QTimer.singleShot(0, self._after_first_paint)
-            elif self._speech_after_paint and watched is not self.pane:
-                self._speech_after_paint = False
-                QTimer.singleShot(0, self.prepare_speech)
-                if self._rest_after_paint:
-                    self._rest_after_paint = False
-                    QTimer.singleShot(0, self._after_story_paint)
+        if event.type() == QEvent.Type.Paint and not self._painted and watched is self.pane:
+            self._painted = True
+            # After this paint returns: the text is on screen before any speech engine loads.
+            QTimer.singleShot(0, self._after_first_paint)
         return super().eventFilter(watched, event)
+
+    def _text_painted(self) -> None:
+        if self._speech_after_paint:
+            self._speech_after_paint = False
+            QTimer.singleShot(0, self.prepare_speech)
+            if self._rest_after_paint:
+                self._rest_after_paint = False
+                QTimer.singleShot(0, self._after_story_paint)
 
     def prepare_speech_after_paint(self) -> None:
         """:meth:`prepare_speech` once the pane has painted what it now holds: loading the
         speech code takes the GUI thread for a moment, which must not come before the text."""
-        self._speech_after_paint = True
-        viewport = self.pane.viewport()  # the text's own paints (after the first, see __init__)
-        viewport.installEventFilter(self)
-        viewport.update()
+        if not self._speech_after_paint:
+            self._speech_after_paint = True
+            self.pane.painted.connect(self._text_painted, Qt.ConnectionType.SingleShotConnection)
+        self.pane.repaint_text()
 
     def _after_first_paint(self) -> None:
         # The story first: the reader waits for the sentence; the rest waits for its paint.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -24,13 +24,9 @@ def _quit() -> None:
     QApplication.quit()
 
 
-class _FirstPaint(QObject):
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            print("painted", flush=True)
-            QTimer.singleShot(0, _quit)
-            watched.removeEventFilter(self)
-        return False
+def _painted() -> None:
+    print("painted", flush=True)
+    QTimer.singleShot(0, _quit)
 
 
 def main() -> int:
@@ -39,8 +35,9 @@ def main() -> int:
     if window.story is None or not window.pane.toPlainText():
         print("no story text", file=sys.stderr)
         return 1
-    spy = _FirstPaint()
-    window.pane.viewport().installEventFilter(spy)
+    # The text's first paint; not watched through viewport(), slow the first time in a
+    # process (see ReadingPane.painted)
+    window.pane.painted.connect(_painted, Qt.ConnectionType.SingleShotConnection)
     window.show()
     return int(app.exec())
 

@@ -81,7 +81,7 @@ def main() -> int:
     window = app_module.create_window([], settings, in_background=True)
     reading = _Reading(window, sentences)
     spy = _Paints(window, sentence, then=reading.play)
-    window.pane.viewport().installEventFilter(spy)
+    window.pane.installEventFilter(spy)  # as window_resume watches it
     window.show()
     return int(app.exec())
 

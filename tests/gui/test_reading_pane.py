@@ -45,3 +45,36 @@ def test_marking_a_word_does_not_count_the_blocks_before_it(qtbot: QtBot) -> Non
     base = pane.sentence_span(last)[0] - story.sentence(last).start
     marks = [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in pane.extraSelections()]
     assert marks[1] == (base + word.start, base + word.end)
+
+
+def test_the_text_is_scrolled_by_the_viewports_height_read_from_the_scroll_bar(
+    qtbot: QtBot,
+) -> None:
+    """The pane reads its viewport's height from the scroll bar's page step (asking for
+    viewport() the first time is slow, see ReadingPane.painted): the two agree, at any
+    size and with the scroll bar shown or not."""
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    pane.set_story(generated_story(40))
+    pane.finish_building()
+    pane.show()
+    for width, height in ((600, 400), (300, 900), (800, 120)):
+        pane.resize(width, height)
+        qtbot.waitUntil(lambda h=height: pane.height() == h)
+        QCoreApplication.processEvents()
+        assert pane.verticalScrollBar().pageStep() == pane.viewport().height()
+
+
+def test_the_text_is_painted_again_when_asked_and_says_so(qtbot: QtBot) -> None:
+    """The window waits for the text's paint (``painted``) after asking the pane to
+    repaint it, without asking for its viewport."""
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    pane.set_story(make_story())
+    pane.show()
+    qtbot.waitExposed(pane)
+    qtbot.waitSignal(pane.painted, timeout=10_000, raising=False).wait()
+    with qtbot.assertNotEmitted(pane.painted, wait=200):
+        QCoreApplication.processEvents()  # nothing left to paint
+    with qtbot.waitSignal(pane.painted, timeout=10_000):
+        pane.repaint_text()

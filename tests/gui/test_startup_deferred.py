@@ -345,6 +345,49 @@ def test_no_widget_class_is_made_ready_for_python_before_the_first_paint_unless_
     assert ready.isdisjoint(_UNUSED_WIDGET_CLASSES)
 
 
+_AT_STORY_PAINT = """
+import json, sys
+from player.gui.launch import prepare
+launch = prepare([])
+from PySide6 import QtCore, QtWidgets
+from player.gui import app as app_module
+
+def painted():
+    if window.story is None or not window.pane.ready:
+        return
+    window.pane.painted.disconnect(painted)
+    ready = sorted(vars(QtWidgets))
+    found = {"ready": ready, "modules": sorted(sys.modules), "paints": paints}
+    print(json.dumps(found), flush=True)
+    QtCore.QTimer.singleShot(0, app.quit)
+
+app = app_module.ensure_application()
+window = app_module.create_window([], launch.settings, in_background=True, preload=launch.preload)
+paints = 0
+def count():
+    global paints
+    paints += 1
+window.pane.painted.connect(count)
+window.pane.painted.connect(painted)
+window.show()
+app.exec()
+window.shutdown()
+"""
+
+
+def test_no_widget_class_is_made_ready_before_the_storys_text_is_painted(
+    tmp_path: Path,
+) -> None:
+    """Nor between the first paint and the paint of the story's text, which the reader
+    waits for: the window watches the text's paints through the pane (``painted``), and
+    neither it nor the contents list asks for a viewport (10 ms, on the way to the
+    sentence). A dialog's module waits for a story that failed to open (5 ms)."""
+    found = run_window_script(_AT_STORY_PAINT, tmp_path)
+    assert found["paints"] >= 1  # the text's paint was seen
+    assert set(found["ready"]).isdisjoint(_UNUSED_WIDGET_CLASSES)
+    assert "player.gui.dialogs" not in found["modules"]
+
+
 #: The dataclasses the first paint needs: the story model's words, sentences and story (see
 #: player.core.model), and a playback position (its ``jump`` takes no part in comparisons).
 _DATACLASSES_BEFORE_THE_PAINT = {
