@@ -55,11 +55,6 @@ class Generation:
     def is_current(self, token: int) -> bool:
         return token == self._current
 
-    @property
-    def current(self) -> int:
-        """The newest task's number."""
-        return self._current
-
 
 class _Delivery(NamedTuple):
     """A callback waiting on the GUI thread, and what makes its result unwanted."""

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtCore import QTimer
 
 from player import APP_NAME
 from player.core.gcpause import paused_collection
@@ -123,8 +123,6 @@ class StoryOpening(CommandHandlers):
     #: the first story's preloading process (None: none), its paths and its load's number,
     #: until the turn after the first paint
     _preloading: tuple[StoryPreload | None, Sequence[Path], int] | None = None
-    #: a preloading process not done by the first paint, racing the loading thread
-    _racing: tuple[StoryPreload, QSocketNotifier] | None = None
 
     def open_story(self, path: Path | str) -> bool:
         """Load and show a story now; on failure show the problems and keep the current one.
@@ -160,7 +158,6 @@ class StoryOpening(CommandHandlers):
         rate = self.session.estimate_rate()
 
         def loaded(future: Future[list[tuple[Path, Loaded]]]) -> None:
-            self._end_race()  # the thread was first
             if self.session.closed:
                 return
             self.show_message("")
@@ -188,8 +185,8 @@ class StoryOpening(CommandHandlers):
 
         Not before: until the window has painted, a loading thread would only take turns
         with the window's own start (the interpreter lock), the window the later for it.
-        A child not done by that paint goes on beside the loading thread, started then
-        (:meth:`_race`)."""
+        A child not done by that paint has had no CPU time to spare (on a free core it is
+        done long before): it is stopped."""
         if not paths:
             return
         self._say_loading(paths[0])
@@ -209,50 +206,12 @@ class StoryOpening(CommandHandlers):
         tried = None
         if preload is not None and preload.read_available():
             tried = preload.result()
+        elif preload is not None:
+            preload.cancel()
         if tried is None:
             # the usual way, as if there were no preload; "Loading…" was said already
             self._load_in_background(paths)
-            if preload is not None and not preload.ended:
-                self._race(preload)
             return False
-        self._show_preloaded(tried)
-        return True
-
-    def _race(self, preload: StoryPreload) -> None:
-        """Let a child not done by the first paint go on beside the loading thread: the
-        first to have the story shows it, the other's work is dropped. A child idle for
-        want of CPU time costs nothing meanwhile; one that had a core but more to do
-        (started without bytecode, it compiles the parser: about 200 ms) is then not
-        begun again from nothing on the window's own core."""
-        token = self._loads.current
-        notifier = QSocketNotifier(preload.fileno(), QSocketNotifier.Type.Read, self)
-        self._racing = (preload, notifier)
-
-        def readable() -> None:
-            racing = self._racing
-            if racing is None or racing[0] is not preload or not preload.read_available():
-                return
-            self._end_race(cancel=False)
-            if self.session.closed or not self._loads.is_current(token):
-                return  # closing, or another story was asked for since
-            tried = preload.result()
-            if tried is not None:
-                self._loads.advance()  # the loading thread's result is dropped
-                self._show_preloaded(tried)
-
-        notifier.activated.connect(readable)
-
-    def _end_race(self, *, cancel: bool = True) -> None:
-        """No more waiting for the child (see :meth:`_race`); ``cancel``: stop it."""
-        racing, self._racing = self._racing, None
-        if racing is not None:
-            preload, notifier = racing
-            notifier.setEnabled(False)  # before its descriptor is closed
-            notifier.deleteLater()
-            if cancel:
-                preload.cancel()
-
-    def _show_preloaded(self, tried: list[tuple[Path, Loaded]]) -> None:
         story = tried[-1][1]
         if isinstance(story, Story):
             story_pause_suffix(story, self.session.estimate_rate())
@@ -260,6 +219,7 @@ class StoryOpening(CommandHandlers):
         self.show_message("")
         for path, result in tried:
             self._show_loaded(path, result)
+        return True
 
     def _build_recent_menu(self, file_menu: QMenu) -> None:
         """File > Recent Stories, after Open (see player.gui.commands)."""

@@ -9,11 +9,9 @@ parses the first story that loads and sends the result back through a pipe; on a
 with a second core that happens meanwhile, and the window's process never imports the
 parser at start. The window takes the result in the turn after its first paint
 (:meth:`StoryPreload.result`). The child runs only on CPU time no other process wants, so
-it never slows the window; where the cores are busy, or where it has its modules to
-compile, it may not be done by the window's first paint: the loading thread then loads the
-story as it would without a child, and the child goes on beside it, the first to be done
-showing the story and the other stopped or dropped
-(:meth:`~player.gui.opening.StoryOpening.take_preloaded`).
+it never slows the window; where the cores are busy it may not be done by the window's
+first paint, and is then stopped, the loading thread loading the story as it would
+without a child (:meth:`~player.gui.opening.StoryOpening.open_first_preloaded`).
 
 A fresh interpreter rather than a fork: a forked child shares the parent's memory until
 it ends, and the parent, whose every object's reference count changes as it imports on,
@@ -118,10 +116,6 @@ class StoryPreload:
             os.close(write)
         os.set_blocking(read, False)
         return cls(pid, read)
-
-    def fileno(self) -> int:
-        """The pipe the child writes to (readable when it sent more, or ended)."""
-        return self._fd
 
     @property
     def ended(self) -> bool:

@@ -584,7 +584,6 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         if self.export_run is not None:
             self.export_run.cancel()  # no half-built book left when the app ends mid-export
         self.stop_import()  # no importing process left running after the window
-        self._end_race()  # nor a story's preloading one
         self.session.close()  # remembers the position, closes the playback
         self._update_play_action()
         self.settings_writer.close()

@@ -4,11 +4,9 @@ arrives, and from the loading thread instead when the child fails."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import pickle
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -177,23 +175,17 @@ class _FakePreload:
         self.read, self.write = os.pipe()
         os.set_blocking(self.read, False)
         self.cancelled = False
-        self.ended = False
         if arrived:
             self.arrive()
 
     def arrive(self) -> None:
         os.write(self.write, b"x")
 
-    def fileno(self) -> int:
-        return self.read
-
     def read_available(self) -> bool:
-        if not self.ended:
-            try:
-                self.ended = os.read(self.read, 16) != b""
-            except BlockingIOError:
-                return False
-        return self.ended
+        try:
+            return os.read(self.read, 16) != b""
+        except BlockingIOError:
+            return False
 
     def result(self) -> Tried | None:
         return pickle.loads(pickle.dumps(self.tried))
@@ -286,9 +278,8 @@ def test_what_the_first_sight_does_not_need_waits_for_the_story_s_paint(
 def test_a_preload_not_done_by_the_first_paint_is_left_for_the_thread(
     qtbot: QtBot, started: tuple[MainWindow, list[Path]], tmp_path: Path
 ) -> None:
-    """The child only gets CPU time no other process wants: one not done by then may have
-    none to spare, and the loading thread starts as it would without a child; the child,
-    left to go on beside it, is stopped when the thread is first."""
+    """The child only gets CPU time no other process wants: one not done by then had none
+    to spare, and the loading thread starts as it would without a child."""
     window, loaded = started
     path = tmp_path / "story.txt"
     preload = _FakePreload([(path, make_story())], arrived=False)
@@ -300,69 +291,6 @@ def test_a_preload_not_done_by_the_first_paint_is_left_for_the_thread(
     assert loaded == [path]
     _loading_said_once(window)
     preload.close()
-
-
-def _titled(title: str) -> Story:
-    story = make_story()
-    return dataclasses.replace(story, meta=story.meta._replace(title=title))
-
-
-def test_a_preload_done_after_the_first_paint_but_before_the_thread_is_shown(
-    qtbot: QtBot, settings: Settings, tmp_path: Path
-) -> None:
-    """A child that had a core but more to do (its modules to compile, 200 ms) need not be
-    begun again on the window's core: the first of the two to be done shows the story,
-    and what the other finds later is dropped."""
-    path = tmp_path / "story.txt"
-    release = threading.Event()
-
-    def slow_loader(path: Path) -> Story:
-        release.wait(30)
-        return _titled("From the thread")
-
-    window = MainWindow(settings, playback_factory=FakePlayback, story_loader=slow_loader)
-    qtbot.addWidget(window)
-    preload = _FakePreload([(path, _titled("From the child"))], arrived=False)
-    try:
-        window.open_first_preloaded(preload, [path])  # type: ignore[arg-type]
-        window.show()
-        qtbot.waitUntil(lambda: window._racing is not None)  # the thread has started
-        preload.arrive()
-        qtbot.waitUntil(lambda: window.story is not None)
-        assert window.story.meta.title == "From the child"
-        assert not preload.cancelled and window._racing is None
-        release.set()
-        qtbot.wait(100)  # the thread's story arrives, and is dropped
-        assert window.story.meta.title == "From the child"
-        _loading_said_once(window)
-    finally:
-        release.set()
-        window.shutdown()
-        preload.close()
-
-
-def test_a_window_closed_while_its_preload_races_the_thread_stops_the_child(
-    qtbot: QtBot, settings: Settings, tmp_path: Path
-) -> None:
-    release = threading.Event()
-
-    def slow_loader(path: Path) -> Story:
-        release.wait(30)
-        return make_story()
-
-    window = MainWindow(settings, playback_factory=FakePlayback, story_loader=slow_loader)
-    qtbot.addWidget(window)
-    path = tmp_path / "story.txt"
-    preload = _FakePreload([(path, make_story())], arrived=False)
-    try:
-        window.open_first_preloaded(preload, [path])  # type: ignore[arg-type]
-        window.show()
-        qtbot.waitUntil(lambda: window._racing is not None)
-        window.shutdown()
-        assert preload.cancelled
-    finally:
-        release.set()
-        preload.close()
 
 
 def test_a_preload_done_between_the_build_and_the_first_paint_is_taken(
