@@ -332,13 +332,12 @@ def drop(target: QWidget, path: Path) -> tuple[bool, bool]:
     """Drag ``path`` over ``target`` and drop it: whether each event was accepted."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    enter = QDragEnterEvent(
-        QPoint(50, 50),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    held = (Qt.DropAction.CopyAction, mime, buttons, keys)
+    try:
+        enter = QDragEnterEvent(QPointF(50, 50), *held)  # PySide6 6.12 deprecates the QPoint form
+    except TypeError:  # before 6.12, the only one
+        enter = QDragEnterEvent(QPoint(50, 50), *held)
     QApplication.sendEvent(target, enter)
     dropped = QDropEvent(
         QPointF(50, 50),
