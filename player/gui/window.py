@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QLabel,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -63,7 +62,7 @@ from player.gui.preload import StoryLoader
 from player.gui.reading import ReadingPane
 from player.gui.settings_writer import SettingsWriter
 from player.gui.transport import TransportBar
-from player.gui.zoom import SideScroller, StatusLine
+from player.gui.zoom import SideScroller, StatusLabel, StatusLine
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
@@ -199,14 +198,14 @@ class MainWindow(FindCommands, ImportCommands, StoryOpening):
         layout.addWidget(self.transport_area)
         self.setCentralWidget(central)
 
-        self.status_label = QLabel("No story open")
+        self.status_label = StatusLabel("No story open")
         self.status_label.setAccessibleName("Status")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Wrapped, not cut off, when zoomed text is wider than the window.
         status_line = StatusLine()
         self.setStatusBar(status_line)
         status_line.add_label(self.status_label, 3)
-        self.message_label = QLabel("")
+        self.message_label = StatusLabel("")
         self.message_label.setAccessibleName("Message")
         status_line.add_label(self.message_label, 2, permanent=True)
 

@@ -18,7 +18,8 @@ than any screen at 200-400 %: the row scrolls sideways, following focus, instead
 forcing the window wider than the screen and cutting controls off.
 
 :class:`StatusLine` is a status bar whose labels wrap onto more lines when zoomed
-text is wider than the window, and which grows to show every line.
+text is wider than the window, and which grows to show every line; its labels are
+:class:`StatusLabel` s.
 """
 
 from __future__ import annotations
@@ -256,6 +257,41 @@ class SideScroller(QScrollArea):
         row = self.widget()
         if new is not None and row is not None and row.isAncestorOf(new):
             self.ensureWidgetVisible(new, 8, 0)
+
+
+class StatusLabel(QLabel):
+    """A status line label that works out its height for a width once per text.
+
+    Each jump changes the status line's text, and the layouts of the status bar and of the
+    window then ask the label's height for the same width four or five times over; a
+    wrapped label lays its text out anew for every answer (the largest part of the status
+    line's share of a jump).
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._heights: dict[int, int] = {}
+        self._heights_for: tuple[str, int, int, int, int] | None = None
+
+    def heightForWidth(self, width: int) -> int:
+        margins = self.contentsMargins()
+        # everything the answer depends on that can change without a change event
+        looks = (self.text(), margins.left(), margins.right(), margins.top(), margins.bottom())
+        if looks != self._heights_for:
+            self._heights_for = looks
+            self._heights.clear()
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._measure(width)
+        return height
+
+    def _measure(self, width: int) -> int:
+        return super().heightForWidth(width)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # a font (zoom) or style: the same text takes other room
+        self._heights_for = None
+        super().changeEvent(event)
 
 
 class StatusLine(QStatusBar):

@@ -115,6 +115,74 @@ def test_the_window_s_text_and_contents_scroll_bars_are_banded(
         bar = area.verticalScrollBar()
         qtbot.waitUntil(bar.isVisible)
         recording.clips.clear()
+        styles[0]._grooves.clear()  # drawn by Fusion again, not copied
         bar.repaint()
         assert recording.clips, area.accessibleName()
         assert max(recording.clips) <= BAND_LINES
+        # the slider moves (a jump): the groove is copied, Fusion is not asked again
+        recording.clips.clear()
+        bar.setValue((bar.maximum() + bar.minimum()) // 2 + 1)
+        bar.repaint()
+        assert recording.clips == [], area.accessibleName()
+
+
+def _paint_bar(style: QStyle, bar: QScrollBar, image: QImage) -> None:
+    option = QStyleOptionSlider()
+    bar.initStyleOption(option)
+    option.subControls = QStyle.SubControl.SC_All  # as the bar's own paint asks
+    painter = QPainter(image)
+    try:
+        style.drawComplexControl(QStyle.ComplexControl.CC_ScrollBar, option, painter, bar)
+    finally:
+        painter.end()
+
+
+def _over(bar: QScrollBar, backdrop: Qt.GlobalColor) -> QImage:
+    image = QImage(bar.size(), QImage.Format.Format_RGB32)
+    image.fill(backdrop)
+    return image
+
+
+@pytest.mark.parametrize("theme_id", list(THEMES))
+def test_a_repaint_copies_the_groove_drawn_before(
+    qtbot: QtBot, themed: QApplication, theme_id: str
+) -> None:
+    """A jump moves the slider, not the groove: Fusion draws the groove once, the
+    repaints after copy it, and the pixels are Fusion's own, over any backdrop (the
+    groove's edge is half transparent)."""
+    apply_theme(themed, theme_id)
+    style = BandedGrooveStyle()
+    recording = _recording(style)
+    fusion = QProxyStyle("Fusion")
+    bar = QScrollBar(Qt.Orientation.Vertical)
+    qtbot.addWidget(bar)
+    bar.setRange(0, 1000)
+    bar.resize(14, 10 * BAND_LINES + 7)
+    for backdrop in (Qt.GlobalColor.white, Qt.GlobalColor.darkBlue):
+        for value in (0, 500, 999):
+            bar.setValue(value)
+            plain, banded = _over(bar, backdrop), _over(bar, backdrop)
+            _paint_bar(fusion, bar, plain)
+            recording.clips.clear()
+            _paint_bar(style, bar, banded)
+            assert banded == plain, (theme_id, value, backdrop)
+            # drawn in bands over each backdrop once, copied at the repaints after
+            assert bool(recording.clips) == (value == 0), (value, backdrop, recording.clips)
+
+
+def test_the_groove_is_drawn_again_for_a_bar_of_another_size(qtbot: QtBot) -> None:
+    style = BandedGrooveStyle()
+    recording = _recording(style)
+    fusion = QProxyStyle("Fusion")
+    bar = QScrollBar(Qt.Orientation.Vertical)
+    qtbot.addWidget(bar)
+    bar.setRange(0, 1000)
+    for height, new in ((10 * BAND_LINES, True), (12 * BAND_LINES, True), (10 * BAND_LINES, False)):
+        bar.resize(14, height)
+        plain, banded = _over(bar, Qt.GlobalColor.white), _over(bar, Qt.GlobalColor.white)
+        _paint_bar(fusion, bar, plain)
+        recording.clips.clear()
+        _paint_bar(style, bar, banded)
+        assert banded == plain
+        # a size not drawn before: the whole groove, in bands; one drawn before: a copy
+        assert sum(recording.clips) == (height if new else 0)
