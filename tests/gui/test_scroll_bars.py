@@ -89,15 +89,7 @@ def test_the_groove_is_filled_in_bands(qtbot: QtBot) -> None:
     qtbot.addWidget(bar)
     bar.setRange(0, 1000)
     bar.resize(14, 10 * BAND_LINES + 7)
-    image = QImage(bar.size(), QImage.Format.Format_ARGB32_Premultiplied)
-    option = QStyleOptionSlider()
-    bar.initStyleOption(option)
-    option.subControls = QStyle.SubControl.SC_All  # as the bar's own paint asks
-    painter = QPainter(image)
-    try:
-        style.drawComplexControl(QStyle.ComplexControl.CC_ScrollBar, option, painter, bar)
-    finally:
-        painter.end()
+    _paint_bar(style, bar, QImage(bar.size(), QImage.Format.Format_ARGB32_Premultiplied))
     assert len(recording.clips) == 11
     assert max(recording.clips) <= BAND_LINES
     assert sum(recording.clips) == bar.height()
